@@ -1,0 +1,165 @@
+//! [`Client`] and its [`ClientBuilder`].
+
+use std::time::Duration;
+
+use crate::{
+    Error, ModifyEndpointService, generated, hooks::Context, types::ProjectId,
+    validation::Violations,
+};
+
+/// The default time to establish a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The default time for a whole request, from sending to the last byte of the answer.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A client of the VPC Endpoint API of one project, at one endpoint.
+///
+/// Cheap to clone; clones share the connection pool.
+///
+/// ```
+/// let client = otc_vpcep::Client::builder()
+///     .region("eu-de")
+///     .project_id("6e9dfd51d1124e8d8498dce894923a0d")
+///     .build()?;
+/// assert_eq!(client.endpoint(), "https://vpcep.eu-de.otc.t-systems.com");
+/// # Ok::<(), otc_vpcep::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Client {
+    raw: generated::Client,
+    project_id: ProjectId,
+}
+
+impl Client {
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// Starts a change of the VPC endpoint service `service_id` (a UUID): set what should
+    /// change, then [`send`](ModifyEndpointService::send) it.
+    pub fn modify_endpoint_service(
+        &self,
+        service_id: impl Into<String>,
+    ) -> ModifyEndpointService<'_> {
+        ModifyEndpointService::new(self, service_id.into())
+    }
+
+    /// The generated client underneath, for callers who want the raw operations.
+    pub fn raw(&self) -> &generated::Client {
+        &self.raw
+    }
+
+    /// The base URL requests go to, without a trailing `/`.
+    pub fn endpoint(&self) -> &str {
+        progenitor_client::ClientInfo::<Context>::baseurl(&self.raw)
+    }
+
+    /// The project whose services this client changes.
+    pub fn project_id(&self) -> &ProjectId {
+        &self.project_id
+    }
+}
+
+/// Configures a [`Client`]; see [`Client::builder`].
+#[derive(Clone, Debug, Default)]
+#[must_use]
+pub struct ClientBuilder {
+    region: Option<String>,
+    endpoint: Option<String>,
+    project_id: Option<String>,
+}
+
+impl ClientBuilder {
+    /// Sends requests to the Open Telekom Cloud region `region` (`eu-de`, `eu-nl`), that is to
+    /// `https://vpcep.{region}.otc.t-systems.com`. [`endpoint`](Self::endpoint) overrides it.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// Sends requests to this base URL, for example `https://vpcep.ap-southeast-1.myhuaweicloud.com`
+    /// for Huawei Cloud, or a local emulator. Takes precedence over [`region`](Self::region).
+    pub fn endpoint(mut self, url: impl Into<String>) -> Self {
+        self.endpoint = Some(url.into());
+        self
+    }
+
+    /// The project whose services the client changes (required).
+    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+        self.project_id = Some(project_id.into());
+        self
+    }
+
+    /// Checks the configuration, reporting every problem at once, and builds the client.
+    pub fn build(self) -> Result<Client, Error> {
+        let mut violations = Violations::default();
+        let endpoint = match (&self.endpoint, &self.region) {
+            (Some(url), _) => checked_endpoint(&mut violations, url),
+            (None, Some(region)) => checked_region(&mut violations, region)
+                .map(|region| format!("https://vpcep.{region}.otc.t-systems.com")),
+            (None, None) => {
+                violations.push("endpoint", "is required: set a region or an endpoint URL");
+                None
+            }
+        };
+        let project_id = match &self.project_id {
+            Some(id) => violations.project_id(id),
+            None => {
+                violations.push("project_id", "is required");
+                None
+            }
+        };
+        let (Some(endpoint), Some(project_id)) = (endpoint, project_id) else {
+            return Err(Error::InvalidConfig(violations));
+        };
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("otc-vpcep/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
+            .timeout(DEFAULT_TIMEOUT)
+            .build()
+            .map_err(Error::Transport)?;
+        Ok(Client {
+            raw: generated::Client::new_with_client(&endpoint, http, Context::default()),
+            project_id,
+        })
+    }
+}
+
+/// A region name: lower-case letters and digits in groups joined by `-`.
+fn checked_region<'r>(violations: &mut Violations, region: &'r str) -> Option<&'r str> {
+    let valid = !region.is_empty()
+        && region.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        });
+    if !valid {
+        violations.push(
+            "region",
+            format!("{region:?} is not a region name such as \"eu-de\""),
+        );
+    }
+    valid.then_some(region)
+}
+
+/// An `http` or `https` URL with a host and no query or fragment, without a trailing `/`.
+fn checked_endpoint(violations: &mut Violations, url: &str) -> Option<String> {
+    let problem = match reqwest::Url::parse(url) {
+        Err(e) => format!("is not a URL ({e})"),
+        Ok(parsed) if !matches!(parsed.scheme(), "http" | "https") => {
+            "is not an http or https URL".to_owned()
+        }
+        Ok(parsed) if parsed.query().is_some() || parsed.fragment().is_some() => {
+            "must not have a query or a fragment".to_owned()
+        }
+        Ok(parsed) if !parsed.username().is_empty() || parsed.password().is_some() => {
+            "must not carry credentials".to_owned()
+        }
+        Ok(parsed) => return Some(parsed.as_str().trim_end_matches('/').to_owned()),
+    };
+    // The URL is not shown: it could carry credentials.
+    violations.push("endpoint", problem);
+    None
+}

@@ -1,0 +1,49 @@
+//! A spec-first client for the VPC Endpoint (VPCEP) API of Open Telekom Cloud and Huawei
+//! Cloud: change a VPC endpoint service with
+//! `PUT /v1/{project_id}/vpc-endpoint-services/{vpc_endpoint_service_id}`.
+//!
+//! The OpenAPI document `spec/vpcep.yaml` is the source of truth: `build.rs` generates the
+//! [`types`] and the [raw client](raw::Client) from it with progenitor. This crate adds a small
+//! ergonomic face: [`Client`], its [`ClientBuilder`], and one fluent builder per operation,
+//! [`ModifyEndpointService`], which checks every documented rule before anything is sent.
+//!
+//! ```no_run
+//! use otc_vpcep::{Client, types::Protocol};
+//!
+//! # async fn run() -> Result<(), otc_vpcep::Error> {
+//! let client = Client::builder()
+//!     .region("eu-de")
+//!     .project_id("6e9dfd51d1124e8d8498dce894923a0d")
+//!     .build()?;
+//! let service = client
+//!     .modify_endpoint_service("4189d3c2-8882-4871-a3c2-d380272eed88")
+//!     .approval_enabled(true)
+//!     .service_name("test")
+//!     .port(8081, 22, Protocol::Tcp)
+//!     .port(8082, 23, Protocol::Udp)
+//!     .send()
+//!     .await?;
+//! # Ok(())
+//! # }
+//! ```
+
+mod client;
+mod error;
+mod generated;
+mod hooks;
+mod modify;
+mod open_enum;
+mod validation;
+
+pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+pub use error::{ApiError, Error};
+pub use generated::types;
+pub use modify::ModifyEndpointService;
+pub use open_enum::OpenEnum;
+pub use validation::{MAX_PORT_MAPPINGS, Violation, Violations};
+
+/// The generated client, as progenitor makes it from the spec, for callers who want it.
+pub mod raw {
+    pub use crate::generated::{Client, Error, ResponseValue, builder};
+    pub use crate::hooks::Context;
+}

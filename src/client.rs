@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use crate::{
-    Error, ModifyEndpointService, generated, hooks::Context, types::ProjectId,
+    Credentials, Error, ModifyEndpointService, generated, hooks::Context, types::ProjectId,
     validation::Violations,
 };
 
@@ -68,6 +68,7 @@ pub struct ClientBuilder {
     region: Option<String>,
     endpoint: Option<String>,
     project_id: Option<String>,
+    credentials: Option<Credentials>,
 }
 
 impl ClientBuilder {
@@ -88,6 +89,12 @@ impl ClientBuilder {
     /// The project whose services the client changes (required).
     pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
         self.project_id = Some(project_id.into());
+        self
+    }
+
+    /// How requests authenticate. Without credentials, requests are sent unauthenticated.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
         self
     }
 
@@ -120,7 +127,13 @@ impl ClientBuilder {
             .build()
             .map_err(Error::Transport)?;
         Ok(Client {
-            raw: generated::Client::new_with_client(&endpoint, http, Context::default()),
+            raw: generated::Client::new_with_client(
+                &endpoint,
+                http,
+                Context {
+                    credentials: self.credentials,
+                },
+            ),
             project_id,
         })
     }

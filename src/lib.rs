@@ -27,6 +27,7 @@
 //! # }
 //! ```
 
+mod auth;
 mod client;
 mod error;
 mod generated;
@@ -35,6 +36,7 @@ mod modify;
 mod open_enum;
 mod validation;
 
+pub use auth::Credentials;
 pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 pub use error::{ApiError, Error};
 pub use generated::types;

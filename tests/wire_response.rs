@@ -1,0 +1,86 @@
+//! The answer on the wire: the documented example decodes and re-encodes without loss, and
+//! answers from a newer service still decode.
+
+mod common;
+
+use common::documented_response;
+use otc_vpcep::{
+    OpenEnum,
+    types::{EndpointService, Protocol, ServerType, ServiceStatus, ServiceType, TcpProxy},
+};
+use serde_json::json;
+
+#[test]
+fn documented_example_decodes() {
+    let service: EndpointService = serde_json::from_value(documented_response()).unwrap();
+    assert_eq!(
+        service.status,
+        Some(OpenEnum::Known(ServiceStatus::Available))
+    );
+    assert_eq!(service.server_type, Some(OpenEnum::Known(ServerType::Vm)));
+    assert_eq!(
+        service.service_type,
+        Some(OpenEnum::Known(ServiceType::Interface))
+    );
+    assert_eq!(service.approval_enabled, Some(false));
+    assert_eq!(
+        service.created_at.as_deref(),
+        Some("2018-01-30T07:42:01.174")
+    );
+    assert_eq!(service.ports.len(), 2);
+    assert_eq!(
+        service.ports[1].protocol,
+        Some(OpenEnum::Known(Protocol::Tcp))
+    );
+    insta::assert_debug_snapshot!(service);
+}
+
+#[test]
+fn re_encoding_loses_no_documented_field() {
+    let service: EndpointService = serde_json::from_value(documented_response()).unwrap();
+    assert_eq!(
+        serde_json::to_value(&service).unwrap(),
+        documented_response()
+    );
+}
+
+#[test]
+fn newer_answers_decode() {
+    let answer = json!({
+        "id": "4189d3c2-8882-4871-a3c2-d380272eed83",
+        "service_name": "eu-de.billing-backend.4189d3c2-8882-4871-a3c2-d380272eed83",
+        "status": "frozen",
+        "server_type": "BAREMETAL",
+        "service_type": "interface",
+        "cidr_type": "hybrid",
+        "tcp_proxy": "proxy_vni",
+        "created_at": "2018-01-30T07:42:01Z",
+        "updated_at": "2024-06-01T10:00:00.5",
+        "ports": [{"client_port": 53, "server_port": 53, "protocol": "SCTP", "ttl": 9}],
+        "tags": [{"key": "team", "value": "billing"}],
+        "enable_policy": true,
+        "connection_count": 7,
+        "error": [{"error_code": "x", "error_message": "y"}]
+    });
+    let service: EndpointService = serde_json::from_value(answer).unwrap();
+    assert_eq!(service.status, Some(OpenEnum::Unknown("frozen".into())));
+    assert_eq!(
+        service.server_type,
+        Some(OpenEnum::Unknown("BAREMETAL".into()))
+    );
+    assert_eq!(service.cidr_type, Some(OpenEnum::Unknown("hybrid".into())));
+    assert_eq!(service.tcp_proxy, Some(OpenEnum::Known(TcpProxy::ProxyVni)));
+    assert_eq!(
+        service.ports[0].protocol,
+        Some(OpenEnum::Unknown("SCTP".into()))
+    );
+    assert_eq!(service.ports[0].client_port, Some(53));
+    assert_eq!(service.tags[0].key.as_deref(), Some("team"));
+    insta::assert_debug_snapshot!(service);
+}
+
+#[test]
+fn an_empty_answer_decodes() {
+    let service: EndpointService = serde_json::from_value(json!({})).unwrap();
+    assert_eq!(service, EndpointService::default());
+}

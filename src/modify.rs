@@ -1,11 +1,13 @@
 //! [`ModifyEndpointService`]: the fluent builder of the modify call.
 
+mod json_body;
+
 use uuid::Uuid;
 
 use crate::{
     Client, Error,
     types::{EndpointService, ModifyEndpointServiceRequest, Protocol, TcpProxy},
-    validation::Violations,
+    validation::{PortEntry, Violations},
 };
 
 /// A change of one VPC endpoint service, made by [`Client::modify_endpoint_service`].
@@ -37,15 +39,17 @@ use crate::{
 #[derive(Clone, Debug)]
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct ModifyEndpointService<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a Client,
     service_id: String,
     approval_enabled: Option<bool>,
     service_name: Option<String>,
-    ports: Option<Vec<(u16, u16, Protocol)>>,
+    ports: Option<Vec<Option<PortEntry>>>,
     port_id: Option<String>,
     vip_port_id: Option<String>,
     tcp_proxy: Option<TcpProxy>,
     description: Option<String>,
+    /// What a JSON body set that does not fit the request's shape.
+    malformed: Violations,
 }
 
 impl<'a> ModifyEndpointService<'a> {
@@ -60,6 +64,7 @@ impl<'a> ModifyEndpointService<'a> {
             vip_port_id: None,
             tcp_proxy: None,
             description: None,
+            malformed: Violations::default(),
         }
     }
 
@@ -79,16 +84,23 @@ impl<'a> ModifyEndpointService<'a> {
     /// Adds a port mapping: `client_port` on the VPC endpoint to `server_port` on the backend
     /// (both 1 to 65535). The mappings sent **replace all** of the service's mappings.
     pub fn port(mut self, client_port: u16, server_port: u16, protocol: Protocol) -> Self {
-        self.ports
-            .get_or_insert_with(Vec::new)
-            .push((client_port, server_port, protocol));
+        self.ports.get_or_insert_with(Vec::new).push(Some((
+            client_port.into(),
+            server_port.into(),
+            protocol,
+        )));
         self
     }
 
     /// Sets the whole list of port mappings as `(client_port, server_port, protocol)`, at most
     /// 200; it **replaces all** of the service's mappings. An empty list is refused.
     pub fn ports(mut self, ports: impl IntoIterator<Item = (u16, u16, Protocol)>) -> Self {
-        self.ports = Some(ports.into_iter().collect());
+        self.ports = Some(
+            ports
+                .into_iter()
+                .map(|(client, server, protocol)| Some((client.into(), server.into(), protocol)))
+                .collect(),
+        );
         self
     }
 
@@ -140,7 +152,7 @@ impl<'a> ModifyEndpointService<'a> {
 
     /// The service ID and the body, or every rule they break.
     fn checked(&self) -> Result<(Uuid, ModifyEndpointServiceRequest), Error> {
-        let mut v = Violations::default();
+        let mut v = self.malformed.clone();
         let service_id = v.uuid("vpc_endpoint_service_id", &self.service_id);
         let body = ModifyEndpointServiceRequest {
             approval_enabled: self.approval_enabled,

@@ -128,10 +128,11 @@ impl Violations {
         )
     }
 
-    /// Checks a list of `(client_port, server_port, protocol)`: the number of mappings, each
-    /// port, and that no two mappings share a client port and protocol (which also rules out
-    /// duplicate mappings). Linear in the number of mappings.
-    pub(crate) fn ports(&mut self, ports: &[(u16, u16, Protocol)]) -> Vec<PortMapping> {
+    /// Checks a list of port mappings: the number of mappings, each port, and that no two
+    /// mappings share a client port and protocol (which also rules out duplicate mappings).
+    /// Linear in the number of mappings. An entry that is `None` was malformed in a JSON body;
+    /// its violation is already recorded, and it keeps its place so that indices stay right.
+    pub(crate) fn ports(&mut self, ports: &[Option<PortEntry>]) -> Vec<PortMapping> {
         if ports.is_empty() {
             self.push(
                 "ports",
@@ -147,14 +148,17 @@ impl Violations {
                 ),
             );
         }
-        let mut first_use: HashMap<(u16, Protocol), usize> = HashMap::with_capacity(ports.len());
+        let mut first_use: HashMap<(i64, Protocol), usize> = HashMap::with_capacity(ports.len());
         let mut mappings = Vec::with_capacity(ports.len());
-        for (i, &(client, server, protocol)) in ports.iter().enumerate() {
+        for (i, entry) in ports.iter().enumerate() {
+            let Some((client, server, protocol)) = *entry else {
+                continue;
+            };
             let client_port = self.port(&format!("ports[{i}].client_port"), client);
             let server_port = self.port(&format!("ports[{i}].server_port"), server);
             if let Some(&j) = first_use.get(&(client, protocol)) {
-                let (_, first_server, _) = ports[j];
-                let rule = if first_server == server {
+                let first_server = ports[j].map(|(_, server, _)| server);
+                let rule = if first_server == Some(server) {
                     format!("duplicates ports[{j}] ({client}:{server}/{protocol})")
                 } else {
                     format!("client port {client}/{protocol} is already mapped by ports[{j}]")
@@ -174,14 +178,17 @@ impl Violations {
         mappings
     }
 
-    fn port(&mut self, field: &str, port: u16) -> Option<NonZeroU16> {
-        let checked = NonZeroU16::new(port);
+    pub(crate) fn port(&mut self, field: &str, port: i64) -> Option<NonZeroU16> {
+        let checked = u16::try_from(port).ok().and_then(NonZeroU16::new);
         if checked.is_none() {
             self.push(field, format!("{port} is not in 1..=65535"));
         }
         checked
     }
 }
+
+/// A port mapping as given, before its checks: `(client_port, server_port, protocol)`.
+pub(crate) type PortEntry = (i64, i64, Protocol);
 
 #[cfg(test)]
 mod tests {

@@ -197,9 +197,10 @@ impl ClientBuilder {
                 );
             }
         }
-        let (Some(endpoint), Some(project_id), true) =
-            (endpoint, project_id, violations.is_empty())
-        else {
+        if !violations.is_empty() {
+            return Err(Error::InvalidConfig(violations));
+        }
+        let (Some(endpoint), Some(project_id)) = (endpoint, project_id) else {
             return Err(Error::InvalidConfig(violations));
         };
         let http = reqwest::Client::builder()

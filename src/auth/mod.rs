@@ -26,8 +26,9 @@ const DATE_HEADER: HeaderName = HeaderName::from_static(signer::DATE_HEADER);
 /// an earlier attempt are replaced. With an access key, `X-Sdk-Date`, `Host`, `X-Project-Id`
 /// (`project_id`) and `X-Security-Token` (temporary credentials) are set, then every header of
 /// the request is signed together with the exact body bytes; so this must run after every
-/// other header is final. The credentials were checked when the client was built, so this
-/// cannot fail on them.
+/// other header is final. A body that is not in memory (a stream) would be signed as empty;
+/// the generated operations only send bodies in memory. The credentials were checked when the
+/// client was built, so this cannot fail on them.
 pub(crate) fn authorize(
     credentials: Option<&Credentials>,
     project_id: &str,

@@ -70,7 +70,10 @@ pub fn sdk_date(time: SystemTime) -> String {
 }
 
 /// The parts of a request that the signature covers.
-#[derive(Clone, Copy, Debug)]
+///
+/// Its `Debug` shows the header names and the body's length, not their contents: they can
+/// hold secrets such as `X-Security-Token`.
+#[derive(Clone, Copy)]
 pub struct SigningRequest<'a> {
     /// The HTTP method, in any case (it is upper-cased).
     pub method: &'a str,
@@ -84,6 +87,19 @@ pub struct SigningRequest<'a> {
     pub headers: &'a [(&'a str, &'a str)],
     /// The exact body bytes that are sent.
     pub body: &'a [u8],
+}
+
+impl fmt::Debug for SigningRequest<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = self.headers.iter().map(|(name, _)| *name).collect();
+        f.debug_struct("SigningRequest")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("headers", &names)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
 }
 
 /// The result of [`sign`].
@@ -246,6 +262,20 @@ mod tests {
         // Already encoded segments are not encoded twice.
         assert_eq!(canonical_uri("/a%20b/%c3%bc"), "/a%20b/%C3%BC/");
         assert_eq!(canonical_uri("/-_.~!*"), "/-_.~%21%2A/");
+    }
+
+    #[test]
+    fn debug_shows_no_header_value_and_no_body() {
+        let request = SigningRequest {
+            method: "PUT",
+            path: "/v1/p",
+            query: "",
+            headers: &[("X-Security-Token", "hidden-token")],
+            body: b"hidden-body",
+        };
+        let shown = format!("{request:?}");
+        assert!(shown.contains("X-Security-Token"), "{shown}");
+        assert!(!shown.contains("hidden"), "{shown}");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use crate::{
-    Credentials, Error, ModifyEndpointService, generated, hooks::Context, types::ProjectId,
+    Credentials, Error, ModifyEndpointService, auth, generated, hooks::Context, types::ProjectId,
     validation::Violations,
 };
 
@@ -69,9 +69,62 @@ pub struct ClientBuilder {
     endpoint: Option<String>,
     project_id: Option<String>,
     credentials: Option<Credentials>,
+    /// Why [`from_env`](Self::from_env) found no usable credentials.
+    credentials_problems: Violations,
+    allow_insecure_http: bool,
 }
 
 impl ClientBuilder {
+    /// Starts from the environment: credentials, `OS_PROJECT_ID` and `OS_REGION_NAME`.
+    ///
+    /// Credentials come from the first of these that has any of its variables set (empty
+    /// counts as unset):
+    /// 1. `OS_AUTH_TOKEN`: an IAM token;
+    /// 2. `OS_ACCESS_KEY` + `OS_SECRET_KEY`, with `OS_SECURITY_TOKEN` for temporary credentials;
+    /// 3. `HUAWEICLOUD_SDK_AK` + `HUAWEICLOUD_SDK_SK`.
+    ///
+    /// Missing or half-set credentials are reported by [`build`](Self::build), unless
+    /// [`credentials`](Self::credentials) replaces them. Any setting made after this call
+    /// overrides the environment's.
+    ///
+    /// ```no_run
+    /// let client = otc_vpcep::ClientBuilder::from_env().build()?;
+    /// # Ok::<(), otc_vpcep::Error>(())
+    /// ```
+    pub fn from_env() -> Self {
+        Self::from_env_with(|name| {
+            std::env::var_os(name).map(|value| value.to_string_lossy().into_owned())
+        })
+    }
+
+    /// Like [`from_env`](Self::from_env), but reads each variable through `lookup` (which
+    /// answers a variable's value, if it is set) instead of the process environment.
+    ///
+    /// ```
+    /// use std::collections::HashMap;
+    ///
+    /// let vars = HashMap::from([
+    ///     ("OS_ACCESS_KEY", "AK"),
+    ///     ("OS_SECRET_KEY", "SK"),
+    ///     ("OS_PROJECT_ID", "6e9dfd51d1124e8d8498dce894923a0d"),
+    ///     ("OS_REGION_NAME", "eu-nl"),
+    /// ]);
+    /// let client = otc_vpcep::ClientBuilder::from_env_with(|name| vars.get(name).map(|v| v.to_string()))
+    ///     .build()?;
+    /// assert_eq!(client.endpoint(), "https://vpcep.eu-nl.otc.t-systems.com");
+    /// # Ok::<(), otc_vpcep::Error>(())
+    /// ```
+    pub fn from_env_with(lookup: impl FnMut(&str) -> Option<String>) -> Self {
+        let settings = auth::env::read(lookup);
+        Self {
+            region: settings.region,
+            project_id: settings.project_id,
+            credentials: settings.credentials,
+            credentials_problems: settings.problems,
+            ..Self::default()
+        }
+    }
+
     /// Sends requests to the Open Telekom Cloud region `region` (`eu-de`, `eu-nl`), that is to
     /// `https://vpcep.{region}.otc.t-systems.com`. [`endpoint`](Self::endpoint) overrides it.
     pub fn region(mut self, region: impl Into<String>) -> Self {
@@ -95,6 +148,16 @@ impl ClientBuilder {
     /// How requests authenticate. Without credentials, requests are sent unauthenticated.
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(credentials);
+        self.credentials_problems = Violations::default();
+        self
+    }
+
+    /// Whether credentials may be sent over plain `http://` to a host that is not a loopback
+    /// address (`localhost`, `127.0.0.0/8`, `::1`). Off by default: [`build`](Self::build)
+    /// refuses such an endpoint, because the token or signed requests would travel in clear
+    /// text. Only for tests against servers you control.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
         self
     }
 
@@ -117,6 +180,26 @@ impl ClientBuilder {
                 None
             }
         };
+        for problem in &self.credentials_problems {
+            violations.push(problem.field.clone(), problem.rule.clone());
+        }
+        if let Some(credentials) = &self.credentials {
+            credentials.check(&mut violations);
+            if let Some(endpoint) = &endpoint
+                && !self.allow_insecure_http
+                && !is_safe_for_credentials(endpoint)
+            {
+                violations.push(
+                    "endpoint",
+                    "is plain http to a host that is not a loopback address: credentials \
+                     would travel in clear text; use https (allow_insecure_http(true) lifts \
+                     this, for tests)",
+                );
+            }
+        }
+        if !violations.is_empty() {
+            return Err(Error::InvalidConfig(violations));
+        }
         let (Some(endpoint), Some(project_id)) = (endpoint, project_id) else {
             return Err(Error::InvalidConfig(violations));
         };
@@ -124,6 +207,8 @@ impl ClientBuilder {
             .user_agent(concat!("otc-vpcep/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
             .timeout(DEFAULT_TIMEOUT)
+            // A redirect would carry the credentials to wherever it points.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(Error::Transport)?;
         Ok(Client {
@@ -132,11 +217,27 @@ impl ClientBuilder {
                 http,
                 Context {
                     credentials: self.credentials,
+                    project_id: project_id.to_string(),
                 },
             ),
             project_id,
         })
     }
+}
+
+/// Whether credentials may go to `endpoint` (a checked URL): over https, or to a loopback host.
+fn is_safe_for_credentials(endpoint: &str) -> bool {
+    let Ok(url) = reqwest::Url::parse(endpoint) else {
+        return false;
+    };
+    let host = url.host_str().unwrap_or_default();
+    url.scheme() == "https"
+        || host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// A region name: lower-case letters and digits in groups joined by `-`.

@@ -12,6 +12,8 @@ use crate::{Credentials, auth, generated::Client};
 pub struct Context {
     /// How requests authenticate; `None` sends them without credentials.
     pub(crate) credentials: Option<Credentials>,
+    /// The client's project, sent as `X-Project-Id` with signed requests.
+    pub(crate) project_id: String,
 }
 
 impl ClientHooks<Context> for Client {
@@ -32,6 +34,7 @@ impl ClientHooks<Context> for Client {
     ) -> reqwest::Result<reqwest::Response> {
         auth::authorize(
             self.inner().credentials.as_ref(),
+            &self.inner().project_id,
             &mut request,
             SystemTime::now(),
         );

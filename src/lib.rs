@@ -38,7 +38,7 @@ mod modify;
 mod open_enum;
 mod validation;
 
-pub use auth::Credentials;
+pub use auth::{Credentials, signer};
 pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 pub use error::{ApiError, Error};
 pub use generated::types;

@@ -1,6 +1,8 @@
 //! [`Credentials`]: how requests prove who sends them. Secrets never show in `Debug`.
 
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::validation::Violations;
 
 /// How the client authenticates its requests.
 ///
@@ -9,7 +11,9 @@ use secrecy::SecretString;
 ///
 /// let token = Credentials::token("MIIT...");
 /// let keys = Credentials::access_key("AK", "SK");
-/// assert!(!format!("{token:?}{keys:?}").contains("MIIT"));
+/// let temporary = Credentials::access_key("AK", "SK").with_security_token("ST...");
+/// assert!(!format!("{token:?}{keys:?}{temporary:?}").contains("MIIT"));
+/// assert!(!format!("{temporary:?}").contains("ST..."));
 /// ```
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -41,4 +45,82 @@ impl Credentials {
             security_token: None,
         }
     }
+
+    /// Temporary credentials: an access key, a secret key and their security token.
+    pub fn temporary(
+        access_key: impl Into<String>,
+        secret_key: impl Into<String>,
+        security_token: impl Into<String>,
+    ) -> Self {
+        Self::access_key(access_key, secret_key).with_security_token(security_token)
+    }
+
+    /// Adds the security token of temporary access keys (sent, and signed, as
+    /// `X-Security-Token`).
+    ///
+    /// Only access keys carry a security token: a [`Credentials::Token`] is returned
+    /// unchanged.
+    pub fn with_security_token(self, token: impl Into<String>) -> Self {
+        match self {
+            Self::AccessKey {
+                access_key,
+                secret_key,
+                ..
+            } => Self::AccessKey {
+                access_key,
+                secret_key,
+                security_token: Some(SecretString::from(token.into())),
+            },
+            token @ Self::Token(_) => token,
+        }
+    }
+
+    /// Records every value that cannot be sent. Violations name the field, never the value.
+    pub(crate) fn check(&self, violations: &mut Violations) {
+        match self {
+            Self::Token(token) => {
+                check_header_value(violations, "credentials.token", token.expose_secret());
+            }
+            Self::AccessKey {
+                access_key,
+                secret_key,
+                security_token,
+            } => {
+                if check_header_value(violations, "credentials.access_key", access_key)
+                    && access_key.contains(',')
+                {
+                    violations.push(
+                        "credentials.access_key",
+                        "must not contain ',' (it is part of the Authorization header)",
+                    );
+                }
+                if secret_key.expose_secret().is_empty() {
+                    violations.push("credentials.secret_key", "must not be empty");
+                }
+                if let Some(token) = security_token {
+                    check_header_value(
+                        violations,
+                        "credentials.security_token",
+                        token.expose_secret(),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Checks that `value` can go into a header as it is: not empty, only visible ASCII (no
+/// spaces, no control characters). Returns whether it can.
+fn check_header_value(violations: &mut Violations, field: &str, value: &str) -> bool {
+    let rule = if value.is_empty() {
+        "must not be empty"
+    } else if value.chars().any(char::is_whitespace) {
+        "must not contain spaces, tabs or line breaks (check for a trailing newline)"
+    } else if !value.bytes().all(|b| b.is_ascii_graphic()) {
+        "must be visible ASCII characters only (no control or non-ASCII characters)"
+    } else {
+        return true;
+    };
+    violations.push(field, rule);
+    false
 }

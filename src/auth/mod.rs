@@ -1,31 +1,206 @@
 //! Authentication: [`Credentials`], and the headers each request attempt carries.
 
 mod credentials;
+pub(crate) mod env;
+pub mod signer;
 
 pub use credentials::Credentials;
 
 use std::time::SystemTime;
 
+use reqwest::header::{AUTHORIZATION, HOST, HeaderName, HeaderValue};
 use secrecy::ExposeSecret;
+
+/// The header of an IAM token.
+const TOKEN_HEADER: HeaderName = HeaderName::from_static("x-auth-token");
+/// The header naming the project of a signed request.
+const PROJECT_HEADER: HeaderName = HeaderName::from_static("x-project-id");
+/// The header of the security token of temporary access keys.
+const SECURITY_TOKEN_HEADER: HeaderName = HeaderName::from_static("x-security-token");
+/// The header of the signing time.
+const DATE_HEADER: HeaderName = HeaderName::from_static(signer::DATE_HEADER);
 
 /// Sets the authentication headers of one request attempt, as of `now`.
 ///
-/// Called for every attempt, so that a retried request carries a fresh signature. The
-/// credentials were checked when the client was built, so this cannot fail on them.
+/// Called for every attempt, so that a retried request carries a fresh signature: headers of
+/// an earlier attempt are replaced. With an access key, `X-Sdk-Date`, `Host`, `X-Project-Id`
+/// (`project_id`) and `X-Security-Token` (temporary credentials) are set, then every header of
+/// the request is signed together with the exact body bytes; so this must run after every
+/// other header is final. A body that is not in memory (a stream) would be signed as empty;
+/// the generated operations only send bodies in memory. The credentials were checked when the
+/// client was built, so this cannot fail on them.
 pub(crate) fn authorize(
     credentials: Option<&Credentials>,
+    project_id: &str,
     request: &mut reqwest::Request,
-    _now: SystemTime,
+    now: SystemTime,
 ) {
     match credentials {
         None => {}
         Some(Credentials::Token(token)) => {
-            if let Ok(mut value) = reqwest::header::HeaderValue::from_str(token.expose_secret()) {
-                value.set_sensitive(true);
-                request.headers_mut().insert("x-auth-token", value);
-            }
+            set_secret(request, TOKEN_HEADER, token.expose_secret());
         }
-        // AK/SK signing (SDK-HMAC-SHA256) comes with the authentication issue.
-        Some(Credentials::AccessKey { .. }) => {}
+        Some(Credentials::AccessKey {
+            access_key,
+            secret_key,
+            security_token,
+        }) => {
+            let headers = request.headers_mut();
+            headers.remove(AUTHORIZATION);
+            headers.remove(SECURITY_TOKEN_HEADER);
+            let date = signer::sdk_date(now);
+            set(request, DATE_HEADER, &date);
+            let host = host_of(request.url());
+            set(request, HOST, &host);
+            if !project_id.is_empty() {
+                set(request, PROJECT_HEADER, project_id);
+            }
+            if let Some(security_token) = security_token {
+                set_secret(
+                    request,
+                    SECURITY_TOKEN_HEADER,
+                    security_token.expose_secret(),
+                );
+            }
+
+            let headers: Vec<(&str, &str)> = request
+                .headers()
+                .iter()
+                .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?)))
+                .collect();
+            let url = request.url();
+            let body = request
+                .body()
+                .and_then(reqwest::Body::as_bytes)
+                .unwrap_or_default();
+            let signature = signer::sign(
+                &signer::SigningRequest {
+                    method: request.method().as_str(),
+                    path: url.path(),
+                    query: url.query().unwrap_or_default(),
+                    headers: &headers,
+                    body,
+                },
+                &date,
+                access_key,
+                secret_key.expose_secret().as_bytes(),
+            );
+            set_secret(request, AUTHORIZATION, &signature.authorization);
+        }
+    }
+}
+
+/// The `Host` header of `url`: the host, and the port unless it is the scheme's default.
+fn host_of(url: &reqwest::Url) -> String {
+    let host = url.host_str().unwrap_or_default();
+    match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
+    }
+}
+
+/// Sets a header; values were checked when the client was built, so none is refused.
+fn set(request: &mut reqwest::Request, name: HeaderName, value: &str) {
+    if let Ok(value) = HeaderValue::from_str(value) {
+        request.headers_mut().insert(name, value);
+    }
+}
+
+/// Sets a header whose value is a secret, marked sensitive so that it is never shown.
+fn set_secret(request: &mut reqwest::Request, name: HeaderName, value: &str) {
+    if let Ok(mut value) = HeaderValue::from_str(value) {
+        value.set_sensitive(true);
+        request.headers_mut().insert(name, value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, UNIX_EPOCH};
+
+    use super::*;
+
+    fn put(url: &str, body: &'static [u8]) -> reqwest::Request {
+        let mut request = reqwest::Request::new(
+            reqwest::Method::PUT,
+            reqwest::Url::parse(url).unwrap_or_else(|e| panic!("test URL {url}: {e}")),
+        );
+        *request.body_mut() = Some(reqwest::Body::from(body));
+        request
+    }
+
+    fn header<'r>(request: &'r reqwest::Request, name: &str) -> Vec<&'r str> {
+        request
+            .headers()
+            .get_all(name)
+            .iter()
+            .map(|v| v.to_str().unwrap_or("<not text>"))
+            .collect()
+    }
+
+    #[test]
+    fn every_attempt_gets_fresh_headers_that_replace_the_last_ones() {
+        let credentials = Credentials::temporary("AK", "SK", "ST");
+        let mut request = put("https://vpcep.eu-de.otc.t-systems.com/v1/p/s", b"{}");
+        let first = UNIX_EPOCH + Duration::from_secs(1_591_583_940);
+        authorize(Some(&credentials), "p", &mut request, first);
+        let first_authorization = header(&request, "authorization");
+        assert_eq!(header(&request, "x-sdk-date"), ["20200608T023900Z"]);
+        assert_eq!(header(&request, "host"), ["vpcep.eu-de.otc.t-systems.com"]);
+        assert_eq!(header(&request, "x-project-id"), ["p"]);
+        assert_eq!(header(&request, "x-security-token"), ["ST"]);
+        assert_eq!(first_authorization.len(), 1);
+        assert!(
+            first_authorization[0].contains(
+                "SignedHeaders=host;x-project-id;x-sdk-date;x-security-token, Signature="
+            )
+        );
+        let first_authorization = first_authorization[0].to_owned();
+
+        authorize(
+            Some(&credentials),
+            "p",
+            &mut request,
+            first + Duration::from_secs(1),
+        );
+        assert_eq!(header(&request, "x-sdk-date"), ["20200608T023901Z"]);
+        let second_authorization = header(&request, "authorization");
+        assert_eq!(second_authorization.len(), 1);
+        assert_ne!(second_authorization[0], first_authorization);
+        assert_eq!(header(&request, "x-security-token"), ["ST"]);
+    }
+
+    #[test]
+    fn the_host_header_keeps_a_port_that_is_not_the_default() {
+        let credentials = Credentials::access_key("AK", "SK");
+        let mut request = put("http://127.0.0.1:8080/v1/p/s", b"");
+        authorize(Some(&credentials), "p", &mut request, UNIX_EPOCH);
+        assert_eq!(header(&request, "host"), ["127.0.0.1:8080"]);
+        assert_eq!(header(&request, "x-security-token"), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn secret_headers_are_marked_sensitive() {
+        let mut request = put("https://h/", b"");
+        authorize(
+            Some(&Credentials::token("T")),
+            "p",
+            &mut request,
+            UNIX_EPOCH,
+        );
+        assert_eq!(header(&request, "x-auth-token"), ["T"]);
+        assert!(!format!("{:?}", request.headers()).contains("\"T\""));
+        assert_eq!(header(&request, "authorization"), Vec::<&str>::new());
+
+        let mut request = put("https://h/", b"");
+        authorize(
+            Some(&Credentials::temporary("AK", "SK", "ST")),
+            "p",
+            &mut request,
+            UNIX_EPOCH,
+        );
+        let shown = format!("{:?}", request.headers());
+        assert!(!shown.contains("ST\""), "{shown}");
+        assert!(!shown.contains("Signature="), "{shown}");
     }
 }

@@ -1,0 +1,245 @@
+//! `ClientBuilder::from_env_with`: credentials, project and region from environment
+//! variables, read through a lookup function (the process environment is never changed).
+//! Which credentials were chosen is observed on the wire, at a loopback server.
+
+mod auth_support;
+
+use std::collections::HashMap;
+
+use auth_support::{EXAMPLE_RESPONSE, SERVICE_ID, Server};
+use otc_vpcep::{ClientBuilder, Credentials, Error};
+
+/// A variable's name and value.
+type Var = (&'static str, &'static str);
+
+const PROJECT_ID: &str = "6e9dfd51d1124e8d8498dce894923a0d";
+
+fn from(vars: &[(&str, &str)]) -> ClientBuilder {
+    let vars: HashMap<String, String> = vars
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    ClientBuilder::from_env_with(move |name| vars.get(name).cloned())
+}
+
+fn with_project(vars: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'static str)> {
+    let mut vars = vars.to_vec();
+    vars.push(("OS_PROJECT_ID", PROJECT_ID));
+    vars
+}
+
+/// How the request sent by a client built from `vars` authenticated.
+#[derive(Debug, PartialEq)]
+enum Sent {
+    Token(String),
+    Signed {
+        access_key: String,
+        security_token: Option<String>,
+    },
+    Nothing,
+}
+
+async fn sent_with(vars: &[(&'static str, &'static str)]) -> Sent {
+    let server = Server::start(|_| (200, EXAMPLE_RESPONSE.to_owned())).await;
+    let client = from(&with_project(vars))
+        .endpoint(&server.url)
+        .build()
+        .expect("a valid configuration");
+    client
+        .modify_endpoint_service(SERVICE_ID)
+        .approval_enabled(true)
+        .send()
+        .await
+        .expect("the server answers 200");
+    let request = server.received().pop().expect("a request");
+    let access_key = request
+        .header("authorization")
+        .and_then(|a| a.split("Access=").nth(1))
+        .and_then(|a| a.split(',').next())
+        .map(str::to_owned);
+    match (request.header("x-auth-token"), access_key) {
+        (Some(token), None) => Sent::Token(token.to_owned()),
+        (None, Some(access_key)) => Sent::Signed {
+            access_key,
+            security_token: request.header("x-security-token").map(str::to_owned),
+        },
+        (None, None) => Sent::Nothing,
+        (Some(_), Some(_)) => panic!("both a token and a signature were sent"),
+    }
+}
+
+fn violations(builder: ClientBuilder) -> Vec<String> {
+    match builder.build() {
+        Err(Error::InvalidConfig(violations)) => {
+            violations.iter().map(ToString::to_string).collect()
+        }
+        Err(other) => panic!("expected InvalidConfig, got {other:?}"),
+        Ok(_) => panic!("expected InvalidConfig, the client was built"),
+    }
+}
+
+const ALL: [(&str, &str); 6] = [
+    ("OS_AUTH_TOKEN", "os-token"),
+    ("OS_ACCESS_KEY", "OSAK"),
+    ("OS_SECRET_KEY", "os-sk"),
+    ("OS_SECURITY_TOKEN", "os-st"),
+    ("HUAWEICLOUD_SDK_AK", "SDKAK"),
+    ("HUAWEICLOUD_SDK_SK", "sdk-sk"),
+];
+
+#[tokio::test]
+async fn os_auth_token_comes_first() {
+    assert_eq!(sent_with(&ALL).await, Sent::Token("os-token".into()));
+}
+
+#[tokio::test]
+async fn then_the_openstack_keys_with_their_security_token() {
+    assert_eq!(
+        sent_with(&ALL[1..]).await,
+        Sent::Signed {
+            access_key: "OSAK".into(),
+            security_token: Some("os-st".into())
+        }
+    );
+    assert_eq!(
+        sent_with(&[ALL[1], ALL[2], ALL[4], ALL[5]]).await,
+        Sent::Signed {
+            access_key: "OSAK".into(),
+            security_token: None
+        }
+    );
+}
+
+#[tokio::test]
+async fn then_the_huawei_cloud_sdk_keys() {
+    assert_eq!(
+        sent_with(&ALL[4..]).await,
+        Sent::Signed {
+            access_key: "SDKAK".into(),
+            security_token: None
+        }
+    );
+}
+
+#[tokio::test]
+async fn an_empty_variable_counts_as_unset() {
+    let mut vars = ALL.to_vec();
+    vars[0].1 = "";
+    vars[1].1 = "";
+    vars[2].1 = "";
+    vars[3].1 = "";
+    assert_eq!(
+        sent_with(&vars).await,
+        Sent::Signed {
+            access_key: "SDKAK".into(),
+            security_token: None
+        }
+    );
+}
+
+#[tokio::test]
+async fn credentials_set_after_from_env_replace_the_environments() {
+    let server = Server::start(|_| (200, EXAMPLE_RESPONSE.to_owned())).await;
+    // No credentials in the environment at all: an error, unless credentials are given.
+    let client = from(&with_project(&[]))
+        .endpoint(&server.url)
+        .credentials(Credentials::token("explicit"))
+        .build()
+        .expect("explicit credentials");
+    client
+        .modify_endpoint_service(SERVICE_ID)
+        .approval_enabled(true)
+        .send()
+        .await
+        .expect("200");
+    let request = server.received().pop().expect("a request");
+    assert_eq!(request.header("x-auth-token"), Some("explicit"));
+}
+
+#[test]
+fn project_and_region_come_from_the_environment() {
+    let client = from(&[
+        ("OS_AUTH_TOKEN", "t"),
+        ("OS_PROJECT_ID", PROJECT_ID),
+        ("OS_REGION_NAME", "eu-nl"),
+    ])
+    .build()
+    .expect("a complete environment");
+    assert_eq!(client.endpoint(), "https://vpcep.eu-nl.otc.t-systems.com");
+    assert_eq!(client.project_id().to_string(), PROJECT_ID);
+
+    // Settings made afterwards win.
+    let client = from(&[
+        ("OS_AUTH_TOKEN", "t"),
+        ("OS_PROJECT_ID", PROJECT_ID),
+        ("OS_REGION_NAME", "eu-nl"),
+    ])
+    .region("eu-de")
+    .project_id("other")
+    .build()
+    .expect("a complete configuration");
+    assert_eq!(client.endpoint(), "https://vpcep.eu-de.otc.t-systems.com");
+    assert_eq!(client.project_id().to_string(), "other");
+}
+
+#[test]
+fn no_credentials_in_the_environment_is_an_error_naming_the_variables() {
+    let found = violations(from(&[("OS_REGION_NAME", "eu-de")]));
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(found[0], "project_id: is required");
+    assert!(found[1].starts_with("credentials: none in the environment"));
+    for name in [
+        "OS_AUTH_TOKEN",
+        "OS_ACCESS_KEY",
+        "OS_SECRET_KEY",
+        "HUAWEICLOUD_SDK_AK",
+        "HUAWEICLOUD_SDK_SK",
+    ] {
+        assert!(found[1].contains(name), "{name}: {found:?}");
+    }
+}
+
+#[test]
+fn a_half_set_source_is_an_error_not_skipped() {
+    let region = ("OS_REGION_NAME", "eu-de");
+    let cases: [(&[Var], &[&str]); 5] = [
+        (&[("OS_ACCESS_KEY", "OSAK")], &["OS_SECRET_KEY"]),
+        (&[("OS_SECRET_KEY", "hidden-sk")], &["OS_ACCESS_KEY"]),
+        (
+            &[
+                ("OS_SECURITY_TOKEN", "hidden-st"),
+                ("HUAWEICLOUD_SDK_AK", "SDKAK"),
+                ("HUAWEICLOUD_SDK_SK", "hidden-sdk-sk"),
+            ],
+            &["OS_ACCESS_KEY", "OS_SECRET_KEY"],
+        ),
+        (&[("HUAWEICLOUD_SDK_AK", "SDKAK")], &["HUAWEICLOUD_SDK_SK"]),
+        (
+            &[("HUAWEICLOUD_SDK_SK", "hidden-sdk-sk")],
+            &["HUAWEICLOUD_SDK_AK"],
+        ),
+    ];
+    for (vars, missing) in cases {
+        let mut vars = with_project(vars);
+        vars.push(region);
+        let found = violations(from(&vars));
+        let fields: Vec<&str> = found
+            .iter()
+            .map(|v| v.split(':').next().unwrap_or_default())
+            .collect();
+        assert_eq!(fields, missing, "{vars:?}");
+        assert!(found.iter().all(|v| v.contains("is not set")), "{found:?}");
+        assert!(!found.join(" ").contains("hidden"), "{found:?}");
+    }
+}
+
+#[test]
+fn values_from_the_environment_are_checked_like_any_other() {
+    let found = violations(from(&with_project(&[
+        ("OS_AUTH_TOKEN", "hidden\n"),
+        ("OS_REGION_NAME", "eu-de"),
+    ])));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].starts_with("credentials.token: "), "{found:?}");
+    assert!(!found[0].contains("hidden"), "{found:?}");
+}

@@ -1,0 +1,163 @@
+//! Secrets (token, secret key, security token) never show in `Debug` or `Display` of the
+//! credentials, the builder, the client, or any error the client produces.
+
+mod auth_support;
+
+use auth_support::{PROJECT_ID, SERVICE_ID, Server};
+use otc_vpcep::{Client, ClientBuilder, Credentials, Error, types::Protocol};
+
+/// Every secret below contains this marker; nothing shown may.
+const MARKER: &str = "SECRET";
+const TOKEN: &str = "tok-SECRET-MIIEhQYJKoZIhvcNAQcCoIIEdj";
+const SECRET_KEY: &str = "sk-SECRET-0123456789abcdef";
+const SECURITY_TOKEN: &str = "st-SECRET-gQpjbi1ub3J0aC00";
+
+fn all_credentials() -> [Credentials; 3] {
+    [
+        Credentials::token(TOKEN),
+        Credentials::access_key("HPUAFNKYZ7LTZ1ZKGQ8M", SECRET_KEY),
+        Credentials::temporary("HPUAFNKYZ7LTZ1ZKGQ8M", SECRET_KEY, SECURITY_TOKEN),
+    ]
+}
+
+fn builder(endpoint: &str, credentials: Credentials) -> ClientBuilder {
+    Client::builder()
+        .endpoint(endpoint)
+        .project_id(PROJECT_ID)
+        .credentials(credentials)
+}
+
+#[track_caller]
+fn assert_hidden(what: &str, shown: &str) {
+    assert!(!shown.contains(MARKER), "{what} shows a secret: {shown}");
+}
+
+#[track_caller]
+fn assert_error_hidden(what: &str, error: &Error) {
+    assert_hidden(what, &format!("{error}"));
+    assert_hidden(what, &format!("{error:?}"));
+    assert_hidden(what, &format!("{error:#?}"));
+}
+
+#[test]
+fn credentials_builder_and_client_do_not_show_secrets() {
+    for credentials in all_credentials() {
+        assert_hidden("Credentials", &format!("{credentials:?} {credentials:#?}"));
+        let builder = builder("https://vpcep.eu-de.otc.t-systems.com", credentials);
+        assert_hidden("ClientBuilder", &format!("{builder:?} {builder:#?}"));
+        let client = builder.build().expect("valid");
+        assert_hidden("Client", &format!("{client:?} {client:#?}"));
+        let modify = client
+            .modify_endpoint_service(SERVICE_ID)
+            .service_name("test");
+        assert_hidden("ModifyEndpointService", &format!("{modify:?}"));
+    }
+    let from_env = ClientBuilder::from_env_with(|name| match name {
+        "OS_ACCESS_KEY" => Some("AK".into()),
+        "OS_SECRET_KEY" => Some(SECRET_KEY.into()),
+        "OS_SECURITY_TOKEN" => Some(SECURITY_TOKEN.into()),
+        _ => None,
+    });
+    assert_hidden("ClientBuilder::from_env_with", &format!("{from_env:?}"));
+}
+
+#[test]
+fn config_errors_do_not_show_secrets() {
+    for credentials in [
+        Credentials::token(format!("{TOKEN}\n")),
+        Credentials::temporary(
+            "AK",
+            format!("{SECRET_KEY}\n"),
+            format!("{SECURITY_TOKEN} x"),
+        ),
+    ] {
+        let error = builder("http://vpcep.example.com", credentials)
+            .build()
+            .expect_err("invalid");
+        assert!(matches!(error, Error::InvalidConfig(_)), "{error:?}");
+        assert_error_hidden("InvalidConfig", &error);
+    }
+}
+
+#[tokio::test]
+async fn request_errors_do_not_show_secrets() {
+    for credentials in all_credentials() {
+        let client = builder("https://vpcep.eu-de.otc.t-systems.com", credentials)
+            .build()
+            .expect("valid");
+        let error = client
+            .modify_endpoint_service(SERVICE_ID)
+            .port(0, 22, Protocol::Tcp)
+            .send()
+            .await
+            .expect_err("port 0 is invalid");
+        assert!(matches!(error, Error::InvalidRequest(_)), "{error:?}");
+        assert_error_hidden("InvalidRequest", &error);
+    }
+}
+
+#[tokio::test]
+async fn api_and_response_errors_do_not_show_secrets() {
+    let api = Server::start(|_| {
+        (
+            400,
+            r#"{"error_code":"EndPoint.0002","error_msg":"Parameter error."}"#.to_owned(),
+        )
+    })
+    .await;
+    let garbage = Server::start(|_| (200, "<html>not JSON</html>".to_owned())).await;
+    for credentials in all_credentials() {
+        for (server, is_expected) in [
+            (
+                &api,
+                (|e: &Error| matches!(e, Error::Api(_))) as fn(&Error) -> bool,
+            ),
+            (&garbage, |e: &Error| {
+                matches!(e, Error::InvalidResponse { .. })
+            }),
+        ] {
+            let client = builder(&server.url, credentials.clone())
+                .build()
+                .expect("valid");
+            let error = client
+                .modify_endpoint_service(SERVICE_ID)
+                .approval_enabled(true)
+                .send()
+                .await
+                .expect_err("the server answers an error");
+            assert!(is_expected(&error), "{error:?}");
+            assert_error_hidden("Api/InvalidResponse", &error);
+        }
+    }
+    // The secrets were sent, so their absence above is not for lack of them.
+    let received = api.received();
+    assert!(
+        received
+            .iter()
+            .any(|r| r.header("x-auth-token") == Some(TOKEN))
+    );
+    assert!(
+        received
+            .iter()
+            .any(|r| r.header("x-security-token") == Some(SECURITY_TOKEN))
+    );
+}
+
+#[tokio::test]
+async fn transport_errors_do_not_show_secrets() {
+    // A loopback port where nothing listens any more.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let endpoint = format!("http://{}", listener.local_addr().expect("address"));
+    drop(listener);
+    for credentials in all_credentials() {
+        let client = builder(&endpoint, credentials).build().expect("valid");
+        let error = client
+            .modify_endpoint_service(SERVICE_ID)
+            .approval_enabled(true)
+            .send()
+            .await
+            .expect_err("nothing listens");
+        assert!(matches!(error, Error::Transport(_)), "{error:?}");
+        assert_error_hidden("Transport", &error);
+    }
+}

@@ -1,0 +1,235 @@
+//! The command line, as clap parses it.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Change VPC endpoint services of Open Telekom Cloud and Huawei Cloud, or run a local emulator
+/// of the API.
+///
+/// Credentials come only from the environment, never from flags (so they stay out of shell
+/// history): OS_AUTH_TOKEN; or OS_ACCESS_KEY + OS_SECRET_KEY (+ OS_SECURITY_TOKEN); or
+/// HUAWEICLOUD_SDK_AK + HUAWEICLOUD_SDK_SK. OS_PROJECT_ID and OS_REGION_NAME give the project
+/// and the region when the flags do not.
+#[derive(Debug, Parser)]
+#[command(name = "vpcep", version, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Modify a VPC endpoint service.
+    #[command(after_help = MODIFY_EXAMPLES)]
+    Modify(Box<ModifyArgs>),
+    /// Run the local emulator of the API in the foreground, until interrupted.
+    #[command(after_help = EMULATOR_EXAMPLES)]
+    Emulator(EmulatorArgs),
+}
+
+const MODIFY_EXAMPLES: &str = "\
+Examples:
+  # Require approval, rename, and replace the port mappings (the list replaces all of them)
+  vpcep modify 4189d3c2-8882-4871-a3c2-d380272eed88 --region eu-de \\
+      --approval-enabled true --name test --port 8081:22 --port 8082:23/udp
+
+  # The same change from a JSON body on standard input
+  echo '{\"service_name\": \"test\"}' | vpcep modify 4189d3c2-8882-4871-a3c2-d380272eed88 --body -
+
+  # Show what would be sent, and send nothing
+  vpcep modify 4189d3c2-8882-4871-a3c2-d380272eed88 --region eu-de --name test --dry-run
+
+Exit status: 0 success; 2 usage or validation error (nothing sent); 1 API, transport or timeout error.";
+
+const EMULATOR_EXAMPLES: &str = "\
+Examples:
+  vpcep emulator                                  # on 127.0.0.1:8080, the default seed
+  vpcep emulator --listen 127.0.0.1:0             # a free port; the first line tells which
+  OS_AUTH_TOKEN=x OS_PROJECT_ID=6e9dfd51d1124e8d8498dce894923a0d \\
+      vpcep modify 4189d3c2-8882-4871-a3c2-d380272eed88 --endpoint http://127.0.0.1:8080 --name demo";
+
+/// What to change, and where.
+#[derive(Debug, Args)]
+pub struct ModifyArgs {
+    /// The ID (a UUID) of the VPC endpoint service to modify.
+    pub service_id: String,
+
+    #[command(flatten)]
+    pub change: ChangeArgs,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+
+    /// Print the request that would be sent (method, URL, body; no credentials), send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// How to print the service the API answers.
+    #[arg(long, value_enum, default_value_t = Output::Json)]
+    pub output: Output,
+}
+
+/// The fields to change; those not given are left as they are.
+#[derive(Debug, Args)]
+pub struct ChangeArgs {
+    /// The new name: 1 to 16 of letters, digits, '_' and '-'.
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// Whether new VPC endpoints need the owner's approval.
+    #[arg(long, value_name = "true|false")]
+    pub approval_enabled: Option<bool>,
+
+    /// A port mapping, CLIENT:SERVER with an optional /tcp or /udp (TCP by default). Repeat it
+    /// for more; the mappings given replace all of the service's mappings.
+    #[arg(long = "port", value_name = "CLIENT:SERVER[/tcp|/udp]", value_parser = parse_port)]
+    pub ports: Vec<PortArg>,
+
+    /// The ID (a UUID) of the backend resource.
+    #[arg(long, value_name = "UUID")]
+    pub port_id: Option<String>,
+
+    /// The ID of the virtual NIC of a virtual IP address (deprecated by the provider).
+    #[arg(long, value_name = "ID")]
+    pub vip_port_id: Option<String>,
+
+    /// Passing client addresses: close, toa_open, proxy_open, open or proxy_vni.
+    #[arg(long, value_name = "VALUE")]
+    pub tcp_proxy: Option<String>,
+
+    /// The description: at most 128 characters, without '<' and '>'.
+    #[arg(long, value_name = "TEXT")]
+    pub description: Option<String>,
+
+    /// The whole change as a JSON request body, from FILE or from standard input with '-'.
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with_all = ["name", "approval_enabled", "ports", "port_id", "vip_port_id", "tcp_proxy", "description"]
+    )]
+    pub body: Option<PathBuf>,
+}
+
+/// Where the API is, and how long to wait for it.
+#[derive(Debug, Args)]
+pub struct ConnectionArgs {
+    /// The Open Telekom Cloud region (eu-de, eu-nl); OS_REGION_NAME when not given.
+    #[arg(long, value_name = "REGION", conflicts_with = "endpoint")]
+    pub region: Option<String>,
+
+    /// The API's base URL, for example https://vpcep.ap-southeast-1.myhuaweicloud.com.
+    #[arg(long, value_name = "URL")]
+    pub endpoint: Option<String>,
+
+    /// The project ID; OS_PROJECT_ID when not given.
+    #[arg(long, value_name = "ID")]
+    pub project_id: Option<String>,
+
+    /// Give up on a request after this many seconds.
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
+
+    /// How many times to retry a request that failed in a way worth retrying.
+    #[arg(long, value_name = "N")]
+    pub retries: Option<u32>,
+}
+
+/// How to print the answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Output {
+    /// The service as the API returned it, as pretty JSON.
+    Json,
+    /// A table of the service's fields.
+    Table,
+}
+
+/// A port mapping as given on the command line; the library checks its values.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PortArg {
+    pub client: i64,
+    pub server: i64,
+    pub protocol: String,
+}
+
+fn parse_port(text: &str) -> Result<PortArg, String> {
+    let (ports, protocol) = match text.split_once('/') {
+        Some((ports, protocol)) => (ports, protocol.to_ascii_uppercase()),
+        None => (text, "TCP".to_owned()),
+    };
+    let (client, server) = ports
+        .split_once(':')
+        .ok_or_else(|| "expected CLIENT:SERVER with an optional /tcp or /udp".to_owned())?;
+    let number = |name: &str, value: &str| {
+        value
+            .parse::<i64>()
+            .map_err(|_| format!("{name} port {value:?} is not a number"))
+    };
+    Ok(PortArg {
+        client: number("client", client)?,
+        server: number("server", server)?,
+        protocol,
+    })
+}
+
+/// How to run the emulator.
+#[derive(Debug, Args)]
+pub struct EmulatorArgs {
+    /// The address to listen on; port 0 picks a free port.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
+
+    /// A JSON file of the services to start with (a list of services as the API answers
+    /// them, each with its project_id); the documented example service when not given.
+    #[arg(long, value_name = "FILE")]
+    pub seed: Option<PathBuf>,
+
+    /// Verify AK/SK signatures with this access key (with --secret-key).
+    #[arg(long, value_name = "AK", requires = "secret_key")]
+    pub access_key: Option<String>,
+
+    /// The secret key that goes with --access-key.
+    #[arg(long, value_name = "SK", requires = "access_key")]
+    pub secret_key: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ports_parse_with_and_without_a_protocol() {
+        assert_eq!(
+            parse_port("8081:22"),
+            Ok(PortArg {
+                client: 8081,
+                server: 22,
+                protocol: "TCP".into()
+            })
+        );
+        assert_eq!(
+            parse_port("8082:23/udp"),
+            Ok(PortArg {
+                client: 8082,
+                server: 23,
+                protocol: "UDP".into()
+            })
+        );
+        assert_eq!(
+            parse_port("0:70000/sctp"),
+            Ok(PortArg {
+                client: 0,
+                server: 70000,
+                protocol: "SCTP".into()
+            })
+        );
+        assert!(parse_port("8081").is_err());
+        assert!(parse_port("a:1").unwrap_err().contains("client port \"a\""));
+    }
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

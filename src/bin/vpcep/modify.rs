@@ -1,0 +1,180 @@
+//! `vpcep modify`: build the change from flags or a JSON body, check it, send it, print it.
+
+use std::{
+    io::{IsTerminal, Read},
+    process::ExitCode,
+    time::{Duration, Instant},
+};
+
+use otc_vpcep::{Client, ClientBuilder, Error};
+use serde_json::{Map, Value, json};
+
+use crate::{
+    FAILED, USAGE,
+    args::{ChangeArgs, ConnectionArgs, ModifyArgs, Output},
+    table,
+};
+
+/// Runs `vpcep modify`, and says how it ended.
+pub async fn run(args: ModifyArgs) -> ExitCode {
+    match modify(args).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Usage(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(USAGE)
+        }
+        Err(Failure::Sent(error)) => {
+            eprintln!("error: {error}");
+            ExitCode::from(FAILED)
+        }
+    }
+}
+
+/// Why `vpcep modify` did not succeed.
+enum Failure {
+    /// A usage or validation problem: nothing was sent.
+    Usage(String),
+    /// The request was sent, or tried, and failed.
+    Sent(Error),
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Self {
+        match error {
+            Error::InvalidConfig(v) => Self::Usage(listed("invalid configuration", &v)),
+            Error::InvalidRequest(v) => Self::Usage(listed("invalid request", &v)),
+            other => Self::Sent(other),
+        }
+    }
+}
+
+/// A heading followed by one violation per line.
+fn listed(heading: &str, violations: &otc_vpcep::Violations) -> String {
+    let mut text = format!("{heading}:");
+    for violation in violations {
+        text.push_str("\n  ");
+        text.push_str(&violation.to_string());
+    }
+    text
+}
+
+async fn modify(args: ModifyArgs) -> Result<(), Failure> {
+    let body = request_body(&args.change)?;
+    let client = client(&args.connection, args.dry_run)?;
+    let change = client
+        .modify_endpoint_service(args.service_id.as_str())
+        .json_body(&body);
+
+    if args.dry_run {
+        let body = change.build_body()?;
+        let id = uuid::Uuid::parse_str(&args.service_id)
+            .map_err(|_| Failure::Usage("the service ID is not a UUID".into()))?;
+        let body =
+            serde_json::to_string_pretty(&body).map_err(|e| Failure::Usage(e.to_string()))?;
+        println!(
+            "PUT {}/v1/{}/vpc-endpoint-services/{id}\ncontent-type: application/json\n\n{body}",
+            client.endpoint(),
+            client.project_id().as_str(),
+        );
+        return Ok(());
+    }
+
+    let service = with_progress(change.send()).await?;
+    match args.output {
+        Output::Json => {
+            let text = serde_json::to_string_pretty(&service)
+                .map_err(|e| Failure::Usage(format!("cannot print the answer: {e}")))?;
+            println!("{text}");
+        }
+        Output::Table => print!("{}", table::render(&service)),
+    }
+    Ok(())
+}
+
+/// The JSON request body: the `--body` file (or standard input), or the flags.
+fn request_body(change: &ChangeArgs) -> Result<Value, Failure> {
+    if let Some(path) = &change.body {
+        let mut text = String::new();
+        let read = if path.as_os_str() == "-" {
+            std::io::stdin().read_to_string(&mut text).map(|_| ())
+        } else {
+            std::fs::read_to_string(path).map(|t| text = t)
+        };
+        read.map_err(|e| Failure::Usage(format!("--body {}: {e}", path.display())))?;
+        return serde_json::from_str(&text)
+            .map_err(|e| Failure::Usage(format!("--body {}: not JSON: {e}", path.display())));
+    }
+    let mut body = Map::new();
+    let mut set = |name: &str, value: Option<Value>| {
+        if let Some(value) = value {
+            body.insert(name.to_owned(), value);
+        }
+    };
+    set("approval_enabled", change.approval_enabled.map(Value::Bool));
+    set("service_name", change.name.clone().map(Value::String));
+    set("port_id", change.port_id.clone().map(Value::String));
+    set("vip_port_id", change.vip_port_id.clone().map(Value::String));
+    set("tcp_proxy", change.tcp_proxy.clone().map(Value::String));
+    set("description", change.description.clone().map(Value::String));
+    if !change.ports.is_empty() {
+        let ports = change
+            .ports
+            .iter()
+            .map(|p| json!({"client_port": p.client, "server_port": p.server, "protocol": p.protocol}))
+            .collect();
+        set("ports", Some(Value::Array(ports)));
+    }
+    Ok(Value::Object(body))
+}
+
+/// The client: the environment's credentials (none for a dry run), and the flags over the
+/// environment's project and region.
+fn client(connection: &ConnectionArgs, dry_run: bool) -> Result<Client, Failure> {
+    let mut builder = if dry_run {
+        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        let mut builder = ClientBuilder::default();
+        if let Some(region) = env("OS_REGION_NAME") {
+            builder = builder.region(region);
+        }
+        if let Some(project) = env("OS_PROJECT_ID") {
+            builder = builder.project_id(project);
+        }
+        builder
+    } else {
+        ClientBuilder::from_env()
+    };
+    if let Some(region) = &connection.region {
+        builder = builder.region(region);
+    }
+    if let Some(endpoint) = &connection.endpoint {
+        builder = builder.endpoint(endpoint);
+    }
+    if let Some(project) = &connection.project_id {
+        builder = builder.project_id(project);
+    }
+    Ok(builder.build()?)
+}
+
+/// Awaits `send`, telling a person at a terminal that it is still waiting after a second.
+async fn with_progress<T>(send: impl Future<Output = Result<T, Error>>) -> Result<T, Failure> {
+    let show = std::io::stderr().is_terminal();
+    let started = Instant::now();
+    let mut ticks = tokio::time::interval(Duration::from_secs(1));
+    ticks.tick().await;
+    tokio::pin!(send);
+    let mut waited = false;
+    loop {
+        tokio::select! {
+            result = &mut send => {
+                if waited {
+                    eprint!("\r\x1b[2K");
+                }
+                return result.map_err(Failure::from);
+            }
+            _ = ticks.tick(), if show => {
+                waited = true;
+                eprint!("\rwaiting for the service... {}s", started.elapsed().as_secs());
+            }
+        }
+    }
+}

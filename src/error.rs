@@ -100,6 +100,7 @@ impl Error {
 
 /// An error answered by the service (or by the API gateway in front of it).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ApiError {
     /// The HTTP status.
     pub status: u16,

@@ -96,9 +96,9 @@ impl ClientHooks<Context> for Client {
         loop {
             // The last attempt sends the template itself; so does the only attempt of a
             // request whose body cannot be cloned (a stream).
-            let copy = template
-                .try_clone()
-                .filter(|_| attempt < policy.max_attempts());
+            let copy = (attempt < policy.max_attempts())
+                .then(|| template.try_clone())
+                .flatten();
             let Some(request) = copy else {
                 let outcome = self.attempt(&call, template, attempt).await;
                 return outcome.finish(&call, context.record.as_ref());

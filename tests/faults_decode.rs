@@ -238,3 +238,22 @@ async fn an_undocumented_status_is_an_undecodable_response_with_an_excerpt() {
         (Some(302), "moved somewhere", Some("req-302"))
     );
 }
+
+#[tokio::test]
+async fn a_body_beyond_the_read_limit_is_cut_and_reported() {
+    let huge = format!("{{\"description\":\"{}\"}}", "x".repeat(5 << 20));
+    let server = FaultServer::always(Reply::json(200, &huge)).await;
+    let error = modify(&client(&server, tiny_policy(1))).await.unwrap_err();
+    let Error::InvalidResponse {
+        status,
+        reason,
+        excerpt,
+        ..
+    } = &error
+    else {
+        panic!("not an undecodable response: {error:?}")
+    };
+    assert_eq!(*status, Some(200));
+    assert!(reason.contains("longer than"), "{reason}");
+    assert_eq!(excerpt.len(), 512);
+}

@@ -271,6 +271,30 @@ async fn an_answer_that_never_comes_times_out_within_its_bound() {
 }
 
 #[tokio::test]
+async fn a_body_that_stalls_times_out_too() {
+    let head = b"HTTP/1.1 200 OK\r\nContent-Length: 400\r\n\r\n{\"id\":".to_vec();
+    let server = FaultServer::always(Reply::Stall(head)).await;
+    let timeout = Duration::from_millis(200);
+    let client = Client::builder()
+        .endpoint(server.url())
+        .project_id(PROJECT)
+        .no_retries()
+        .timeout(timeout)
+        .build()
+        .expect("client");
+    let started = Instant::now();
+    let error = modify(&client).await.unwrap_err();
+    assert!(matches!(error, Error::Timeout(_)), "{error:?}");
+    assert!(started.elapsed() >= timeout, "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < timeout + Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(server.hits(), 1);
+}
+
+#[tokio::test]
 async fn the_total_budget_cuts_an_attempt_that_hangs() {
     let server = FaultServer::always(Reply::Silence).await;
     let client = Client::builder()

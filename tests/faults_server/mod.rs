@@ -39,6 +39,8 @@ pub enum Reply {
     Reset,
     /// No answer ever; the connection stays open.
     Silence,
+    /// These bytes, then nothing more; the connection stays open.
+    Stall(Vec<u8>),
 }
 
 impl Reply {
@@ -212,6 +214,11 @@ async fn serve(mut stream: TcpStream, script: Arc<Script>, log: Arc<Mutex<Vec<Re
             drop(stream);
         }
         Reply::Silence => {
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+            drop(stream);
+        }
+        Reply::Stall(bytes) => {
+            let _ = stream.write_all(&bytes).await;
             tokio::time::sleep(Duration::from_secs(3600)).await;
             drop(stream);
         }

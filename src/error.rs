@@ -5,7 +5,13 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
-use crate::{generated, hooks::Answer, retry, types::ErrorResponse, validation::Violations};
+use crate::{
+    generated,
+    hooks::{Answer, MAX_BODY_BYTES},
+    retry,
+    types::ErrorResponse,
+    validation::Violations,
+};
 
 /// What can go wrong when building a client or sending a request.
 ///
@@ -294,7 +300,7 @@ impl Error {
                     status: answer.map(|a| a.status),
                     reason: match answer {
                         Some(a) if a.body_cut => {
-                            format!("the body is longer than {} bytes", a.body_limit)
+                            format!("the body is longer than {MAX_BODY_BYTES} bytes")
                         }
                         _ => e.to_string(),
                     },

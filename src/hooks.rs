@@ -51,10 +51,8 @@ pub(crate) struct Answer {
     pub(crate) request_id: Option<String>,
     /// The start of the body.
     pub(crate) excerpt: String,
-    /// Whether the body was longer than `body_limit` and was cut.
+    /// Whether the body was longer than [`MAX_BODY_BYTES`] and was cut.
     pub(crate) body_cut: bool,
-    /// The most bytes of a body that are read.
-    pub(crate) body_limit: usize,
 }
 
 /// The per-call slot for the final [`Answer`]; written once by `exec`, read after the call.
@@ -252,7 +250,6 @@ impl Outcome {
                     .map(str::to_owned),
                 excerpt: excerpt(&body.bytes),
                 body_cut: body.cut,
-                body_limit: MAX_BODY_BYTES,
             });
         }
         Ok(rebuilt(response, body.bytes))

@@ -3,7 +3,9 @@
 use std::time::Duration;
 
 use crate::{
-    Credentials, Error, ModifyEndpointService, auth, generated, hooks::Context, types::ProjectId,
+    Credentials, Error, ModifyEndpointService, RetryPolicy, auth, generated,
+    hooks::{CallRecord, Context},
+    types::{ErrorResponse, ProjectId},
     validation::Violations,
 };
 
@@ -59,6 +61,39 @@ impl Client {
     pub fn project_id(&self) -> &ProjectId {
         &self.project_id
     }
+
+    /// The retry policy of every call.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &progenitor_client::ClientInfo::<Context>::inner(&self.raw).retry
+    }
+
+    /// Runs one generated operation on a copy of the raw client made for this call alone, so
+    /// that its error carries the status and request id of the final answer even when the
+    /// error body did not decode (the generated code drops them then).
+    pub(crate) async fn call<T>(
+        &self,
+        operation: impl AsyncFnOnce(
+            &generated::Client,
+        ) -> Result<
+            generated::ResponseValue<T>,
+            generated::Error<ErrorResponse>,
+        >,
+    ) -> Result<T, Error> {
+        use progenitor_client::ClientInfo;
+        let record = CallRecord::default();
+        let raw = generated::Client::new_with_client(
+            self.raw.baseurl(),
+            self.raw.client().clone(),
+            Context {
+                record: Some(record.clone()),
+                ..self.raw.inner().clone()
+            },
+        );
+        match operation(&raw).await {
+            Ok(answer) => Ok(answer.into_inner()),
+            Err(error) => Err(Error::from_call(error, record.answer())),
+        }
+    }
 }
 
 /// Configures a [`Client`]; see [`Client::builder`].
@@ -72,6 +107,9 @@ pub struct ClientBuilder {
     /// Why [`from_env`](Self::from_env) found no usable credentials.
     credentials_problems: Violations,
     allow_insecure_http: bool,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    retry: Option<RetryPolicy>,
 }
 
 impl ClientBuilder {
@@ -161,6 +199,38 @@ impl ClientBuilder {
         self
     }
 
+    /// The timeout of one attempt, from sending to the last byte of the answer (default
+    /// [`DEFAULT_TIMEOUT`]). It is cut to what is left of the retry policy's total budget.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The time to establish a connection (default [`DEFAULT_CONNECT_TIMEOUT`]).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Which failures are retried, how long to wait between attempts, and the time budget of a
+    /// call (default [`RetryPolicy::default`]).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// The number of attempts per call, the first one included (default
+    /// [`DEFAULT_MAX_ATTEMPTS`](crate::DEFAULT_MAX_ATTEMPTS)); keeps the rest of the policy.
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.retry = Some(self.retry.unwrap_or_default().with_max_attempts(attempts));
+        self
+    }
+
+    /// Switches retries off: every call makes exactly one attempt.
+    pub fn no_retries(self) -> Self {
+        self.max_attempts(1)
+    }
+
     /// Checks the configuration, reporting every problem at once, and builds the client.
     pub fn build(self) -> Result<Client, Error> {
         let mut violations = Violations::default();
@@ -197,16 +267,24 @@ impl ClientBuilder {
                 );
             }
         }
-        if !violations.is_empty() {
-            return Err(Error::InvalidConfig(violations));
+        let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
+        let connect_timeout = self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
+        for (field, value) in [("timeout", timeout), ("connect_timeout", connect_timeout)] {
+            if value.is_zero() {
+                violations.push(field, "must be more than zero");
+            }
         }
-        let (Some(endpoint), Some(project_id)) = (endpoint, project_id) else {
+        let retry = self.retry.unwrap_or_default();
+        retry.check(&mut violations);
+        let (Some(endpoint), Some(project_id), true) =
+            (endpoint, project_id, violations.is_empty())
+        else {
             return Err(Error::InvalidConfig(violations));
         };
         let http = reqwest::Client::builder()
             .user_agent(concat!("otc-vpcep/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
-            .timeout(DEFAULT_TIMEOUT)
+            .connect_timeout(connect_timeout)
+            .timeout(timeout)
             // A redirect would carry the credentials to wherever it points.
             .redirect(reqwest::redirect::Policy::none())
             .build()
@@ -218,6 +296,9 @@ impl ClientBuilder {
                 Context {
                     credentials: self.credentials,
                     project_id: project_id.to_string(),
+                    retry,
+                    attempt_timeout: Some(timeout),
+                    record: None,
                 },
             ),
             project_id,

@@ -1,11 +1,30 @@
 //! What the generated client does around every request: its [`Context`] and its
 //! `ClientHooks`, so that every generated operation is covered without per-call code.
+//!
+//! `exec` runs the attempts of one call under the client's [`RetryPolicy`]: each attempt is a
+//! fresh clone of the request, authorized anew (a fresh signature date), with its timeout cut
+//! to what is left of the call's budget. The answer's body is read in full inside the attempt
+//! (so a body that breaks off is retried too, and the error status's code can be checked), and
+//! handed on to the generated code as a buffered response.
 
-use std::time::SystemTime;
+use std::{
+    sync::{Arc, OnceLock},
+    time::{Duration, Instant, SystemTime},
+};
 
 use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
+use tracing::{debug, info};
 
-use crate::{Credentials, auth, generated::Client};
+use crate::{
+    Credentials, RetryPolicy, auth,
+    error::{ErrorBody, excerpt},
+    generated::Client,
+    retry,
+};
+
+/// The most bytes of an answer's body that are read; a longer body is cut there (and then
+/// fails to decode, reported as such).
+pub(crate) const MAX_BODY_BYTES: usize = 4 << 20;
 
 /// The state the generated client carries for its hooks.
 #[derive(Clone, Debug, Default)]
@@ -14,6 +33,39 @@ pub struct Context {
     pub(crate) credentials: Option<Credentials>,
     /// The client's project, sent as `X-Project-Id` with signed requests.
     pub(crate) project_id: String,
+    /// Which failures are tried again, how long to wait, and the budget of a call.
+    pub(crate) retry: RetryPolicy,
+    /// The timeout of one attempt (cut to what is left of the budget); `None` leaves it to the
+    /// HTTP client's own setting.
+    pub(crate) attempt_timeout: Option<Duration>,
+    /// Where `exec` leaves the final answer of a call. Set only on the per-call copy of the
+    /// client that [`Client::call`](crate::Client) makes, never on a shared one.
+    pub(crate) record: Option<CallRecord>,
+}
+
+/// What the final attempt of a call got back, for the error of that call: the generated code
+/// loses the status and headers when an error body does not decode.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Answer {
+    /// The HTTP status.
+    pub(crate) status: u16,
+    /// The `X-Request-Id` header.
+    pub(crate) request_id: Option<String>,
+    /// The start of the body.
+    pub(crate) excerpt: String,
+    /// Whether the body was longer than [`MAX_BODY_BYTES`] and was cut.
+    pub(crate) body_cut: bool,
+}
+
+/// The per-call slot for the final [`Answer`]; written once by `exec`, read after the call.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct CallRecord(Arc<OnceLock<Answer>>);
+
+impl CallRecord {
+    /// The final answer of the call, if one came.
+    pub(crate) fn answer(&self) -> Option<&Answer> {
+        self.0.get()
+    }
 }
 
 impl ClientHooks<Context> for Client {
@@ -29,15 +81,230 @@ impl ClientHooks<Context> for Client {
 
     async fn exec(
         &self,
-        mut request: reqwest::Request,
+        request: reqwest::Request,
         _info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
+        let context = self.inner();
+        let policy = &context.retry;
+        let call = Call {
+            method: request.method().to_string(),
+            path: request.url().path().to_owned(),
+            started: Instant::now(),
+        };
+        let template = request;
+        let mut attempt: u32 = 1;
+        loop {
+            // The last attempt sends the template itself; so does the only attempt of a
+            // request whose body cannot be cloned (a stream).
+            let copy = (attempt < policy.max_attempts())
+                .then(|| template.try_clone())
+                .flatten();
+            let Some(request) = copy else {
+                let outcome = self.attempt(&call, template, attempt).await;
+                return outcome.finish(&call, context.record.as_ref());
+            };
+            let outcome = self.attempt(&call, request, attempt).await;
+            let delay = outcome
+                .retryable
+                .then(|| policy.next_delay(attempt, call.started.elapsed(), outcome.retry_after))
+                .flatten();
+            let Some(delay) = delay else {
+                return outcome.finish(&call, context.record.as_ref());
+            };
+            info!(
+                method = call.method,
+                path = call.path,
+                attempt,
+                status = outcome.status,
+                failure = outcome.failure,
+                delay_ms = millis(delay),
+                "retrying"
+            );
+            tokio::time::sleep(delay).await;
+            attempt += 1;
+        }
+    }
+}
+
+/// What every attempt of one call shares, for its logs and its budget.
+struct Call {
+    method: String,
+    path: String,
+    started: Instant,
+}
+
+/// The outcome of one attempt, and whether it is worth another.
+struct Outcome {
+    result: reqwest::Result<(reqwest::Response, Body)>,
+    status: Option<u16>,
+    failure: Option<&'static str>,
+    retry_after: Option<Duration>,
+    retryable: bool,
+}
+
+impl Client {
+    /// Authorizes and sends one attempt (with its timeout cut to what is left of the budget)
+    /// and reads its answer in full.
+    async fn attempt(&self, call: &Call, mut request: reqwest::Request, attempt: u32) -> Outcome {
+        let context = self.inner();
         auth::authorize(
             self.inner().credentials.as_ref(),
             &self.inner().project_id,
             &mut request,
             SystemTime::now(),
         );
-        self.client().execute(request).await
+        let left = context
+            .retry
+            .total_budget()
+            .saturating_sub(call.started.elapsed());
+        let timeout = context
+            .attempt_timeout
+            .or(request.timeout().copied())
+            .map_or(left, |t| t.min(left));
+        *request.timeout_mut() = Some(timeout);
+        debug!(
+            method = call.method,
+            path = call.path,
+            attempt,
+            timeout_ms = millis(timeout),
+            "sending attempt"
+        );
+
+        let result = match self.client().execute(request).await {
+            Ok(response) => buffered(response).await,
+            Err(e) => Err(e),
+        };
+        let elapsed_ms = millis(call.started.elapsed());
+        match result {
+            Ok((response, body)) => {
+                let status = response.status().as_u16();
+                let code = (status == 400)
+                    .then(|| ErrorBody::parse(&body.bytes).and_then(|b| b.code))
+                    .flatten();
+                let retry_after = response
+                    .headers()
+                    .get(reqwest::header::RETRY_AFTER)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| retry::parse_retry_after(v, SystemTime::now()));
+                debug!(
+                    method = call.method,
+                    path = call.path,
+                    attempt,
+                    status,
+                    elapsed_ms,
+                    "answer"
+                );
+                Outcome {
+                    retryable: retry::is_retryable_answer(status, code.as_deref()),
+                    result: Ok((response, body)),
+                    status: Some(status),
+                    failure: None,
+                    retry_after,
+                }
+            }
+            Err(e) => {
+                let failure = failure_kind(&e);
+                debug!(
+                    method = call.method,
+                    path = call.path,
+                    attempt,
+                    failure,
+                    elapsed_ms,
+                    "attempt failed"
+                );
+                Outcome {
+                    retryable: retry::is_retryable_transport(&e),
+                    result: Err(e),
+                    status: None,
+                    failure: Some(failure),
+                    retry_after: None,
+                }
+            }
+        }
     }
+}
+
+impl Outcome {
+    /// Ends the call with this outcome: records the answer for the call's error and hands the
+    /// buffered answer (or the transport error) to the generated code.
+    fn finish(
+        self,
+        call: &Call,
+        record: Option<&CallRecord>,
+    ) -> reqwest::Result<reqwest::Response> {
+        if self.retryable {
+            debug!(
+                method = call.method,
+                path = call.path,
+                status = self.status,
+                failure = self.failure,
+                "giving up: no attempts or time left"
+            );
+        }
+        let (response, body) = self.result?;
+        if let Some(record) = record {
+            // Each call has its own record and one final answer; a second `set` cannot happen.
+            let _ = record.0.set(Answer {
+                status: response.status().as_u16(),
+                request_id: response
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned),
+                excerpt: excerpt(&body.bytes),
+                body_cut: body.cut,
+            });
+        }
+        Ok(rebuilt(response, body.bytes))
+    }
+}
+
+/// A body read in full (up to [`MAX_BODY_BYTES`]).
+struct Body {
+    bytes: Vec<u8>,
+    cut: bool,
+}
+
+/// Reads the whole body of `response` (up to [`MAX_BODY_BYTES`]).
+async fn buffered(mut response: reqwest::Response) -> reqwest::Result<(reqwest::Response, Body)> {
+    let mut bytes = Vec::new();
+    let mut cut = false;
+    while let Some(chunk) = response.chunk().await? {
+        let room = MAX_BODY_BYTES - bytes.len();
+        if chunk.len() > room {
+            bytes.extend_from_slice(&chunk[..room]);
+            cut = true;
+            break;
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok((response, Body { bytes, cut }))
+}
+
+/// The answer again, with its status, version and headers, and the buffered body.
+fn rebuilt(response: reqwest::Response, body: Vec<u8>) -> reqwest::Response {
+    let mut answer = http::Response::new(body);
+    *answer.status_mut() = response.status();
+    *answer.version_mut() = response.version();
+    *answer.headers_mut() = response.headers().clone();
+    reqwest::Response::from(answer)
+}
+
+/// A short name for a transport failure, for logs (the error's text may carry the URL).
+fn failure_kind(error: &reqwest::Error) -> &'static str {
+    if error.is_timeout() {
+        "timeout"
+    } else if error.is_connect() {
+        "connect"
+    } else if retry::body_broke_off(error) {
+        "body"
+    } else if error.is_request() {
+        "request"
+    } else {
+        "other"
+    }
+}
+
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }

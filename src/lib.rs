@@ -36,6 +36,7 @@ mod generated;
 mod hooks;
 mod modify;
 mod open_enum;
+mod retry;
 mod validation;
 
 pub use auth::{Credentials, signer};
@@ -44,6 +45,10 @@ pub use error::{ApiError, Error};
 pub use generated::types;
 pub use modify::ModifyEndpointService;
 pub use open_enum::OpenEnum;
+pub use retry::{
+    DEFAULT_INITIAL_BACKOFF, DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_BACKOFF, DEFAULT_TOTAL_BUDGET,
+    RATE_LIMIT_CODE, RetryPolicy,
+};
 pub use validation::{MAX_PORT_MAPPINGS, Violation, Violations};
 
 /// The generated client, as progenitor makes it from the spec, for callers who want it.

@@ -138,16 +138,17 @@ impl<'a> ModifyEndpointService<'a> {
     /// Checks the request, sends it, and returns the service as the API answers it.
     pub async fn send(self) -> Result<EndpointService, Error> {
         let (service_id, body) = self.checked()?;
-        let answer = self
-            .client
-            .raw()
-            .modify_endpoint_service()
-            .project_id(self.client.project_id().clone())
-            .vpc_endpoint_service_id(service_id)
-            .body(body)
-            .send()
-            .await?;
-        Ok(answer.into_inner())
+        let project_id = self.client.project_id().clone();
+        self.client
+            .call(async |raw| {
+                raw.modify_endpoint_service()
+                    .project_id(project_id)
+                    .vpc_endpoint_service_id(service_id)
+                    .body(body)
+                    .send()
+                    .await
+            })
+            .await
     }
 
     /// The service ID and the body, or every rule they break.

@@ -150,7 +150,10 @@ async fn transport_errors_do_not_show_secrets() {
     let endpoint = format!("http://{}", listener.local_addr().expect("address"));
     drop(listener);
     for credentials in all_credentials() {
-        let client = builder(&endpoint, credentials).build().expect("valid");
+        let client = builder(&endpoint, credentials)
+            .no_retries()
+            .build()
+            .expect("valid");
         let error = client
             .modify_endpoint_service(SERVICE_ID)
             .approval_enabled(true)

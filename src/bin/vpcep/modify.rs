@@ -152,6 +152,20 @@ fn client(connection: &ConnectionArgs, dry_run: bool) -> Result<Client, Failure>
     if let Some(project) = &connection.project_id {
         builder = builder.project_id(project);
     }
+    if let Some(seconds) = connection.timeout {
+        let timeout = Duration::try_from_secs_f64(seconds)
+            .ok()
+            .filter(|t| !t.is_zero())
+            .ok_or_else(|| {
+                Failure::Usage(format!(
+                    "--timeout: {seconds} is not a positive number of seconds"
+                ))
+            })?;
+        builder = builder.timeout(timeout);
+    }
+    if let Some(retries) = connection.retries {
+        builder = builder.max_attempts(retries.saturating_add(1));
+    }
     Ok(builder.build()?)
 }
 

@@ -1,0 +1,259 @@
+//! Answers that are odd in shape: non-JSON error pages, truncated or undocumented bodies,
+//! tolerant error bodies, forward-compatible success bodies.
+
+mod faults_server;
+
+use faults_server::{FaultServer, Reply, SERVICE_JSON, client, modify, tiny_policy};
+use otc_vpcep::{
+    Error, OpenEnum,
+    types::{ServiceStatus, TcpProxy},
+};
+
+fn html(status: u16, page: &str) -> Reply {
+    Reply::Http {
+        status,
+        headers: vec![
+            ("Content-Type".into(), "text/html".into()),
+            ("X-Request-Id".into(), "gw-42".into()),
+        ],
+        body: page.as_bytes().to_vec(),
+    }
+}
+
+#[tokio::test]
+async fn a_502_html_page_is_an_api_error_with_status_request_id_and_raw_body() {
+    let page = "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>";
+    let server = FaultServer::always(html(502, page)).await;
+    let error = modify(&client(&server, tiny_policy(2))).await.unwrap_err();
+    assert_eq!(server.hits(), 2, "a 502 is retried");
+    let Error::Api(api) = &error else {
+        panic!("not an API error: {error:?}")
+    };
+    assert_eq!(api.status, 502);
+    assert_eq!(api.error_code(), None);
+    assert_eq!(api.message, "Bad Gateway");
+    assert_eq!(api.request_id.as_deref(), Some("gw-42"));
+    assert_eq!(api.raw_body.as_deref(), Some(page));
+    assert!(error.is_retryable());
+    assert_eq!(
+        error.to_string(),
+        "HTTP 502: Bad Gateway (request id gw-42)"
+    );
+}
+
+#[tokio::test]
+async fn a_non_json_4xx_is_typed_and_not_retried() {
+    let server = FaultServer::always(html(403, "Forbidden by WAF")).await;
+    let error = modify(&client(&server, tiny_policy(3))).await.unwrap_err();
+    assert_eq!(server.hits(), 1);
+    let Error::Api(api) = &error else {
+        panic!("not an API error: {error:?}")
+    };
+    assert_eq!(
+        (api.status, api.raw_body.as_deref()),
+        (403, Some("Forbidden by WAF"))
+    );
+    assert!(!error.is_retryable());
+}
+
+#[tokio::test]
+async fn error_bodies_are_read_in_the_sdk_order() {
+    for (body, code, message, request_id) in [
+        (
+            r#"{"error_code":"APIG.0303","error_msg":"Incorrect app","request_id":"gw-body"}"#,
+            "APIG.0303",
+            "Incorrect app",
+            "req-401",
+        ),
+        (
+            r#"{"code":"EndPoint.0003","message":"token expired"}"#,
+            "EndPoint.0003",
+            "token expired",
+            "req-401",
+        ),
+        (
+            r#"{"error":{"code":"EndPoint.0003","message":"nested"}}"#,
+            "EndPoint.0003",
+            "nested",
+            "req-401",
+        ),
+        (
+            r#"{"error_code":401,"error_msg":"numeric code"}"#,
+            "401",
+            "numeric code",
+            "req-401",
+        ),
+    ] {
+        let server = FaultServer::always(Reply::json(401, body)).await;
+        let error = modify(&client(&server, tiny_policy(3))).await.unwrap_err();
+        assert_eq!(server.hits(), 1, "{body}");
+        let Error::Api(api) = &error else {
+            panic!("{body}: not an API error: {error:?}")
+        };
+        assert_eq!(
+            (
+                api.status,
+                api.code.as_str(),
+                api.message.as_str(),
+                api.request_id.as_deref()
+            ),
+            (401, code, message, Some(request_id)),
+            "{body}"
+        );
+        assert_eq!(api.raw_body, None, "{body}");
+    }
+}
+
+#[tokio::test]
+async fn the_gateway_request_id_is_used_without_the_header() {
+    let body = r#"{"error_code":"APIG.0201","error_msg":"Backend timeout","request_id":"gw-7"}"#;
+    let server = FaultServer::always(Reply::Http {
+        status: 504,
+        headers: vec![],
+        body: body.as_bytes().to_vec(),
+    })
+    .await;
+    let error = modify(&client(&server, tiny_policy(1))).await.unwrap_err();
+    assert_eq!(error.request_id(), Some("gw-7"));
+    assert_eq!(error.error_code(), Some("APIG.0201"));
+}
+
+#[tokio::test]
+async fn a_nested_rate_limit_body_is_still_retried() {
+    let server = FaultServer::sequence(
+        vec![Reply::json(
+            400,
+            r#"{"error":{"code":"ENDPOINT.0022","message":"later"}}"#,
+        )],
+        Reply::ok(),
+    )
+    .await;
+    modify(&client(&server, tiny_policy(2)))
+        .await
+        .expect("second attempt succeeds");
+    assert_eq!(server.hits(), 2);
+}
+
+#[tokio::test]
+async fn a_truncated_json_body_is_an_undecodable_response() {
+    let truncated = &SERVICE_JSON[..120];
+    let server = FaultServer::always(Reply::json(200, truncated)).await;
+    let error = modify(&client(&server, tiny_policy(3))).await.unwrap_err();
+    assert_eq!(server.hits(), 1, "a complete 200 is not retried");
+    let Error::InvalidResponse {
+        status,
+        reason,
+        excerpt,
+        request_id,
+    } = &error
+    else {
+        panic!("not an undecodable response: {error:?}")
+    };
+    assert_eq!(*status, Some(200));
+    assert!(reason.contains("EOF"), "{reason}");
+    assert_eq!(excerpt, truncated);
+    assert_eq!(request_id.as_deref(), Some("req-200"));
+    assert!(!error.is_retryable());
+}
+
+#[tokio::test]
+async fn the_excerpt_of_a_long_undecodable_body_is_bounded() {
+    let long = format!("[{}]", "1,".repeat(5000));
+    let server = FaultServer::always(Reply::json(200, &long)).await;
+    let error = modify(&client(&server, tiny_policy(1))).await.unwrap_err();
+    let Error::InvalidResponse { excerpt, .. } = &error else {
+        panic!("not an undecodable response: {error:?}")
+    };
+    assert_eq!(excerpt.len(), 512);
+    assert!(long.starts_with(excerpt.as_str()));
+}
+
+#[tokio::test]
+async fn a_200_of_another_shape_is_an_undecodable_response() {
+    for body in [
+        r#"{"id":42,"status":"available"}"#,
+        r#"{"ports":"all of them"}"#,
+        r#"["4189d3c2-8882-4871-a3c2-d380272eed83"]"#,
+        "",
+        "OK",
+    ] {
+        let server = FaultServer::always(Reply::json(200, body)).await;
+        let error = modify(&client(&server, tiny_policy(2))).await.unwrap_err();
+        let Error::InvalidResponse {
+            status, excerpt, ..
+        } = &error
+        else {
+            panic!("{body}: not an undecodable response: {error:?}")
+        };
+        assert_eq!((*status, excerpt.as_str()), (Some(200), body));
+    }
+}
+
+#[tokio::test]
+async fn a_200_with_extra_fields_and_unknown_enum_values_decodes() {
+    let mut service: serde_json::Value = serde_json::from_str(SERVICE_JSON).expect("example");
+    service["status"] = "migrating".into();
+    service["tcp_proxy"] = "proxy_vni".into();
+    service["server_type"] = "QUANTUM".into();
+    service["ports"][0]["protocol"] = "SCTP".into();
+    service["ports"][0]["future_field"] = serde_json::json!({"nested": [1, 2]});
+    service["brand_new_field"] = "ignored".into();
+    service["enable_policy"] = true.into();
+    let server = FaultServer::always(Reply::json(200, &service.to_string())).await;
+    let decoded = modify(&client(&server, tiny_policy(1)))
+        .await
+        .expect("decodes");
+    assert_eq!(decoded.status, Some(OpenEnum::Unknown("migrating".into())));
+    assert_eq!(decoded.tcp_proxy, Some(OpenEnum::Known(TcpProxy::ProxyVni)));
+    assert_eq!(
+        decoded.server_type,
+        Some(OpenEnum::Unknown("QUANTUM".into()))
+    );
+    assert_eq!(
+        decoded.ports[0].protocol,
+        Some(OpenEnum::Unknown("SCTP".into()))
+    );
+    assert_ne!(
+        decoded.status,
+        Some(OpenEnum::Known(ServiceStatus::Available))
+    );
+}
+
+#[tokio::test]
+async fn an_undocumented_status_is_an_undecodable_response_with_an_excerpt() {
+    let server = FaultServer::always(Reply::json(302, "moved somewhere")).await;
+    let error = modify(&client(&server, tiny_policy(3))).await.unwrap_err();
+    assert_eq!(server.hits(), 1);
+    let Error::InvalidResponse {
+        status,
+        excerpt,
+        request_id,
+        ..
+    } = &error
+    else {
+        panic!("not an undecodable response: {error:?}")
+    };
+    assert_eq!(
+        (*status, excerpt.as_str(), request_id.as_deref()),
+        (Some(302), "moved somewhere", Some("req-302"))
+    );
+}
+
+#[tokio::test]
+async fn a_body_beyond_the_read_limit_is_cut_and_reported() {
+    let huge = format!("{{\"description\":\"{}\"}}", "x".repeat(5 << 20));
+    let server = FaultServer::always(Reply::json(200, &huge)).await;
+    let error = modify(&client(&server, tiny_policy(1))).await.unwrap_err();
+    let Error::InvalidResponse {
+        status,
+        reason,
+        excerpt,
+        ..
+    } = &error
+    else {
+        panic!("not an undecodable response: {error:?}")
+    };
+    assert_eq!(*status, Some(200));
+    assert!(reason.contains("longer than"), "{reason}");
+    assert_eq!(excerpt.len(), 512);
+}

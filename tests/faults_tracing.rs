@@ -1,0 +1,114 @@
+//! The `tracing` events of attempts and retries: what they say, and that no secret or header
+//! value is in them.
+
+mod faults_server;
+
+use std::{
+    io,
+    sync::{Arc, Mutex},
+};
+
+use faults_server::{FaultServer, PROJECT, Reply, SERVICE, TOKEN, modify, tiny_policy};
+use otc_vpcep::{Client, Credentials};
+
+/// A writer that appends to a shared buffer.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.0.lock().expect("log buffer").extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Captured {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().expect("log buffer")).into_owned()
+    }
+}
+
+async fn logs_of(server: &FaultServer, credentials: Credentials) -> String {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let client = Client::builder()
+        .endpoint(server.url())
+        .project_id(PROJECT)
+        .credentials(credentials)
+        .retry_policy(tiny_policy(3))
+        .build()
+        .expect("client");
+    let _ = modify(&client).await;
+    captured.text()
+}
+
+#[tokio::test]
+async fn every_attempt_and_retry_is_traced_with_method_path_status_attempt_and_delay() {
+    let server = FaultServer::sequence(
+        vec![Reply::error(503, "", "").with_header("X-Request-Id", "header-value-503")],
+        Reply::ok(),
+    )
+    .await;
+    let logs = logs_of(&server, Credentials::token(TOKEN)).await;
+    let path = format!("/v1/{PROJECT}/vpc-endpoint-services/{SERVICE}");
+    let lines: Vec<&str> = logs.lines().collect();
+
+    let sent: Vec<_> = lines
+        .iter()
+        .filter(|l| l.contains("sending attempt"))
+        .collect();
+    assert_eq!(sent.len(), 2, "{logs}");
+    for (n, line) in sent.iter().enumerate() {
+        assert!(line.contains(&format!("attempt={}", n + 1)), "{line}");
+        assert!(line.contains("PUT") && line.contains(&path), "{line}");
+    }
+    let retries: Vec<_> = lines.iter().filter(|l| l.contains("retrying")).collect();
+    assert_eq!(retries.len(), 1, "{logs}");
+    for field in ["attempt=1", "status=503", "delay_ms=", "PUT", path.as_str()] {
+        assert!(
+            retries[0].contains(field),
+            "{field} missing in {}",
+            retries[0]
+        );
+    }
+    let answers: Vec<_> = lines.iter().filter(|l| l.contains(" answer")).collect();
+    assert!(
+        answers
+            .iter()
+            .any(|l| l.contains("status=200") && l.contains("attempt=2")),
+        "{logs}"
+    );
+    assert!(!logs.contains(TOKEN), "{logs}");
+    assert!(!logs.contains("header-value-503"), "{logs}");
+}
+
+#[tokio::test]
+async fn transport_failures_are_traced_by_kind_without_secrets() {
+    let server = FaultServer::always(Reply::Reset).await;
+    let logs = logs_of(
+        &server,
+        Credentials::access_key("AKEXAMPLE", "SK-super-secret"),
+    )
+    .await;
+    let failed = logs
+        .lines()
+        .filter(|l| l.contains("attempt failed"))
+        .count();
+    assert_eq!(failed, 3, "{logs}");
+    assert!(
+        logs.contains("failure=\"request\"") || logs.contains("failure=request"),
+        "{logs}"
+    );
+    assert!(logs.contains("giving up"), "{logs}");
+    assert!(!logs.contains("SK-super-secret"), "{logs}");
+}

@@ -6,7 +6,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use otc_vpcep::{Client, ClientBuilder, Error};
+use otc_vpcep::{Client, ClientBuilder, Error, RetryPolicy};
 use serde_json::{Map, Value, json};
 
 use crate::{
@@ -152,6 +152,8 @@ fn client(connection: &ConnectionArgs, dry_run: bool) -> Result<Client, Failure>
     if let Some(project) = &connection.project_id {
         builder = builder.project_id(project);
     }
+    // `--timeout` bounds the whole command: each attempt and the retries together.
+    let mut policy = RetryPolicy::default();
     if let Some(seconds) = connection.timeout {
         let timeout = Duration::try_from_secs_f64(seconds)
             .ok()
@@ -162,10 +164,12 @@ fn client(connection: &ConnectionArgs, dry_run: bool) -> Result<Client, Failure>
                 ))
             })?;
         builder = builder.timeout(timeout);
+        policy = policy.with_total_budget(timeout);
     }
     if let Some(retries) = connection.retries {
-        builder = builder.max_attempts(retries.saturating_add(1));
+        policy = policy.with_max_attempts(retries.saturating_add(1));
     }
+    builder = builder.retry_policy(policy);
     Ok(builder.build()?)
 }
 

@@ -1,0 +1,360 @@
+//! The `vpcep` binary, end to end: what an operator types, what they see, and the exit status.
+
+#![cfg(feature = "cli")]
+
+mod common;
+
+use std::io::Write;
+
+use assert_cmd::Command;
+use common::{PROJECT_ID, RecordingServer, SERVICE_ID, documented_request, documented_response};
+use serde_json::{Value, json};
+
+/// `vpcep` with a clean environment: no credentials, project or region but those a test sets.
+fn vpcep() -> Command {
+    let mut command = Command::cargo_bin("vpcep").expect("the vpcep binary is built");
+    for name in [
+        "OS_AUTH_TOKEN",
+        "OS_ACCESS_KEY",
+        "OS_SECRET_KEY",
+        "OS_SECURITY_TOKEN",
+        "HUAWEICLOUD_SDK_AK",
+        "HUAWEICLOUD_SDK_SK",
+        "OS_PROJECT_ID",
+        "OS_REGION_NAME",
+    ] {
+        command.env_remove(name);
+    }
+    command
+}
+
+fn stdout(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+const DOCUMENTED_FLAGS: [&str; 7] = [
+    "--approval-enabled",
+    "true",
+    "--name",
+    "test",
+    "--port",
+    "8081:22",
+    "--port=8082:23/udp",
+];
+
+#[test]
+fn help_reads_well_with_examples() {
+    let output = vpcep().arg("--help").output().unwrap();
+    assert!(output.status.success());
+    let help = stdout(&output);
+    assert!(
+        help.contains("modify") && help.contains("emulator"),
+        "{help}"
+    );
+    assert!(help.contains("OS_AUTH_TOKEN"), "{help}");
+
+    let output = vpcep().args(["modify", "--help"]).output().unwrap();
+    let help = stdout(&output);
+    assert!(help.contains("Examples:"), "{help}");
+    assert!(help.contains("--port <CLIENT:SERVER[/tcp|/udp]>"), "{help}");
+    assert!(help.contains("Exit status"), "{help}");
+}
+
+#[test]
+fn dry_run_prints_the_request_and_needs_no_credentials() {
+    let output = vpcep()
+        .args([
+            "modify",
+            SERVICE_ID,
+            "--region",
+            "eu-de",
+            "--project-id",
+            PROJECT_ID,
+            "--dry-run",
+        ])
+        .args(DOCUMENTED_FLAGS)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    let (head, body) = text.split_once("\n\n").unwrap();
+    assert_eq!(
+        head,
+        format!(
+            "PUT https://vpcep.eu-de.otc.t-systems.com/v1/{PROJECT_ID}/vpc-endpoint-services/{SERVICE_ID}\n\
+             content-type: application/json"
+        )
+    );
+    assert_eq!(
+        serde_json::from_str::<Value>(body).unwrap(),
+        documented_request()
+    );
+}
+
+#[test]
+fn dry_run_takes_project_and_region_from_the_environment() {
+    let output = vpcep()
+        .env("OS_PROJECT_ID", PROJECT_ID)
+        .env("OS_REGION_NAME", "eu-nl")
+        .args(["modify", SERVICE_ID, "--name", "x", "--dry-run"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).starts_with(&format!(
+        "PUT https://vpcep.eu-nl.otc.t-systems.com/v1/{PROJECT_ID}/"
+    )));
+}
+
+#[test]
+fn a_body_file_and_standard_input_are_accepted() {
+    let mut file = tempfile();
+    file.1
+        .write_all(documented_request().to_string().as_bytes())
+        .unwrap();
+    let from_file = vpcep()
+        .args([
+            "modify",
+            SERVICE_ID,
+            "--region",
+            "eu-de",
+            "--project-id",
+            PROJECT_ID,
+            "--dry-run",
+        ])
+        .arg("--body")
+        .arg(&file.0)
+        .output()
+        .unwrap();
+    assert!(from_file.status.success(), "{}", stderr(&from_file));
+
+    let from_stdin = vpcep()
+        .args([
+            "modify",
+            SERVICE_ID,
+            "--region",
+            "eu-de",
+            "--project-id",
+            PROJECT_ID,
+            "--dry-run",
+            "--body",
+            "-",
+        ])
+        .write_stdin(documented_request().to_string())
+        .output()
+        .unwrap();
+    assert!(from_stdin.status.success(), "{}", stderr(&from_stdin));
+    assert_eq!(stdout(&from_file), stdout(&from_stdin));
+    let body = stdout(&from_file).split_once("\n\n").unwrap().1.to_owned();
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap(),
+        documented_request()
+    );
+}
+
+/// A file in the system's temporary folder, removed when the test process ends its use.
+fn tempfile() -> (std::path::PathBuf, std::fs::File) {
+    let path = std::env::temp_dir().join(format!(
+        "vpcep-body-{}-{:?}.json",
+        std::process::id(),
+        std::thread::current().id()
+    ));
+    let file = std::fs::File::create(&path).unwrap();
+    (path, file)
+}
+
+#[test]
+fn a_body_is_checked_like_the_flags() {
+    let body = json!({"service_name": "no spaces allowed", "ports": [{"client_port": 70000, "server_port": 22, "protocol": "SCTP"}], "colour": "red"});
+    let output = vpcep()
+        .env("OS_AUTH_TOKEN", "t")
+        .args([
+            "modify",
+            SERVICE_ID,
+            "--region",
+            "eu-de",
+            "--project-id",
+            PROJECT_ID,
+            "--body",
+            "-",
+        ])
+        .write_stdin(body.to_string())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(stdout(&output), "");
+    let errors = stderr(&output);
+    for expected in [
+        "ports[0].protocol: \"SCTP\" is not TCP or UDP",
+        "colour: is not a field of the request",
+        "service_name: \"no spaces allowed\" is not 1 to 16 of letters, digits, '_' and '-'",
+        "ports[0].client_port: 70000 is not in 1..=65535",
+    ] {
+        assert!(errors.contains(expected), "{expected:?} in {errors}");
+    }
+}
+
+#[test]
+fn a_validation_failure_lists_every_violation_and_exits_2() {
+    let output = vpcep()
+        .env("OS_AUTH_TOKEN", "t")
+        .args([
+            "modify",
+            "not-a-uuid",
+            "--endpoint",
+            "http://127.0.0.1:9",
+            "--project-id",
+            PROJECT_ID,
+        ])
+        .args([
+            "--name",
+            "way-too-long-for-a-name",
+            "--port",
+            "0:22",
+            "--port",
+            "8081:22/tcp",
+            "--port",
+            "8081:23/tcp",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(stdout(&output), "");
+    assert_eq!(
+        stderr(&output),
+        "error: invalid request:\n  \
+         vpc_endpoint_service_id: \"not-a-uuid\" is not a UUID\n  \
+         service_name: \"way-too-long-for-a-name\" is not 1 to 16 of letters, digits, '_' and '-'\n  \
+         ports[0].client_port: 0 is not in 1..=65535\n  \
+         ports[2]: client port 8081/TCP is already mapped by ports[1]\n"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let output = vpcep()
+        .args(["modify", SERVICE_ID, "--port", "8081"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("expected CLIENT:SERVER"),
+        "{}",
+        stderr(&output)
+    );
+
+    let output = vpcep()
+        .args(["modify", SERVICE_ID, "--name", "x", "--body", "-"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn missing_credentials_exit_2_naming_the_variables() {
+    let output = vpcep()
+        .args([
+            "modify",
+            SERVICE_ID,
+            "--region",
+            "eu-de",
+            "--project-id",
+            PROJECT_ID,
+            "--name",
+            "x",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("OS_AUTH_TOKEN"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn modify_sends_the_flags_and_prints_the_answer_as_json() {
+    let server = RecordingServer::start(200, documented_response()).await;
+    let output = vpcep()
+        .env("OS_AUTH_TOKEN", "cli-token")
+        .env("OS_PROJECT_ID", PROJECT_ID)
+        .args(["modify", SERVICE_ID, "--endpoint", &server.base_url])
+        .args(DOCUMENTED_FLAGS)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        serde_json::from_str::<Value>(&stdout(&output)).unwrap(),
+        documented_response()
+    );
+    let received = server.received();
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].header("x-auth-token"), Some("cli-token"));
+    assert_eq!(
+        serde_json::from_slice::<Value>(&received[0].body).unwrap(),
+        documented_request()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn table_output() {
+    let server = RecordingServer::start(200, documented_response()).await;
+    let output = vpcep()
+        .env("OS_AUTH_TOKEN", "t")
+        .args([
+            "modify",
+            SERVICE_ID,
+            "--endpoint",
+            &server.base_url,
+            "--project-id",
+            PROJECT_ID,
+        ])
+        .args(["--approval-enabled", "false", "--output", "table"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let table = stdout(&output);
+    assert!(table.contains("service_name      test123\n"), "{table}");
+    assert!(
+        table.contains("ports             8080:90/TCP, 8081:80/TCP\n"),
+        "{table}"
+    );
+    assert!(table.contains("status            available\n"), "{table}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_api_error_exits_1_with_code_message_and_request_id() {
+    let server = RecordingServer::start(
+        404,
+        json!({"error_code": "EndPoint.0005", "error_msg": "The requested resource does not exist."}),
+    )
+    .await;
+    let output = vpcep()
+        .env("OS_AUTH_TOKEN", "t")
+        .args([
+            "modify",
+            SERVICE_ID,
+            "--endpoint",
+            &server.base_url,
+            "--project-id",
+            PROJECT_ID,
+            "--name",
+            "x",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stdout(&output), "");
+    let errors = stderr(&output);
+    assert!(errors.contains("EndPoint.0005"), "{errors}");
+    assert!(
+        errors.contains("The requested resource does not exist."),
+        "{errors}"
+    );
+    assert!(errors.contains("req-0001"), "{errors}");
+    assert!(!errors.contains("\"t\""), "{errors}");
+}

@@ -29,6 +29,8 @@
 
 mod auth;
 mod client;
+#[cfg(feature = "emulator")]
+pub mod emulator;
 mod error;
 mod generated;
 mod hooks;

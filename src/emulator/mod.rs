@@ -11,10 +11,11 @@
 //! AK/SK signature (keys given with [`EmulatorBuilder::access_key`]), else it gets 401
 //! `EndPoint.0003`.
 //!
-//! ```no_run
+//! ```
 //! use otc_vpcep::{Client, Credentials, emulator::Emulator, types::Protocol};
 //!
-//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let emulator = Emulator::start().await?;
 //! let client = Client::builder()
 //!     .endpoint(emulator.base_url())

@@ -237,9 +237,18 @@ mod tests {
         hex::encode(mac.finalize().into_bytes())
     }
 
-    /// The published SDK-HMAC-SHA256 test vectors: method, path, query, signed headers, body,
-    /// signature (AK `AccessKey`, SK `SecretKey`).
-    const VECTORS: [(&str, &str, &str, &[(&str, &str)], &[u8], &str); 4] = [
+    /// A test vector: method, path, query, signed headers, body, signature.
+    type Vector = (
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static [(&'static str, &'static str)],
+        &'static [u8],
+        &'static str,
+    );
+
+    /// The published SDK-HMAC-SHA256 test vectors (AK `AccessKey`, SK `SecretKey`).
+    const VECTORS: [Vector; 4] = [
         (
             "GET",
             "/path",

@@ -6,8 +6,8 @@
 //! ```
 //!
 //! `--conflicting-service` also seeds a second service sharing the documented service's
-//! `port_id`, with the mapping 9000->9000/TCP, so that changes of the documented service
-//! can meet `EndPoint.3044`.
+//! `port_id`, with the mapping 65535->65535/UDP, so that changes of the documented service
+//! can meet `EndPoint.3044` (generated test data often uses the port 65535).
 
 use std::{error::Error, io::Write, net::SocketAddr, process::ExitCode};
 
@@ -54,15 +54,15 @@ async fn run() -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
-/// A second service on the documented service's backend port, using 9000->9000/TCP.
+/// A second service on the documented service's backend port, using 65535->65535/UDP.
 fn conflicting_service() -> otc_vpcep::types::EndpointService {
     let mut service = documented_service();
     service.id = Some(CONFLICTING_SERVICE_ID.to_owned());
     service.service_name = Some("neighbour".to_owned());
     service.ports = vec![EndpointServicePort {
-        client_port: Some(9000),
-        server_port: Some(9000),
-        protocol: Some(OpenEnum::Known(Protocol::Tcp)),
+        client_port: Some(65535),
+        server_port: Some(65535),
+        protocol: Some(OpenEnum::Known(Protocol::Udp)),
     }];
     service
 }

@@ -292,6 +292,15 @@ async fn injected_server_errors_use_the_given_status() {
         .await;
     let (status, code, _) = api_error(result);
     assert_eq!((status, code.as_str()), (503, "APIG.0201"));
+    // A status that is not an error is answered as 500.
+    emulator.fail_next(1, 200, "EndPoint.0001");
+    let result = client(&emulator)
+        .modify_endpoint_service(DOCUMENTED_SERVICE_ID)
+        .approval_enabled(true)
+        .send()
+        .await;
+    let (status, code, _) = api_error(result);
+    assert_eq!((status, code.as_str()), (500, "EndPoint.0001"));
 }
 
 #[tokio::test]

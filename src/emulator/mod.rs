@@ -276,11 +276,14 @@ impl Emulator {
         Some(self.shared.answered(stored))
     }
 
-    /// Makes the next `times` requests fail with this HTTP status and error code (after any
-    /// fault already queued), before authentication. The message is the documented one for a
-    /// documented code.
+    /// Makes the next `times` requests fail with this HTTP status (400 to 599; any other
+    /// value answers 500) and error code, after any fault already queued and before
+    /// authentication. The message is the documented one for a documented code.
     pub fn fail_next(&self, times: usize, status: u16, error_code: &str) {
-        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status = StatusCode::from_u16(status)
+            .ok()
+            .filter(|s| s.is_client_error() || s.is_server_error())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let message = Code::find(error_code).map_or("Injected fault.", Code::message);
         let failure = Failure::custom(status, error_code, message);
         self.shared

@@ -10,7 +10,10 @@ use std::{
 use axum::{
     Json, Router,
     body::{Body, Bytes},
-    extract::{Path, Request, State, rejection::PathRejection},
+    extract::{
+        Path, Request, State,
+        rejection::{BytesRejection, PathRejection},
+    },
     http::{HeaderMap, HeaderValue, Method, StatusCode, header, request::Parts},
     middleware::{self, Next},
     response::{IntoResponse, Response},
@@ -154,10 +157,11 @@ async fn modify(
     State(shared): State<Arc<Shared>>,
     path: Result<Path<(String, String)>, PathRejection>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<EndpointService>, Failure> {
     let Path((project_id, service_id)) =
         path.map_err(|e| Failure::new(Code::ParameterError, e.body_text()))?;
+    let body = body.map_err(|e| Failure::new(Code::ParameterError, e.body_text()))?;
     let project_id = validate::project_id(&project_id)?;
     let service_id = validate::service_id(&service_id)?;
     let content_type = headers

@@ -2,14 +2,16 @@
 """A stand-in for the VPCEP emulator, for the generated clients of .ci/spec-checks.
 
 TEMPORARY: it stands in for the crate's emulator (feature `emulator`) until that lands; then
-.ci/spec-checks starts the emulator instead and this file goes away.
+.ci/spec-checks starts the emulator instead (it does so once examples/emulator.rs exists), and
+this file goes away.
 
 Serves PUT /v1/{project_id}/vpc-endpoint-services/{id} on 127.0.0.1 (port from argv[1], default
-any free port) and prints its base URL as the first line on stdout. It knows one service: the
-one the documented example request targets, seeded from the documented example response in the
-spec (read with PyYAML). A request to it changes it and gets it back (200, `service_name` decorated as the live
-service does); an unknown service gets 404 EndPoint.0005; a request without X-Auth-Token gets
-401 EndPoint.0003. Every answer is JSON with an X-Request-Id header.
+any free port) and prints `listening on {base URL}` first, like the emulator. It knows one
+service: the one the documented example request targets, seeded from the documented example
+response in the spec (read with PyYAML). A request to it changes it and gets it back (200,
+`service_name` decorated as the live service does); an unknown service gets 404 EndPoint.0005;
+a request without X-Auth-Token gets 401 EndPoint.0003. Every answer is JSON with an
+X-Request-Id header.
 """
 
 import json
@@ -85,5 +87,5 @@ class Handler(BaseHTTPRequestHandler):
 if __name__ == "__main__":
     port = int(sys.argv[1]) if len(sys.argv) > 1 else 0
     server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-    print(f"http://127.0.0.1:{server.server_address[1]}", flush=True)
+    print(f"listening on http://127.0.0.1:{server.server_address[1]}", flush=True)
     server.serve_forever()

@@ -87,7 +87,8 @@ def main() -> None:
         assert isinstance(error, ErrorResponse), (error, refused.content)
         assert error.error_code.startswith("EndPoint."), error.error_code
         assert error.error_msg, error
-    print(f"python (openapi-python-client): ok: {name}, refused with {int(refused.status_code)} {error.error_code}")
+    status = int(refused.status_code)
+    print(f"python (openapi-python-client): ok: {name}, refused with {status} {error.error_code}")
 
 
 if __name__ == "__main__":

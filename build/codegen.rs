@@ -27,7 +27,8 @@ pub fn generate(yaml: &str) -> Result<String, String> {
         .with_tag(TagStyle::Merged)
         .with_hooks(HooksMode::Expected)
         .with_inner_type(quote!(crate::hooks::Context))
-        .with_derive("PartialEq");
+        .with_derive("PartialEq")
+        .with_derive("schemars::JsonSchema");
     for (open, closed) in OPEN_ENUMS {
         settings.with_replacement(
             open,

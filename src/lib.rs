@@ -6,6 +6,8 @@
 //! [`types`] and the [raw client](raw::Client) from it with progenitor. This crate adds a small
 //! ergonomic face: [`Client`], its [`ClientBuilder`], and one fluent builder per operation,
 //! [`ModifyEndpointService`], which checks every documented rule before anything is sent.
+//! With the feature `emulator`, the module `emulator` is a local emulator of the API, to try
+//! the crate and test code that uses it offline.
 //!
 //! ```no_run
 //! use otc_vpcep::{Client, types::Protocol};
@@ -31,6 +33,8 @@
 
 mod auth;
 mod client;
+#[cfg(feature = "emulator")]
+pub mod emulator;
 mod error;
 mod generated;
 mod hooks;

@@ -2,6 +2,11 @@
 
 use std::{fmt, str::FromStr};
 
+use schemars::{
+    JsonSchema,
+    r#gen::SchemaGenerator,
+    schema::{Schema, SchemaObject, SubschemaValidation},
+};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A value of the closed enumeration `T`, or a value the service added after this crate was
@@ -78,5 +83,31 @@ impl<'de, T: FromStr> Deserialize<'de> for OpenEnum<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let raw = String::deserialize(deserializer)?;
         Ok(raw.parse().unwrap_or_else(|never| match never {}))
+    }
+}
+
+/// The schema of the spec's `Open*` schemas: `anyOf` the closed enumeration's schema and a
+/// string.
+impl<T: JsonSchema> JsonSchema for OpenEnum<T> {
+    fn is_referenceable() -> bool {
+        false
+    }
+
+    fn schema_name() -> String {
+        format!("Open{}", T::schema_name())
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        SchemaObject {
+            subschemas: Some(Box::new(SubschemaValidation {
+                any_of: Some(vec![
+                    generator.subschema_for::<T>(),
+                    generator.subschema_for::<String>(),
+                ]),
+                ..Default::default()
+            })),
+            ..Default::default()
+        }
+        .into()
     }
 }

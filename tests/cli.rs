@@ -358,3 +358,170 @@ async fn an_api_error_exits_1_with_code_message_and_request_id() {
     assert!(errors.contains("req-0001"), "{errors}");
     assert!(!errors.contains("\"t\""), "{errors}");
 }
+
+/// `vpcep emulator`, running in the background until dropped.
+struct RunningEmulator {
+    child: std::process::Child,
+    base_url: String,
+}
+
+impl RunningEmulator {
+    fn start(args: &[&str]) -> Self {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("vpcep"))
+            .args(["emulator", "--listen", "127.0.0.1:0"])
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("vpcep emulator starts");
+        let mut first = String::new();
+        std::io::BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut first)
+            .expect("a first line");
+        let base_url = first
+            .trim_end()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
+            .to_owned();
+        assert!(base_url.starts_with("http://127.0.0.1:"), "{base_url}");
+        Self { child, base_url }
+    }
+}
+
+impl Drop for RunningEmulator {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn modify_against_the_emulator_with_a_token() {
+    let emulator = RunningEmulator::start(&[]);
+    let output = vpcep()
+        .env("OS_AUTH_TOKEN", "any")
+        .env("OS_PROJECT_ID", PROJECT_ID)
+        .args(["modify", SERVICE_ID, "--endpoint", &emulator.base_url])
+        .args(DOCUMENTED_FLAGS)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let service: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(service["service_name"], format!("eu-de.test.{SERVICE_ID}"));
+    assert_eq!(service["approval_enabled"], true);
+    assert_eq!(
+        service["ports"],
+        json!([
+            {"client_port": 8081, "server_port": 22, "protocol": "TCP"},
+            {"client_port": 8082, "server_port": 23, "protocol": "UDP"}
+        ])
+    );
+}
+
+#[test]
+fn modify_signed_with_an_access_key_against_an_emulator_started_with_keys() {
+    let emulator = RunningEmulator::start(&["--access-key", "AK-CLI", "--secret-key", "SK-CLI"]);
+    let run = |secret: &str| {
+        vpcep()
+            .env("OS_ACCESS_KEY", "AK-CLI")
+            .env("OS_SECRET_KEY", secret)
+            .env("OS_PROJECT_ID", PROJECT_ID)
+            .args([
+                "modify",
+                SERVICE_ID,
+                "--endpoint",
+                &emulator.base_url,
+                "--name",
+                "signed",
+            ])
+            .args(["--retries", "0"])
+            .output()
+            .unwrap()
+    };
+    let accepted = run("SK-CLI");
+    assert!(accepted.status.success(), "{}", stderr(&accepted));
+    let service: Value = serde_json::from_str(&stdout(&accepted)).unwrap();
+    assert_eq!(
+        service["service_name"],
+        format!("eu-de.signed.{SERVICE_ID}")
+    );
+
+    let refused = run("wrong-secret");
+    assert_eq!(refused.status.code(), Some(1));
+    let errors = stderr(&refused);
+    assert!(errors.contains("EndPoint.0003"), "{errors}");
+    assert!(!errors.contains("wrong-secret"), "{errors}");
+}
+
+#[test]
+fn the_emulator_takes_a_seed_file_and_the_api_errors_exit_1() {
+    let seed = std::env::temp_dir().join(format!("vpcep-seed-{}.json", std::process::id()));
+    let service = json!([{
+        "id": "0f6f5d2e-4c1b-4e55-9a43-5b0d2c9e7a11",
+        "project_id": PROJECT_ID,
+        "port_id": "4189d3c2-8882-4871-a3c2-d380272eed88",
+        "status": "creating",
+        "service_name": "seeded",
+        "ports": [{"client_port": 80, "server_port": 80, "protocol": "TCP"}]
+    }]);
+    std::fs::write(&seed, service.to_string()).unwrap();
+    let emulator = RunningEmulator::start(&["--seed", seed.to_str().unwrap()]);
+    let modify = |id: &str| {
+        vpcep()
+            .env("OS_AUTH_TOKEN", "any")
+            .args([
+                "modify",
+                id,
+                "--endpoint",
+                &emulator.base_url,
+                "--project-id",
+                PROJECT_ID,
+            ])
+            .args(["--name", "x", "--retries", "0"])
+            .output()
+            .unwrap()
+    };
+    // The seeded service is not `available`: EndPoint.3045.
+    let output = modify("0f6f5d2e-4c1b-4e55-9a43-5b0d2c9e7a11");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("EndPoint.3045"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        stderr(&output).contains("request id"),
+        "{}",
+        stderr(&output)
+    );
+    // The default seed was replaced: the documented service is unknown here.
+    let output = modify(SERVICE_ID);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("EndPoint.0005"),
+        "{}",
+        stderr(&output)
+    );
+    std::fs::remove_file(seed).ok();
+}
+
+#[test]
+fn a_bad_seed_file_is_a_usage_error() {
+    let output = vpcep()
+        .args([
+            "emulator",
+            "--listen",
+            "127.0.0.1:0",
+            "--seed",
+            "/nonexistent/seed.json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("--seed /nonexistent/seed.json"),
+        "{}",
+        stderr(&output)
+    );
+}

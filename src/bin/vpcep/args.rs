@@ -184,6 +184,14 @@ pub struct EmulatorArgs {
     #[arg(long, value_name = "FILE")]
     pub seed: Option<PathBuf>,
 
+    /// Accept only this token (repeatable); without it, any token is accepted.
+    #[arg(long = "token", value_name = "TOKEN")]
+    pub tokens: Vec<String>,
+
+    /// The region written into the decorated service names the emulator answers.
+    #[arg(long, value_name = "REGION", default_value = "eu-de")]
+    pub region: String,
+
     /// Verify AK/SK signatures with this access key (with --secret-key).
     #[arg(long, value_name = "AK", requires = "secret_key")]
     pub access_key: Option<String>,

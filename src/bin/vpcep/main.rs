@@ -1,6 +1,7 @@
 //! `vpcep`: modify a VPC endpoint service, or run the local emulator of the API.
 
 mod args;
+mod emulator;
 mod modify;
 mod table;
 
@@ -26,9 +27,6 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Modify(args) => runtime.block_on(modify::run(*args)),
-        Command::Emulator(_args) => {
-            eprintln!("error: the emulator is not built into this binary");
-            ExitCode::from(FAILED)
-        }
+        Command::Emulator(args) => runtime.block_on(emulator::run(args)),
     }
 }

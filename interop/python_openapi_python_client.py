@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+"""Uses the Python client that openapi-python-client made from spec/vpcep.yaml.
+
+Run by .ci/spec-checks with the generated package `vpcep_opc` on PYTHONPATH and the server's
+base URL in VPCEP_BASE_URL. Sends the documented example request to the documented service and
+checks the documented fields of the answer, then checks that a 4XX answer (an unknown service)
+decodes into the spec's ErrorResponse model. Exits non-zero on any mismatch.
+"""
+
+import enum
+import os
+from uuid import UUID
+
+from vpcep_opc import AuthenticatedClient
+from vpcep_opc.api.endpoint_services import modify_endpoint_service
+from vpcep_opc.models import (
+    EndpointService,
+    ErrorResponse,
+    ModifyEndpointServiceRequest,
+    PortMapping,
+    Protocol,
+)
+
+PROJECT_ID = "6e9dfd51d1124e8d8498dce894923a0d"
+SERVICE_ID = "4189d3c2-8882-4871-a3c2-d380272eed88"
+UNKNOWN_SERVICE_ID = "00000000-0000-4000-8000-000000000000"
+
+
+def plain(value):
+    """An enum's value, or the string of a value the service added later."""
+    return value.value if isinstance(value, enum.Enum) else value
+
+
+def main() -> None:
+    client = AuthenticatedClient(
+        base_url=os.environ["VPCEP_BASE_URL"],
+        token="interop-test-token",
+        prefix="",
+        auth_header_name="X-Auth-Token",
+        raise_on_unexpected_status=True,
+    )
+    with client:
+        # The documented example request.
+        request = ModifyEndpointServiceRequest(
+            approval_enabled=True,
+            service_name="test",
+            ports=[
+                PortMapping(client_port=8081, server_port=22, protocol=Protocol.TCP),
+                PortMapping(client_port=8082, server_port=23, protocol=Protocol.UDP),
+            ],
+        )
+        assert request.to_dict() == {
+            "approval_enabled": True,
+            "service_name": "test",
+            "ports": [
+                {"client_port": 8081, "server_port": 22, "protocol": "TCP"},
+                {"client_port": 8082, "server_port": 23, "protocol": "UDP"},
+            ],
+        }, request.to_dict()
+        answer = modify_endpoint_service.sync_detailed(
+            PROJECT_ID, UUID(SERVICE_ID), client=client, body=request
+        )
+        assert answer.status_code == 200, answer
+        service = answer.parsed
+        assert isinstance(service, EndpointService), service
+        assert service.id == SERVICE_ID, service.id
+        assert service.project_id == PROJECT_ID, service.project_id
+        assert service.approval_enabled is True, service.approval_enabled
+        name = service.service_name
+        assert name == "test" or ".test." in name, name  # the live service decorates the name
+        assert plain(service.status) == "available", service.status
+        assert plain(service.service_type) in ("interface", "gateway"), service.service_type
+        ports = [(p.client_port, p.server_port, plain(p.protocol)) for p in service.ports]
+        assert ports == [(8081, 22, "TCP"), (8082, 23, "UDP")], ports
+        assert service.created_at, service.created_at
+        assert answer.headers.get("X-Request-Id"), answer.headers
+
+        # A 4XX answer decodes into the error model.
+        refused = modify_endpoint_service.sync_detailed(
+            PROJECT_ID,
+            UUID(UNKNOWN_SERVICE_ID),
+            client=client,
+            body=ModifyEndpointServiceRequest(approval_enabled=True),
+        )
+        assert 400 <= refused.status_code < 500, refused
+        error = refused.parsed
+        assert isinstance(error, ErrorResponse), (error, refused.content)
+        assert error.error_code.startswith("EndPoint."), error.error_code
+        assert error.error_msg, error
+    status = int(refused.status_code)
+    print(f"python (openapi-python-client): ok: {name}, refused with {status} {error.error_code}")
+
+
+if __name__ == "__main__":
+    main()

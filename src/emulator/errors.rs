@@ -1,0 +1,234 @@
+//! The error answers of the emulator: the documented codes, with their documented HTTP status
+//! and message (from the provider's error code table), as `{"error_code", "error_msg"}`.
+
+use axum::{
+    Json,
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+
+use crate::types::ErrorResponse;
+
+/// A documented error code of the VPCEP API that the emulator answers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Code {
+    /// `EndPoint.0001` (500): system error.
+    SystemError,
+    /// `EndPoint.0002` (400): parameter error.
+    ParameterError,
+    /// `EndPoint.0003` (401): authentication failed.
+    Unauthenticated,
+    /// `EndPoint.0005` (404): the resource does not exist.
+    NotFound,
+    /// `EndPoint.0014` (400): invalid project ID.
+    InvalidProjectId,
+    /// `EndPoint.0022` (400): rate limited.
+    RateLimited,
+    /// `EndPoint.2028` (400): a port or the protocol is empty.
+    PortOrProtocolEmpty,
+    /// `EndPoint.3043` (400): invalid service port.
+    InvalidServicePort,
+    /// `EndPoint.3044` (400): ports conflict with an existing endpoint service.
+    PortsConflict,
+    /// `EndPoint.3045` (400): the service's state does not allow the change.
+    WrongState,
+    /// `EndPoint.3051` (400): invalid `vip_port_id`.
+    InvalidVipPortId,
+    /// `EndPoint.3062` (400): invalid endpoint service ID.
+    InvalidServiceId,
+    /// `EndPoint.3063` (400): invalid port ID.
+    InvalidPortId,
+    /// `EndPoint.3074` (400): too many port mappings.
+    TooManyPorts,
+    /// `EndPoint.3075` (400): invalid protocol.
+    InvalidProtocol,
+    /// `EndPoint.3076` (400): invalid service name.
+    InvalidServiceName,
+}
+
+/// Every code the emulator knows, for looking one up by its name.
+const ALL: [Code; 16] = [
+    Code::SystemError,
+    Code::ParameterError,
+    Code::Unauthenticated,
+    Code::NotFound,
+    Code::InvalidProjectId,
+    Code::RateLimited,
+    Code::PortOrProtocolEmpty,
+    Code::InvalidServicePort,
+    Code::PortsConflict,
+    Code::WrongState,
+    Code::InvalidVipPortId,
+    Code::InvalidServiceId,
+    Code::InvalidPortId,
+    Code::TooManyPorts,
+    Code::InvalidProtocol,
+    Code::InvalidServiceName,
+];
+
+impl Code {
+    /// The code as the service spells it, for example `EndPoint.0002`.
+    pub(crate) fn as_str(self) -> &'static str {
+        self.row().1
+    }
+
+    /// The documented HTTP status.
+    pub(crate) fn status(self) -> StatusCode {
+        self.row().0
+    }
+
+    /// The documented message.
+    pub(crate) fn message(self) -> &'static str {
+        self.row().2
+    }
+
+    /// The documented code with this name (compared case-insensitively), if the emulator knows it.
+    pub(crate) fn find(code: &str) -> Option<Self> {
+        ALL.into_iter()
+            .find(|known| known.as_str().eq_ignore_ascii_case(code))
+    }
+
+    /// The row of the error code table: status, code, message.
+    fn row(self) -> (StatusCode, &'static str, &'static str) {
+        const BAD: StatusCode = StatusCode::BAD_REQUEST;
+        match self {
+            Self::SystemError => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "EndPoint.0001",
+                "System error. Please retry.",
+            ),
+            Self::ParameterError => (BAD, "EndPoint.0002", "Parameter error."),
+            Self::Unauthenticated => (
+                StatusCode::UNAUTHORIZED,
+                "EndPoint.0003",
+                "Authentication failed or authentication information is invalid.",
+            ),
+            Self::NotFound => (
+                StatusCode::NOT_FOUND,
+                "EndPoint.0005",
+                "The requested resource does not exist.",
+            ),
+            Self::InvalidProjectId => (BAD, "EndPoint.0014", "Invalid project ID."),
+            Self::RateLimited => (
+                BAD,
+                "EndPoint.0022",
+                "The number of requests exceeded the limit. Please try later.",
+            ),
+            Self::PortOrProtocolEmpty => (
+                BAD,
+                "EndPoint.2028",
+                "The endpoint service port or protocol is empty.",
+            ),
+            Self::InvalidServicePort => (BAD, "EndPoint.3043", "The service port is invalid."),
+            Self::PortsConflict => (
+                BAD,
+                "EndPoint.3044",
+                "The parameter ports conflicted with ports in an existing endpoint service.",
+            ),
+            Self::WrongState => (
+                BAD,
+                "EndPoint.3045",
+                "Other properties cannot be modified in the current endpoint service state.",
+            ),
+            Self::InvalidVipPortId => (
+                BAD,
+                "EndPoint.3051",
+                "Endpoint service vip port id is invalid.",
+            ),
+            Self::InvalidServiceId => (BAD, "EndPoint.3062", "Invalid endpoint service ID."),
+            Self::InvalidPortId => (BAD, "EndPoint.3063", "Invalid port ID."),
+            Self::TooManyPorts => (
+                BAD,
+                "EndPoint.3074",
+                "The maximum of ports has been reached.",
+            ),
+            Self::InvalidProtocol => (BAD, "EndPoint.3075", "The protocol is invalid."),
+            Self::InvalidServiceName => (BAD, "EndPoint.3076", "Invalid service name."),
+        }
+    }
+}
+
+/// An error answer: HTTP status, error code and message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Failure {
+    pub(crate) status: StatusCode,
+    pub(crate) code: String,
+    pub(crate) message: String,
+    /// The methods the path allows, for a 405 answer.
+    pub(crate) allow: Option<&'static str>,
+}
+
+impl Failure {
+    /// The documented answer of `code`, its message followed by what exactly is wrong.
+    pub(crate) fn new(code: Code, detail: impl AsRef<str>) -> Self {
+        let detail = detail.as_ref();
+        let message = if detail.is_empty() {
+            code.message().to_owned()
+        } else {
+            format!("{} ({detail})", code.message())
+        };
+        Self {
+            status: code.status(),
+            code: code.as_str().to_owned(),
+            message,
+            allow: None,
+        }
+    }
+
+    /// An answer with any status and code, for faults injected by a test.
+    pub(crate) fn custom(status: StatusCode, code: &str, message: &str) -> Self {
+        Self {
+            status,
+            code: code.to_owned(),
+            message: message.to_owned(),
+            allow: None,
+        }
+    }
+}
+
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        let body = ErrorResponse {
+            error_code: self.code,
+            error_msg: self.message,
+            request_id: None,
+        };
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(allow) = self.allow {
+            response
+                .headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static(allow));
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_found_case_insensitively_and_keep_their_documented_status() {
+        assert_eq!(Code::find("endpoint.3044"), Some(Code::PortsConflict));
+        assert_eq!(Code::find("EndPoint.9999"), None);
+        assert_eq!(Code::NotFound.status(), StatusCode::NOT_FOUND);
+        assert_eq!(Code::Unauthenticated.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            Code::SystemError.status(),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+        for code in ALL {
+            assert!(code.as_str().starts_with("EndPoint."), "{code:?}");
+        }
+    }
+
+    #[test]
+    fn a_failure_names_the_detail_after_the_documented_message() {
+        let failure = Failure::new(Code::InvalidProtocol, "ports[1].protocol: \"SCTP\"");
+        assert_eq!(failure.code, "EndPoint.3075");
+        assert_eq!(
+            failure.message,
+            "The protocol is invalid. (ports[1].protocol: \"SCTP\")"
+        );
+    }
+}

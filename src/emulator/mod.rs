@@ -1,0 +1,345 @@
+//! A local emulator of the VPCEP API (feature `emulator`): an axum server on a loopback
+//! address with in-memory state, for trying the crate without an account and for testing
+//! code that uses it offline.
+//!
+//! It serves `PUT /v1/{project_id}/vpc-endpoint-services/{vpc_endpoint_service_id}` as the
+//! API reference documents it: it checks every documented rule itself and answers the
+//! documented error codes with their HTTP status, replaces `ports`, sets `updated_at`, and
+//! answers the whole service with its name decorated as `{region}.{name}.{id}`, as the live
+//! service does. Every answer is JSON and carries an `X-Request-Id`. A request needs an
+//! `X-Auth-Token` (any token, unless [`EmulatorBuilder::token`] restricts them) or a valid
+//! AK/SK signature (keys given with [`EmulatorBuilder::access_key`]), else it gets 401
+//! `EndPoint.0003`.
+//!
+//! ```
+//! use otc_vpcep::{Client, Credentials, emulator::Emulator, types::Protocol};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let emulator = Emulator::start().await?;
+//! let client = Client::builder()
+//!     .endpoint(emulator.base_url())
+//!     .project_id(otc_vpcep::emulator::DOCUMENTED_PROJECT_ID)
+//!     .credentials(Credentials::token("any-token"))
+//!     .build()?;
+//! let service = client
+//!     .modify_endpoint_service(otc_vpcep::emulator::DOCUMENTED_SERVICE_ID)
+//!     .service_name("test")
+//!     .port(8081, 22, Protocol::Tcp)
+//!     .send()
+//!     .await?;
+//! assert_eq!(
+//!     service.service_name.as_deref(),
+//!     Some("eu-de.test.4189d3c2-8882-4871-a3c2-d380272eed88")
+//! );
+//! emulator.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+
+mod errors;
+mod handlers;
+mod signature;
+mod state;
+mod validate;
+
+use std::{
+    net::{Ipv4Addr, SocketAddr},
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use axum::http::StatusCode;
+use secrecy::SecretString;
+use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
+
+use self::{
+    errors::{Code, Failure},
+    handlers::{Access, Shared},
+    state::{FaultKind, Store},
+};
+use crate::{
+    OpenEnum,
+    types::{
+        CidrType, EndpointService, EndpointServicePort, Protocol, ServerType, ServiceStatus,
+        ServiceType, TcpProxy,
+    },
+};
+
+pub use self::signature::MAX_CLOCK_SKEW;
+
+/// The project of the API reference's example.
+pub const DOCUMENTED_PROJECT_ID: &str = "6e9dfd51d1124e8d8498dce894923a0d";
+/// The service that the API reference's example request modifies.
+pub const DOCUMENTED_SERVICE_ID: &str = "4189d3c2-8882-4871-a3c2-d380272eed88";
+/// The region an emulator writes into decorated service names unless told otherwise.
+pub const DEFAULT_REGION: &str = "eu-de";
+
+/// What can go wrong when starting or seeding an emulator.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EmulatorError {
+    /// The address could not be bound.
+    #[error("cannot listen on {address}: {source}")]
+    Bind {
+        /// The address asked for.
+        address: SocketAddr,
+        /// Why it failed.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A seeded service lacks an attribute the emulator needs, or has an invalid one.
+    #[error("invalid seed service: {0}")]
+    InvalidSeed(String),
+}
+
+/// The service that the API reference's example request targets, as the emulator seeds it by
+/// default: [`DOCUMENTED_SERVICE_ID`] in [`DOCUMENTED_PROJECT_ID`], `available`, with the other
+/// attributes of the reference's example response (and the documented defaults `internal`
+/// and `close` for `cidr_type` and `tcp_proxy`, which the example leaves out).
+pub fn documented_service() -> EndpointService {
+    let port = |client_port, server_port| EndpointServicePort {
+        client_port: Some(client_port),
+        server_port: Some(server_port),
+        protocol: Some(OpenEnum::Known(Protocol::Tcp)),
+    };
+    EndpointService {
+        id: Some(DOCUMENTED_SERVICE_ID.to_owned()),
+        port_id: Some("4189d3c2-8882-4871-a3c2-d380272eed88".to_owned()),
+        vpc_id: Some("4189d3c2-8882-4871-a3c2-d380272eed80".to_owned()),
+        pool_id: Some("5289d3c2-8882-4871-a3c2-d380272eed80".to_owned()),
+        status: Some(OpenEnum::Known(ServiceStatus::Available)),
+        approval_enabled: Some(false),
+        service_name: Some("test123".to_owned()),
+        service_type: Some(OpenEnum::Known(ServiceType::Interface)),
+        server_type: Some(OpenEnum::Known(ServerType::Vm)),
+        project_id: Some(DOCUMENTED_PROJECT_ID.to_owned()),
+        created_at: Some("2018-01-30T07:42:01.174".to_owned()),
+        cidr_type: Some(OpenEnum::Known(CidrType::Internal)),
+        tcp_proxy: Some(OpenEnum::Known(TcpProxy::Close)),
+        ports: vec![port(8080, 90), port(8081, 80)],
+        ..EndpointService::default()
+    }
+}
+
+/// Configures an [`Emulator`]; see [`Emulator::builder`].
+#[derive(Debug)]
+#[must_use]
+pub struct EmulatorBuilder {
+    address: SocketAddr,
+    region: String,
+    access: Access,
+    services: Vec<EndpointService>,
+}
+
+impl Default for EmulatorBuilder {
+    fn default() -> Self {
+        Self {
+            address: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            region: DEFAULT_REGION.to_owned(),
+            access: Access::default(),
+            services: vec![documented_service()],
+        }
+    }
+}
+
+impl EmulatorBuilder {
+    /// Listens on this address (default `127.0.0.1:0`: a free port on the loopback).
+    pub fn address(mut self, address: SocketAddr) -> Self {
+        self.address = address;
+        self
+    }
+
+    /// The region written into decorated service names (default [`DEFAULT_REGION`]).
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = region.into();
+        self
+    }
+
+    /// Accepts this token (may be called more than once). Without any, every non-empty token
+    /// is accepted.
+    pub fn token(mut self, token: impl Into<String>) -> Self {
+        self.access.tokens.push(SecretString::from(token.into()));
+        self
+    }
+
+    /// Accepts requests signed (`SDK-HMAC-SHA256`) with this access key and secret key (may
+    /// be called more than once). Without any, every signed request is refused.
+    pub fn access_key(
+        mut self,
+        access_key: impl Into<String>,
+        secret_key: impl Into<String>,
+    ) -> Self {
+        self.access
+            .keys
+            .insert(access_key.into(), SecretString::from(secret_key.into()));
+        self
+    }
+
+    /// Starts without any service (by default the [`documented_service`] is seeded).
+    pub fn empty(mut self) -> Self {
+        self.services.clear();
+        self
+    }
+
+    /// Seeds this service too (see [`Emulator::seed`] for what it needs).
+    pub fn service(mut self, service: EndpointService) -> Self {
+        self.services.push(service);
+        self
+    }
+
+    /// Binds the address and starts serving on the current tokio runtime.
+    pub async fn start(self) -> Result<Emulator, EmulatorError> {
+        let shared = Arc::new(Shared {
+            store: Mutex::new(Store::default()),
+            access: self.access,
+            region: self.region,
+        });
+        for service in self.services {
+            seed(&shared, service)?;
+        }
+        let listener =
+            TcpListener::bind(self.address)
+                .await
+                .map_err(|source| EmulatorError::Bind {
+                    address: self.address,
+                    source,
+                })?;
+        let local_addr = listener
+            .local_addr()
+            .map_err(|source| EmulatorError::Bind {
+                address: self.address,
+                source,
+            })?;
+        let (stop, stopped) = oneshot::channel::<()>();
+        let app = handlers::router(shared.clone());
+        let server = tokio::spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await;
+        });
+        Ok(Emulator {
+            base_url: format!("http://{local_addr}"),
+            local_addr,
+            shared,
+            stop: Some(stop),
+            server: Some(server),
+        })
+    }
+}
+
+/// A running emulator. Dropping it stops the server; [`shutdown`](Self::shutdown) also waits
+/// until it has stopped.
+#[derive(Debug)]
+pub struct Emulator {
+    base_url: String,
+    local_addr: SocketAddr,
+    shared: Arc<Shared>,
+    stop: Option<oneshot::Sender<()>>,
+    server: Option<JoinHandle<()>>,
+}
+
+impl Emulator {
+    /// Starts configuring an emulator.
+    pub fn builder() -> EmulatorBuilder {
+        EmulatorBuilder::default()
+    }
+
+    /// Starts an emulator on `127.0.0.1` (a free port) with the [`documented_service`].
+    pub async fn start() -> Result<Self, EmulatorError> {
+        Self::builder().start().await
+    }
+
+    /// The base URL to give a client, for example `http://127.0.0.1:41234` (no trailing `/`).
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The address the emulator listens on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// Adds or replaces a service. It needs an `id` (a UUID) and a `project_id`; a service
+    /// without a `status` is `available`. Set `service_name` undecorated: the emulator
+    /// decorates it in answers.
+    pub fn seed(&self, service: EndpointService) -> Result<(), EmulatorError> {
+        seed(&self.shared, service)
+    }
+
+    /// A service's current state as the API would answer it (name decorated), if it exists.
+    pub fn service(&self, project_id: &str, service_id: &str) -> Option<EndpointService> {
+        let id = validate::service_id(service_id).ok()?;
+        let stored = self.shared.store().get(project_id, id).cloned()?;
+        Some(self.shared.answered(stored))
+    }
+
+    /// Makes the next `times` requests fail with this HTTP status (400 to 599; any other
+    /// value answers 500) and error code, after any fault already queued and before
+    /// authentication. The message is the documented one for a documented code.
+    pub fn fail_next(&self, times: usize, status: u16, error_code: &str) {
+        let status = StatusCode::from_u16(status)
+            .ok()
+            .filter(|s| s.is_client_error() || s.is_server_error())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let message = Code::find(error_code).map_or("Injected fault.", Code::message);
+        let failure = Failure::custom(status, error_code, message);
+        self.shared
+            .store()
+            .queue_fault(FaultKind::Fail(failure), times);
+    }
+
+    /// Makes the next `times` requests wait `delay` before they are served (after any fault
+    /// already queued).
+    pub fn delay_next(&self, times: usize, delay: Duration) {
+        self.shared
+            .store()
+            .queue_fault(FaultKind::Delay(delay), times);
+    }
+
+    /// How many requests have arrived so far, refused and faulty ones included.
+    pub fn requests_received(&self) -> u64 {
+        self.shared.store().requests
+    }
+
+    /// Stops accepting connections, lets requests in flight finish, and waits until the
+    /// server has stopped.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let _ = server.await;
+        }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// Checks a seed service and stores it.
+fn seed(shared: &Shared, mut service: EndpointService) -> Result<(), EmulatorError> {
+    let id = service
+        .id
+        .as_deref()
+        .ok_or_else(|| EmulatorError::InvalidSeed("id is missing".to_owned()))?;
+    let id = validate::service_id(id).map_err(|f| EmulatorError::InvalidSeed(f.message))?;
+    let project_id = service
+        .project_id
+        .as_deref()
+        .ok_or_else(|| EmulatorError::InvalidSeed("project_id is missing".to_owned()))?;
+    let project_id =
+        validate::project_id(project_id).map_err(|f| EmulatorError::InvalidSeed(f.message))?;
+    service
+        .status
+        .get_or_insert(OpenEnum::Known(ServiceStatus::Available));
+    shared.store().insert(project_id.to_string(), id, service);
+    Ok(())
+}

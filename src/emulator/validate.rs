@@ -1,0 +1,453 @@
+//! The emulator's own checks of a modify request, rule by rule as the API reference documents
+//! them, each answered with its documented error code. These are written out here rather than
+//! borrowed from the client's checks, so that the emulator can catch a client that is wrong.
+
+use std::{collections::HashMap, num::NonZeroU16};
+
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
+use super::errors::{Code, Failure};
+use crate::types::{
+    ModifyEndpointServiceRequest, PortMapping, ProjectId, Protocol, ServiceDescription,
+    ServiceName, TcpProxy,
+};
+
+/// The most port mappings one request may carry.
+pub(crate) const MAX_PORT_MAPPINGS: usize = 200;
+/// The longest service name, in characters.
+const MAX_NAME_CHARS: usize = 16;
+/// The longest description, in characters.
+const MAX_DESCRIPTION_CHARS: usize = 128;
+/// The longest project ID, in characters.
+const MAX_PROJECT_ID_CHARS: usize = 64;
+
+/// The fields a request body may carry.
+const FIELDS: [&str; 7] = [
+    "approval_enabled",
+    "service_name",
+    "ports",
+    "port_id",
+    "vip_port_id",
+    "tcp_proxy",
+    "description",
+];
+/// The fields a port mapping may carry.
+const PORT_FIELDS: [&str; 3] = ["client_port", "server_port", "protocol"];
+
+/// A checked request: what to change, as the spec's request type, and whether `ports` was
+/// sent (the generated type cannot tell an absent list from an empty one).
+#[derive(Debug)]
+pub(crate) struct Change {
+    pub(crate) request: ModifyEndpointServiceRequest,
+    pub(crate) ports: Option<Vec<PortMapping>>,
+}
+
+/// Checks the path's project ID: 1 to 64 of letters, digits, `_` and `-`.
+pub(crate) fn project_id(value: &str) -> Result<ProjectId, Failure> {
+    let valid = (1..=MAX_PROJECT_ID_CHARS).contains(&value.chars().count())
+        && value.chars().all(is_name_char);
+    valid
+        .then(|| ProjectId::try_from(value).ok())
+        .flatten()
+        .ok_or_else(|| Failure::new(Code::InvalidProjectId, format!("project_id {value:?}")))
+}
+
+/// Checks the path's service ID: a UUID in its hyphenated form.
+pub(crate) fn service_id(value: &str) -> Result<Uuid, Failure> {
+    strict_uuid(value).ok_or_else(|| {
+        Failure::new(
+            Code::InvalidServiceId,
+            format!("vpc_endpoint_service_id {value:?} is not a UUID"),
+        )
+    })
+}
+
+/// Checks the media type: `application/json`, with or without parameters.
+pub(crate) fn content_type(value: Option<&str>) -> Result<(), Failure> {
+    let media_type = value
+        .and_then(|v| v.split(';').next())
+        .map(str::trim)
+        .unwrap_or_default();
+    if media_type.eq_ignore_ascii_case("application/json") {
+        Ok(())
+    } else {
+        Err(Failure::new(
+            Code::ParameterError,
+            format!(
+                "the Content-Type must be application/json, not {:?}",
+                value.unwrap_or("")
+            ),
+        ))
+    }
+}
+
+/// Checks a request body against every documented rule that does not depend on the state.
+pub(crate) fn body(bytes: &[u8]) -> Result<Change, Failure> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Failure::new(
+            Code::ParameterError,
+            "the request body is empty",
+        ));
+    }
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| {
+        Failure::new(
+            Code::ParameterError,
+            format!("the body is not valid JSON: {e}"),
+        )
+    })?;
+    let Value::Object(fields) = value else {
+        return Err(Failure::new(
+            Code::ParameterError,
+            "the body must be a JSON object",
+        ));
+    };
+    if let Some(unknown) = fields.keys().find(|k| !FIELDS.contains(&k.as_str())) {
+        return Err(Failure::new(
+            Code::ParameterError,
+            format!("unknown field {unknown:?}"),
+        ));
+    }
+    let approval_enabled = match fields.get("approval_enabled") {
+        None => None,
+        Some(Value::Bool(b)) => Some(*b),
+        Some(other) => {
+            return Err(Failure::new(
+                Code::ParameterError,
+                format!("approval_enabled must be true or false, not {other}"),
+            ));
+        }
+    };
+    let service_name = fields.get("service_name").map(service_name).transpose()?;
+    let ports = fields.get("ports").map(ports).transpose()?;
+    let port_id = optional_uuid(&fields, "port_id", Code::InvalidPortId)?;
+    let vip_port_id = optional_uuid(&fields, "vip_port_id", Code::InvalidVipPortId)?;
+    let tcp_proxy = fields.get("tcp_proxy").map(tcp_proxy).transpose()?;
+    let description = fields.get("description").map(description).transpose()?;
+    Ok(Change {
+        request: ModifyEndpointServiceRequest {
+            approval_enabled,
+            service_name,
+            ports: ports.clone().unwrap_or_default(),
+            port_id,
+            vip_port_id,
+            tcp_proxy,
+            description,
+        },
+        ports,
+    })
+}
+
+fn is_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_' || c == '-'
+}
+
+/// A UUID written as 8-4-4-4-12 hexadecimal digits (either case), the form `format: uuid` means.
+fn strict_uuid(value: &str) -> Option<Uuid> {
+    let shaped = value.len() == 36
+        && value.char_indices().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => c == '-',
+            _ => c.is_ascii_hexdigit(),
+        });
+    shaped.then(|| Uuid::try_parse(value).ok()).flatten()
+}
+
+fn optional_uuid(
+    fields: &Map<String, Value>,
+    field: &str,
+    code: Code,
+) -> Result<Option<Uuid>, Failure> {
+    match fields.get(field) {
+        None => Ok(None),
+        Some(Value::String(s)) => strict_uuid(s)
+            .map(Some)
+            .ok_or_else(|| Failure::new(code, format!("{field} {s:?} is not a UUID"))),
+        Some(other) => Err(Failure::new(
+            code,
+            format!("{field} must be a UUID string, not {other}"),
+        )),
+    }
+}
+
+fn service_name(value: &Value) -> Result<ServiceName, Failure> {
+    let invalid = || {
+        Failure::new(
+            Code::InvalidServiceName,
+            format!("service_name {value} is not 1 to 16 of letters, digits, '_' and '-'"),
+        )
+    };
+    let Value::String(name) = value else {
+        return Err(invalid());
+    };
+    let valid =
+        (1..=MAX_NAME_CHARS).contains(&name.chars().count()) && name.chars().all(is_name_char);
+    if !valid {
+        return Err(invalid());
+    }
+    ServiceName::try_from(name.as_str()).map_err(|_| invalid())
+}
+
+fn description(value: &Value) -> Result<ServiceDescription, Failure> {
+    let invalid = || {
+        Failure::new(
+            Code::ParameterError,
+            "description must be at most 128 characters without '<' and '>'",
+        )
+    };
+    let Value::String(text) = value else {
+        return Err(invalid());
+    };
+    if text.chars().count() > MAX_DESCRIPTION_CHARS || text.contains(['<', '>']) {
+        return Err(invalid());
+    }
+    ServiceDescription::try_from(text.as_str()).map_err(|_| invalid())
+}
+
+fn tcp_proxy(value: &Value) -> Result<TcpProxy, Failure> {
+    value
+        .as_str()
+        .and_then(|s| TcpProxy::try_from(s).ok())
+        .ok_or_else(|| {
+            Failure::new(
+                Code::ParameterError,
+                format!(
+                    "tcp_proxy {value} is not one of close, toa_open, proxy_open, open, proxy_vni"
+                ),
+            )
+        })
+}
+
+/// Checks the list of port mappings: its length, each mapping, and duplicates.
+fn ports(value: &Value) -> Result<Vec<PortMapping>, Failure> {
+    let Value::Array(items) = value else {
+        return Err(Failure::new(
+            Code::ParameterError,
+            "ports must be a list of port mappings",
+        ));
+    };
+    if items.is_empty() {
+        return Err(Failure::new(Code::PortOrProtocolEmpty, "ports is empty"));
+    }
+    if items.len() > MAX_PORT_MAPPINGS {
+        return Err(Failure::new(
+            Code::TooManyPorts,
+            format!(
+                "{} port mappings; at most {MAX_PORT_MAPPINGS} are allowed",
+                items.len()
+            ),
+        ));
+    }
+    let mappings = items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| port_mapping(i, item))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut first_use = HashMap::with_capacity(mappings.len());
+    for (i, mapping) in mappings.iter().enumerate() {
+        let key = (mapping.client_port, protocol_of(mapping));
+        if let Some(j) = first_use.insert(key, i) {
+            return Err(Failure::new(
+                Code::ParameterError,
+                format!(
+                    "ports[{i}] duplicates client port {}/{} of ports[{j}]",
+                    key.0, key.1
+                ),
+            ));
+        }
+    }
+    Ok(mappings)
+}
+
+/// The protocol of a mapping; TCP when it is not given.
+pub(crate) fn protocol_of(mapping: &PortMapping) -> Protocol {
+    mapping.protocol.unwrap_or(Protocol::Tcp)
+}
+
+fn port_mapping(i: usize, item: &Value) -> Result<PortMapping, Failure> {
+    let Value::Object(fields) = item else {
+        return Err(Failure::new(
+            Code::ParameterError,
+            format!("ports[{i}] must be an object"),
+        ));
+    };
+    if let Some(unknown) = fields.keys().find(|k| !PORT_FIELDS.contains(&k.as_str())) {
+        return Err(Failure::new(
+            Code::ParameterError,
+            format!("ports[{i}] has an unknown field {unknown:?}"),
+        ));
+    }
+    let client_port = port(i, fields, "client_port")?;
+    let server_port = port(i, fields, "server_port")?;
+    let protocol = match fields.get("protocol") {
+        None => None,
+        Some(value) => Some(
+            value
+                .as_str()
+                .and_then(|s| Protocol::try_from(s).ok())
+                .ok_or_else(|| {
+                    Failure::new(
+                        Code::InvalidProtocol,
+                        format!("ports[{i}].protocol {value} is not TCP or UDP"),
+                    )
+                })?,
+        ),
+    };
+    Ok(PortMapping {
+        client_port,
+        server_port,
+        protocol,
+    })
+}
+
+fn port(i: usize, fields: &Map<String, Value>, field: &str) -> Result<NonZeroU16, Failure> {
+    match fields.get(field) {
+        None | Some(Value::Null) => Err(Failure::new(
+            Code::PortOrProtocolEmpty,
+            format!("ports[{i}].{field} is missing"),
+        )),
+        Some(value) => value
+            .as_u64()
+            .and_then(|n| u16::try_from(n).ok())
+            .and_then(NonZeroU16::new)
+            .ok_or_else(|| {
+                Failure::new(
+                    Code::InvalidServicePort,
+                    format!("ports[{i}].{field} {value} is not an integer in 1..=65535"),
+                )
+            }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code_of(body: &str) -> String {
+        match super::body(body.as_bytes()) {
+            Ok(_) => "ok".to_owned(),
+            Err(failure) => failure.code,
+        }
+    }
+
+    #[test]
+    fn the_documented_example_passes() {
+        let change = super::body(
+            br#"{"approval_enabled":true,"service_name":"test","ports":[
+                {"client_port":8081,"server_port":22,"protocol":"TCP"},
+                {"client_port":8082,"server_port":23,"protocol":"UDP"}]}"#,
+        )
+        .map_err(|f| f.message)
+        .unwrap();
+        assert_eq!(change.request.approval_enabled, Some(true));
+        assert_eq!(change.ports.map(|p| p.len()), Some(2));
+    }
+
+    #[test]
+    fn each_rule_answers_its_code() {
+        let cases = [
+            ("", "EndPoint.0002"),
+            ("{", "EndPoint.0002"),
+            ("[]", "EndPoint.0002"),
+            (r#"{"extra":1}"#, "EndPoint.0002"),
+            (r#"{"approval_enabled":"yes"}"#, "EndPoint.0002"),
+            (r#"{"service_name":"a.b"}"#, "EndPoint.3076"),
+            (r#"{"service_name":""}"#, "EndPoint.3076"),
+            (r#"{"service_name":"abcdefghijklmnopq"}"#, "EndPoint.3076"),
+            (r#"{"service_name":"test\n"}"#, "EndPoint.3076"),
+            (r#"{"service_name":"abcdefghijklmnop"}"#, "ok"),
+            (r#"{"ports":[]}"#, "EndPoint.2028"),
+            (r#"{"ports":[{"client_port":1}]}"#, "EndPoint.2028"),
+            (
+                r#"{"ports":[{"client_port":null,"server_port":1}]}"#,
+                "EndPoint.2028",
+            ),
+            (
+                r#"{"ports":[{"client_port":0,"server_port":1}]}"#,
+                "EndPoint.3043",
+            ),
+            (
+                r#"{"ports":[{"client_port":1,"server_port":65536}]}"#,
+                "EndPoint.3043",
+            ),
+            (
+                r#"{"ports":[{"client_port":1.5,"server_port":1}]}"#,
+                "EndPoint.3043",
+            ),
+            (
+                r#"{"ports":[{"client_port":"1","server_port":1}]}"#,
+                "EndPoint.3043",
+            ),
+            (
+                r#"{"ports":[{"client_port":1,"server_port":1,"protocol":"tcp"}]}"#,
+                "EndPoint.3075",
+            ),
+            (
+                r#"{"ports":[{"client_port":1,"server_port":1,"protocol":null}]}"#,
+                "EndPoint.3075",
+            ),
+            (
+                r#"{"ports":[{"client_port":1,"server_port":1,"x":1}]}"#,
+                "EndPoint.0002",
+            ),
+            (
+                r#"{"ports":[{"client_port":1,"server_port":1},{"client_port":1,"server_port":2,"protocol":"TCP"}]}"#,
+                "EndPoint.0002",
+            ),
+            (
+                r#"{"ports":[{"client_port":1,"server_port":1},{"client_port":1,"server_port":1,"protocol":"UDP"}]}"#,
+                "ok",
+            ),
+            (
+                r#"{"port_id":"4189d3c28882487 1a3c2d380272eed88"}"#,
+                "EndPoint.3063",
+            ),
+            (
+                r#"{"port_id":"4189d3c288824871a3c2d380272eed88"}"#,
+                "EndPoint.3063",
+            ),
+            (
+                r#"{"port_id":"4189D3C2-8882-4871-A3C2-D380272EED88"}"#,
+                "ok",
+            ),
+            (r#"{"vip_port_id":"x"}"#, "EndPoint.3051"),
+            (r#"{"tcp_proxy":"proxy_vni"}"#, "ok"),
+            (r#"{"tcp_proxy":"CLOSE"}"#, "EndPoint.0002"),
+            (r#"{"description":"<b>"}"#, "EndPoint.0002"),
+            (r#"{"description":null}"#, "EndPoint.0002"),
+            ("{}", "ok"),
+        ];
+        for (body, expected) in cases {
+            assert_eq!(code_of(body), expected, "{body}");
+        }
+    }
+
+    #[test]
+    fn more_than_200_mappings_answer_3074_and_200_pass() {
+        let list = |n: u16| {
+            let items: Vec<String> = (1..=n)
+                .map(|p| format!(r#"{{"client_port":{p},"server_port":{p}}}"#))
+                .collect();
+            format!(r#"{{"ports":[{}]}}"#, items.join(","))
+        };
+        assert_eq!(code_of(&list(200)), "ok");
+        assert_eq!(code_of(&list(201)), "EndPoint.3074");
+    }
+
+    #[test]
+    fn path_parameters_are_checked() {
+        assert!(project_id("6e9dfd51d1124e8d8498dce894923a0d").is_ok());
+        assert_eq!(
+            project_id("a b").map_err(|f| f.code),
+            Err("EndPoint.0014".to_owned())
+        );
+        assert_eq!(
+            project_id(&"a".repeat(65)).map_err(|f| f.code),
+            Err("EndPoint.0014".to_owned())
+        );
+        assert!(service_id("4189d3c2-8882-4871-a3c2-d380272eed88").is_ok());
+        assert!(service_id("{4189d3c2-8882-4871-a3c2-d380272eed88}").is_err());
+        assert!(content_type(Some("application/json; charset=utf-8")).is_ok());
+        assert!(content_type(Some("text/plain")).is_err());
+        assert!(content_type(None).is_err());
+    }
+}

@@ -1,0 +1,115 @@
+//! Helpers shared by the emulator tests: a client of a running emulator, and raw requests
+//! that bypass every client-side check.
+
+#![allow(dead_code)] // each test file uses its own subset
+
+use otc_vpcep::{
+    Client, Credentials,
+    emulator::{DOCUMENTED_PROJECT_ID, DOCUMENTED_SERVICE_ID, Emulator},
+};
+use serde_json::Value;
+
+/// The path of the documented service on an emulator.
+pub fn documented_path() -> String {
+    format!("/v1/{DOCUMENTED_PROJECT_ID}/vpc-endpoint-services/{DOCUMENTED_SERVICE_ID}")
+}
+
+/// An ergonomic client of the emulator's documented project, with a token.
+pub fn client(emulator: &Emulator) -> Client {
+    Client::builder()
+        .endpoint(emulator.base_url())
+        .project_id(DOCUMENTED_PROJECT_ID)
+        .credentials(Credentials::token("test-token"))
+        .build()
+        .expect("a valid configuration")
+}
+
+/// Like [`client`], but every request is tried once: what the emulator answers is what the
+/// test sees.
+pub fn client_without_retries(emulator: &Emulator) -> Client {
+    Client::builder()
+        .endpoint(emulator.base_url())
+        .project_id(DOCUMENTED_PROJECT_ID)
+        .credentials(Credentials::token("test-token"))
+        .no_retries()
+        .build()
+        .expect("a valid configuration")
+}
+
+/// An answer as a test looks at it.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub content_type: Option<String>,
+    pub request_id: Option<String>,
+    pub allow: Option<String>,
+    pub body: Value,
+}
+
+impl Answer {
+    /// The `error_code` of an error answer.
+    pub fn code(&self) -> &str {
+        self.body["error_code"]
+            .as_str()
+            .unwrap_or("(no error_code)")
+    }
+}
+
+/// Sends `body` as it is, with a token, to `path` of the emulator.
+pub async fn send_raw(
+    emulator: &Emulator,
+    method: reqwest::Method,
+    path: &str,
+    content_type: Option<&str>,
+    body: &str,
+) -> Answer {
+    let mut request = reqwest::Client::new()
+        .request(method, format!("{}{path}", emulator.base_url()))
+        .header("x-auth-token", "test-token")
+        .body(body.to_owned());
+    if let Some(content_type) = content_type {
+        request = request.header("content-type", content_type);
+    }
+    answer(request.send().await.expect("the emulator answers")).await
+}
+
+/// PUTs a JSON body as it is to the documented service.
+pub async fn put_json(emulator: &Emulator, body: &str) -> Answer {
+    send_raw(
+        emulator,
+        reqwest::Method::PUT,
+        &documented_path(),
+        Some("application/json"),
+        body,
+    )
+    .await
+}
+
+/// Reads an answer: status, the headers tests look at, and the body as JSON.
+pub async fn answer(response: reqwest::Response) -> Answer {
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let status = response.status().as_u16();
+    let content_type = header("content-type");
+    let request_id = header("x-request-id");
+    let allow = header("allow");
+    let bytes = response.bytes().await.expect("a readable body");
+    let body = serde_json::from_slice(&bytes).unwrap_or_else(|e| {
+        panic!(
+            "the body is not JSON ({e}): {}",
+            String::from_utf8_lossy(&bytes)
+        )
+    });
+    Answer {
+        status,
+        content_type,
+        request_id,
+        allow,
+        body,
+    }
+}

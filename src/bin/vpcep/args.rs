@@ -118,8 +118,12 @@ pub struct ConnectionArgs {
     #[arg(long, value_name = "REGION", conflicts_with = "endpoint")]
     pub region: Option<String>,
 
-    /// The API's base URL, for example https://vpcep.ap-southeast-1.myhuaweicloud.com.
-    #[arg(long, value_name = "URL")]
+    /// The API's base URL.
+    #[arg(
+        long,
+        value_name = "URL",
+        help = "The API's base URL, for example https://vpcep.ap-southeast-1.myhuaweicloud.com"
+    )]
     pub endpoint: Option<String>,
 
     /// The project ID; OS_PROJECT_ID when not given.

@@ -3,10 +3,11 @@
 //! Which credentials were chosen is observed on the wire, at a loopback server.
 
 mod auth_support;
+mod common;
 
 use std::collections::HashMap;
 
-use auth_support::{EXAMPLE_RESPONSE, SERVICE_ID, Server};
+use auth_support::{SERVICE_ID, example_response, start_server};
 use otc_vpcep::{ClientBuilder, Credentials, Error};
 
 /// A variable's name and value.
@@ -40,9 +41,9 @@ enum Sent {
 }
 
 async fn sent_with(vars: &[(&'static str, &'static str)]) -> Sent {
-    let server = Server::start(|_| (200, EXAMPLE_RESPONSE.to_owned())).await;
+    let server = start_server(|_| (200, example_response())).await;
     let client = from(&with_project(vars))
-        .endpoint(&server.url)
+        .endpoint(server.url())
         .build()
         .expect("a valid configuration");
     client
@@ -139,10 +140,10 @@ async fn an_empty_variable_counts_as_unset() {
 
 #[tokio::test]
 async fn credentials_set_after_from_env_replace_the_environments() {
-    let server = Server::start(|_| (200, EXAMPLE_RESPONSE.to_owned())).await;
+    let server = start_server(|_| (200, example_response())).await;
     // No credentials in the environment at all: an error, unless credentials are given.
     let client = from(&with_project(&[]))
-        .endpoint(&server.url)
+        .endpoint(server.url())
         .credentials(Credentials::token("explicit"))
         .build()
         .expect("explicit credentials");

@@ -2,8 +2,9 @@
 //! credentials, the builder, the client, or any error the client produces.
 
 mod auth_support;
+mod common;
 
-use auth_support::{PROJECT_ID, SERVICE_ID, Server};
+use auth_support::{PROJECT_ID, SERVICE_ID, start_server};
 use otc_vpcep::{Client, ClientBuilder, Credentials, Error, types::Protocol};
 
 /// Every secret below contains this marker; nothing shown may.
@@ -98,14 +99,14 @@ async fn request_errors_do_not_show_secrets() {
 
 #[tokio::test]
 async fn api_and_response_errors_do_not_show_secrets() {
-    let api = Server::start(|_| {
+    let api = start_server(|_| {
         (
             400,
             r#"{"error_code":"EndPoint.0002","error_msg":"Parameter error."}"#.to_owned(),
         )
     })
     .await;
-    let garbage = Server::start(|_| (200, "<html>not JSON</html>".to_owned())).await;
+    let garbage = start_server(|_| (200, "<html>not JSON</html>".to_owned())).await;
     for credentials in all_credentials() {
         for (server, is_expected) in [
             (
@@ -116,7 +117,7 @@ async fn api_and_response_errors_do_not_show_secrets() {
                 matches!(e, Error::InvalidResponse { .. })
             }),
         ] {
-            let client = builder(&server.url, credentials.clone())
+            let client = builder(server.url(), credentials.clone())
                 .build()
                 .expect("valid");
             let error = client

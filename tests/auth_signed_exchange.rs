@@ -3,10 +3,11 @@
 //! request it received, with its own canonical URI, query and header handling.
 
 mod auth_support;
+mod common;
 
 use auth_support::{
-    EXAMPLE_RESPONSE, PROJECT_ID, Received, SERVICE_ID, Server, rejected, verify_call,
-    verify_signature,
+    PROJECT_ID, Received, SERVICE_ID, TestServer, example_response, rejected, start_server,
+    verify_call, verify_signature,
 };
 use otc_vpcep::{
     Client, Credentials, Error,
@@ -19,9 +20,9 @@ const AK: &str = "HPUAFNKYZ7LTZ1ZKGQ8M";
 const SK: &str = "s3cr3t-Secret-Key-0123456789abcdefghijkl";
 const SECURITY_TOKEN: &str = "gQpjbi1ub3J0aC00temporary-security-token";
 
-fn client(server: &Server, credentials: Credentials) -> Client {
+fn client(server: &TestServer, credentials: Credentials) -> Client {
     Client::builder()
-        .endpoint(&server.url)
+        .endpoint(server.url())
         .project_id(PROJECT_ID)
         .credentials(credentials)
         .build()
@@ -30,17 +31,17 @@ fn client(server: &Server, credentials: Credentials) -> Client {
 
 /// A server that answers the example response to calls signed with `AK`/`SK` (and
 /// `security_token`), and the gateway's 401 to anything else.
-async fn gateway(security_token: Option<&'static str>) -> Server {
-    Server::start(
+async fn gateway(security_token: Option<&'static str>) -> TestServer {
+    start_server(
         move |request| match verify_call(request, AK, SK, security_token) {
-            Ok(_) => (200, EXAMPLE_RESPONSE.to_owned()),
+            Ok(_) => (200, example_response()),
             Err(reason) => rejected(&reason),
         },
     )
     .await
 }
 
-fn only_request(server: &Server) -> Received {
+fn only_request(server: &TestServer) -> Received {
     let received = server.received();
     assert_eq!(received.len(), 1, "exactly one request was sent");
     received.into_iter().next().expect("one request")
@@ -224,9 +225,9 @@ async fn a_wrong_secret_key_is_rejected_by_the_verifier() {
 #[tokio::test]
 async fn a_token_is_sent_as_x_auth_token_without_a_signature() {
     let token = "MIIEhQYJKoZIhvcNAQcCoIIEdjCCBHICAQExDTALBglghkgBZQMEAgEwggKXBgkqhkiG";
-    let server = Server::start(move |request| {
+    let server = start_server(move |request| {
         if request.header("x-auth-token") == Some(token) {
-            (200, EXAMPLE_RESPONSE.to_owned())
+            (200, example_response())
         } else {
             rejected("no valid token")
         }

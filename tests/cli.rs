@@ -7,7 +7,10 @@ mod common;
 use std::io::Write;
 
 use assert_cmd::Command;
-use common::{PROJECT_ID, RecordingServer, SERVICE_ID, documented_request, documented_response};
+use common::{
+    PROJECT_ID, SERVICE_ID, documented_request, documented_response,
+    server::{Reply, TestServer},
+};
 use serde_json::{Value, json};
 
 /// `vpcep` with a clean environment: no credentials, project or region but those a test sets.
@@ -278,11 +281,11 @@ fn missing_credentials_exit_2_naming_the_variables() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn modify_sends_the_flags_and_prints_the_answer_as_json() {
-    let server = RecordingServer::start(200, documented_response()).await;
+    let server = TestServer::always(Reply::ok()).await;
     let output = vpcep()
         .env("OS_AUTH_TOKEN", "cli-token")
         .env("OS_PROJECT_ID", PROJECT_ID)
-        .args(["modify", SERVICE_ID, "--endpoint", &server.base_url])
+        .args(["modify", SERVICE_ID, "--endpoint", server.url()])
         .args(DOCUMENTED_FLAGS)
         .output()
         .unwrap();
@@ -302,14 +305,14 @@ async fn modify_sends_the_flags_and_prints_the_answer_as_json() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn table_output() {
-    let server = RecordingServer::start(200, documented_response()).await;
+    let server = TestServer::always(Reply::ok()).await;
     let output = vpcep()
         .env("OS_AUTH_TOKEN", "t")
         .args([
             "modify",
             SERVICE_ID,
             "--endpoint",
-            &server.base_url,
+            server.url(),
             "--project-id",
             PROJECT_ID,
         ])
@@ -328,10 +331,11 @@ async fn table_output() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_api_error_exits_1_with_code_message_and_request_id() {
-    let server = RecordingServer::start(
+    let server = TestServer::always(Reply::error(
         404,
-        json!({"error_code": "EndPoint.0005", "error_msg": "The requested resource does not exist."}),
-    )
+        "EndPoint.0005",
+        "The requested resource does not exist.",
+    ))
     .await;
     let output = vpcep()
         .env("OS_AUTH_TOKEN", "t")
@@ -339,7 +343,7 @@ async fn an_api_error_exits_1_with_code_message_and_request_id() {
             "modify",
             SERVICE_ID,
             "--endpoint",
-            &server.base_url,
+            server.url(),
             "--project-id",
             PROJECT_ID,
             "--name",
@@ -355,7 +359,7 @@ async fn an_api_error_exits_1_with_code_message_and_request_id() {
         errors.contains("The requested resource does not exist."),
         "{errors}"
     );
-    assert!(errors.contains("req-0001"), "{errors}");
+    assert!(errors.contains("req-404"), "{errors}");
     assert!(!errors.contains("\"t\""), "{errors}");
 }
 

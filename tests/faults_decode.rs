@@ -1,9 +1,10 @@
 //! Answers that are odd in shape: non-JSON error pages, truncated or undocumented bodies,
 //! tolerant error bodies, forward-compatible success bodies.
 
+mod common;
 mod faults_server;
 
-use faults_server::{FaultServer, Reply, SERVICE_JSON, client, modify, tiny_policy};
+use faults_server::{FaultServer, Reply, client, modify, service_json, tiny_policy};
 use otc_vpcep::{
     Error, OpenEnum,
     types::{ServiceStatus, TcpProxy},
@@ -136,7 +137,7 @@ async fn a_nested_rate_limit_body_is_still_retried() {
 
 #[tokio::test]
 async fn a_truncated_json_body_is_an_undecodable_response() {
-    let truncated = &SERVICE_JSON[..120];
+    let truncated = &service_json()[..120];
     let server = FaultServer::always(Reply::json(200, truncated)).await;
     let error = modify(&client(&server, tiny_policy(3))).await.unwrap_err();
     assert_eq!(server.hits(), 1, "a complete 200 is not retried");
@@ -191,7 +192,7 @@ async fn a_200_of_another_shape_is_an_undecodable_response() {
 
 #[tokio::test]
 async fn a_200_with_extra_fields_and_unknown_enum_values_decodes() {
-    let mut service: serde_json::Value = serde_json::from_str(SERVICE_JSON).expect("example");
+    let mut service: serde_json::Value = serde_json::from_str(&service_json()).expect("example");
     service["status"] = "migrating".into();
     service["tcp_proxy"] = "proxy_vni".into();
     service["server_type"] = "QUANTUM".into();

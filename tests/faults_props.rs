@@ -2,6 +2,7 @@
 //! returns `Ok` or a typed error consistent with the status, after as many attempts as the
 //! error's `is_retryable` says.
 
+mod common;
 mod faults_server;
 
 use std::{
@@ -9,7 +10,7 @@ use std::{
     time::Duration,
 };
 
-use faults_server::{FaultServer, Reply, SERVICE_JSON, client, modify, tiny_policy};
+use faults_server::{FaultServer, Reply, client, modify, service_json, tiny_policy};
 use otc_vpcep::{Error, RetryPolicy};
 use proptest::{
     prelude::*,
@@ -82,7 +83,7 @@ fn body() -> impl Strategy<Value = Vec<u8>> {
         prop::collection::vec(any::<u8>(), 0..300),
         json().prop_map(|v| v.to_string().into_bytes()),
         (key(), json()).prop_map(|(k, v)| {
-            let mut service: Value = serde_json::from_str(SERVICE_JSON).expect("example");
+            let mut service: Value = serde_json::from_str(&service_json()).expect("example");
             service[k] = v;
             service.to_string().into_bytes()
         }),
@@ -119,7 +120,7 @@ fn any_answer_is_ok_or_a_typed_error_consistent_with_its_status() {
         .expect("runtime");
     let reply = Arc::new(Mutex::new(Reply::ok()));
     let scripted = Arc::clone(&reply);
-    let server = runtime.block_on(FaultServer::start(move |_| {
+    let server = runtime.block_on(FaultServer::start(move |_, _| {
         scripted.lock().expect("reply").clone()
     }));
     let client = client(&server, tiny_policy(2));

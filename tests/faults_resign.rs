@@ -1,5 +1,6 @@
 //! A retried AK/SK request is signed again: a fresh `X-Sdk-Date` and signature per attempt.
 
+mod common;
 mod faults_server;
 
 use std::time::Duration;

@@ -1,5 +1,6 @@
 //! Retries, backoff, `Retry-After`, the total budget and timeouts, against the fault server.
 
+mod common;
 mod faults_server;
 
 use std::time::{Duration, Instant};
@@ -42,7 +43,7 @@ async fn the_rate_limit_400_is_retried_in_any_case_of_its_code() {
 
 #[tokio::test]
 async fn always_500_stops_at_max_attempts_with_the_last_status_and_code() {
-    let server = FaultServer::start(|n| {
+    let server = FaultServer::start(|n, _| {
         Reply::error(
             500,
             "EndPoint.0001",
@@ -152,7 +153,7 @@ async fn each_attempt_is_authorized_and_carries_the_same_request() {
     let path = format!("/v1/{PROJECT}/vpc-endpoint-services/{SERVICE}");
     for request in &received {
         assert_eq!(
-            (request.method.as_str(), request.path.as_str()),
+            (request.method.as_str(), request.path()),
             ("PUT", path.as_str())
         );
         assert_eq!(request.header("x-auth-token"), Some(TOKEN));

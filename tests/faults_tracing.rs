@@ -1,6 +1,7 @@
 //! The `tracing` events of attempts and retries: what they say, and that no secret or header
 //! value is in them.
 
+mod common;
 mod faults_server;
 
 use std::{

@@ -2,7 +2,10 @@
 
 mod common;
 
-use common::{RecordingServer, SERVICE_ID, client, documented_response};
+use common::{
+    SERVICE_ID, client,
+    server::{Reply, TestServer},
+};
 use otc_vpcep::{Error, types::Protocol};
 
 /// The violations of a refused request, as `field: rule` lines.
@@ -189,8 +192,8 @@ fn every_violation_is_reported_together() {
 
 #[tokio::test]
 async fn a_refused_request_sends_nothing() {
-    let server = RecordingServer::start(200, documented_response()).await;
-    let client = client(&server.base_url);
+    let server = TestServer::always(Reply::ok()).await;
+    let client = client(server.url());
     let result = client
         .modify_endpoint_service(SERVICE_ID)
         .service_name("this name is too long")

@@ -3,7 +3,8 @@
 mod common;
 
 use common::{
-    PROJECT_ID, RecordingServer, SERVICE_ID, client, documented_request, documented_response,
+    PROJECT_ID, SERVICE_ID, client, documented_request,
+    server::{Reply, TestServer},
 };
 use otc_vpcep::types::Protocol;
 use serde_json::{Value, json};
@@ -102,8 +103,8 @@ fn two_hundred_mappings_are_sent_in_order() {
 /// The complete request as a server receives it: method, path, headers, body.
 #[tokio::test]
 async fn documented_example_on_the_wire() {
-    let server = RecordingServer::start(200, documented_response()).await;
-    let client = client(&server.base_url);
+    let server = TestServer::always(Reply::ok()).await;
+    let client = client(server.url());
     documented_change(&client)
         .send()
         .await
@@ -144,8 +145,8 @@ async fn documented_example_on_the_wire() {
 
 #[tokio::test]
 async fn service_id_is_sent_in_canonical_form() {
-    let server = RecordingServer::start(200, documented_response()).await;
-    let client = client(&server.base_url);
+    let server = TestServer::always(Reply::ok()).await;
+    let client = client(server.url());
     client
         .modify_endpoint_service("4189D3C2-8882-4871-A3C2-D380272EED88")
         .approval_enabled(false)
@@ -161,8 +162,8 @@ async fn service_id_is_sent_in_canonical_form() {
 /// The generated client stays reachable, and its calls go through the same hooks.
 #[tokio::test]
 async fn the_raw_generated_client_is_reachable() {
-    let server = RecordingServer::start(200, documented_response()).await;
-    let client = client(&server.base_url);
+    let server = TestServer::always(Reply::ok()).await;
+    let client = client(server.url());
     let body: otc_vpcep::types::ModifyEndpointServiceRequest =
         serde_json::from_value(documented_request()).unwrap();
     let answer = client

@@ -1,185 +1,37 @@
-//! A loopback HTTP/1.1 server for the authentication tests, and an `SDK-HMAC-SHA256` verifier
-//! written independently of the crate's signer: its own request parsing, canonical URI, query
-//! and header handling; only the hash and HMAC primitives (`sha2`, `hmac`) are shared.
+//! An `SDK-HMAC-SHA256` verifier for the authentication tests, written independently of the
+//! crate's signer: its own canonical URI, query and header handling from the raw request the
+//! loopback server (`common::server`) read; only the hash and HMAC primitives (`sha2`,
+//! `hmac`) are shared.
 
-#![allow(dead_code)] // Each test file uses part of it.
+#![allow(dead_code, unused_imports)] // Each test file uses part of it.
 
-use std::{
-    sync::{Arc, Mutex},
-    time::{SystemTime, UNIX_EPOCH},
-};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
-use tokio::{
-    io::{AsyncReadExt, AsyncWriteExt},
-    net::{TcpListener, TcpStream},
+
+pub use crate::common::{
+    PROJECT_ID, SERVICE_ID,
+    server::{Received, Reply, TestServer},
 };
 
-/// The example response of the API reference page.
-pub const EXAMPLE_RESPONSE: &str = r#"{
-    "id":"4189d3c2-8882-4871-a3c2-d380272eed83",
-    "port_id":"4189d3c2-8882-4871-a3c2-d380272eed88",
-    "vpc_id":"4189d3c2-8882-4871-a3c2-d380272eed80",
-    "pool_id":"5289d3c2-8882-4871-a3c2-d380272eed80",
-    "status":"available",
-    "approval_enabled":false,
-    "service_name":"test123",
-    "service_type":"interface",
-    "server_type":"VM",
-    "project_id":"6e9dfd51d1124e8d8498dce894923a0d",
-    "created_at":"2018-01-30T07:42:01.174",
-    "ports":
-              [
-                {
-                    "client_port":8080,
-                    "server_port":90,
-                    "protocol":"TCP"
-                },
-                {
-                    "client_port":8081,
-                    "server_port":80,
-                    "protocol":"TCP"
-                }
-              ]
-}"#;
-
-/// The project of the tests.
-pub const PROJECT_ID: &str = "6e9dfd51d1124e8d8498dce894923a0d";
-/// The service of the example request.
-pub const SERVICE_ID: &str = "4189d3c2-8882-4871-a3c2-d380272eed88";
-
-/// One request as the server read it off the socket.
-#[derive(Clone, Debug)]
-pub struct Received {
-    /// The method of the request line.
-    pub method: String,
-    /// The request target as sent: path and, after `?`, the query.
-    pub target: String,
-    /// The headers in the order sent, names as sent.
-    pub headers: Vec<(String, String)>,
-    /// The body bytes.
-    pub body: Vec<u8>,
-}
-
-impl Received {
-    /// The values of header `name` (case-insensitive).
-    pub fn header_values(&self, name: &str) -> Vec<&str> {
-        self.headers
-            .iter()
-            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-            .collect()
-    }
-
-    /// The single value of header `name`, if it was sent exactly once.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        match self.header_values(name).as_slice() {
-            [value] => Some(value),
-            _ => None,
-        }
-    }
+/// The example response of the API reference page, as text.
+pub fn example_response() -> String {
+    crate::common::documented_response().to_string()
 }
 
 /// What the server answers: status and JSON body.
 pub type Answer = (u16, String);
 
-/// A running loopback server: its base URL and everything it received.
-pub struct Server {
-    /// `http://127.0.0.1:{port}`.
-    pub url: String,
-    received: Arc<Mutex<Vec<Received>>>,
-}
-
-impl Server {
-    /// Starts a server answering every request with `answer(request)`.
-    pub async fn start(answer: impl Fn(&Received) -> Answer + Send + Sync + 'static) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind loopback");
-        let url = format!("http://{}", listener.local_addr().expect("local address"));
-        let received = Arc::new(Mutex::new(Vec::new()));
-        let answer = Arc::new(answer);
-        let log = Arc::clone(&received);
-        tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                let answer = Arc::clone(&answer);
-                let log = Arc::clone(&log);
-                tokio::spawn(async move { serve(stream, answer, log).await });
-            }
-        });
-        Self { url, received }
-    }
-
-    /// Every request received so far.
-    pub fn received(&self) -> Vec<Received> {
-        self.received.lock().expect("log").clone()
-    }
-}
-
-async fn serve(
-    mut stream: TcpStream,
-    answer: Arc<impl Fn(&Received) -> Answer>,
-    log: Arc<Mutex<Vec<Received>>>,
-) {
-    let Some(request) = read_request(&mut stream).await else {
-        return;
-    };
-    let (status, body) = answer(&request);
-    log.lock().expect("log").push(request);
-    let response = format!(
-        "HTTP/1.1 {status} Status\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
-         X-Request-Id: test-request-id\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    let _ = stream.write_all(response.as_bytes()).await;
-    let _ = stream.shutdown().await;
-}
-
-/// Reads one HTTP/1.1 request with a `Content-Length` body (or none).
-async fn read_request(stream: &mut TcpStream) -> Option<Received> {
-    let mut buffer = Vec::new();
-    let head_end = loop {
-        if let Some(at) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-            break at;
-        }
-        let mut chunk = [0u8; 4096];
-        let n = stream.read(&mut chunk).await.ok()?;
-        if n == 0 {
-            return None;
-        }
-        buffer.extend_from_slice(&chunk[..n]);
-    };
-    let head = String::from_utf8(buffer[..head_end].to_vec()).ok()?;
-    let mut lines = head.split("\r\n");
-    let mut request_line = lines.next()?.split(' ');
-    let method = request_line.next()?.to_owned();
-    let target = request_line.next()?.to_owned();
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|line| {
-            let (name, value) = line.split_once(':')?;
-            Some((name.to_owned(), value.trim().to_owned()))
-        })
-        .collect();
-    let length: usize = headers
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
-        .map_or(Some(0), |(_, v)| v.parse().ok())?;
-    let mut body = buffer[head_end + 4..].to_vec();
-    while body.len() < length {
-        let mut chunk = [0u8; 4096];
-        let n = stream.read(&mut chunk).await.ok()?;
-        if n == 0 {
-            return None;
-        }
-        body.extend_from_slice(&chunk[..n]);
-    }
-    Some(Received {
-        method,
-        target,
-        headers,
-        body,
+/// Starts a loopback server answering every request with `answer(request)`.
+pub async fn start_server(
+    answer: impl Fn(&Received) -> Answer + Send + Sync + 'static,
+) -> TestServer {
+    TestServer::start(move |_, request| {
+        let (status, body) = answer(request);
+        Reply::json(status, &body)
     })
+    .await
 }
 
 /// The gateway's answer to a request whose signature does not verify.

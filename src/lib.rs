@@ -60,3 +60,8 @@ pub mod raw {
     pub use crate::generated::{Client, Error, ResponseValue, builder};
     pub use crate::hooks::Context;
 }
+
+/// The README's examples, compiled as doctests so that they stay true (one uses the emulator).
+#[cfg(all(doctest, feature = "emulator"))]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -290,5 +290,7 @@ fn main() {
     let mut c = support::criterion();
     bench(&mut c, &runtime, &a, &b);
     c.final_summary();
-    summary(&runtime, &a, &b);
+    if support::wants_summary() {
+        summary(&runtime, &a, &b);
+    }
 }

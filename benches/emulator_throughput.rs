@@ -123,6 +123,8 @@ fn main() {
     let mut c = support::criterion();
     bench(&mut c, &runtime, &loads);
     c.final_summary();
-    summary(&runtime, &loads);
+    if support::wants_summary() {
+        summary(&runtime, &loads);
+    }
     emulator_runtime.block_on(emulator.shutdown());
 }

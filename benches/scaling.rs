@@ -119,5 +119,7 @@ fn main() {
     let mut c = support::criterion();
     bench(&mut c, &client);
     c.final_summary();
-    summary(&client);
+    if support::wants_summary() {
+        summary(&client);
+    }
 }

@@ -181,5 +181,7 @@ fn main() {
     let mut c = support::criterion();
     bench(&mut c, &cases);
     c.final_summary();
-    summary(&cases);
+    if support::wants_summary() {
+        summary(&cases);
+    }
 }

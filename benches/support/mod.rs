@@ -75,6 +75,12 @@ pub fn is_bench_run() -> bool {
     std::env::args().any(|arg| arg == "--bench")
 }
 
+/// Whether to end with the summary: not when criterion only profiles (`--profile-time`), so
+/// that a profiler sees the benchmark alone.
+pub fn wants_summary() -> bool {
+    !std::env::args().any(|arg| arg == "--profile-time")
+}
+
 /// One side of an interleaved measurement: runs its operation `n` times and answers the
 /// elapsed time.
 pub type Side<'a> = Box<dyn FnMut(u64) -> Duration + 'a>;

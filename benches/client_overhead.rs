@@ -47,7 +47,7 @@ struct Server {
 
 impl Server {
     /// Starts the server on 127.0.0.1, on a thread and a runtime of its own.
-    fn start() -> Self {
+    fn start(runtime: &Runtime) -> Self {
         let std_listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
         std_listener.set_nonblocking(true).expect("non-blocking");
         let address = std_listener.local_addr().expect("address");
@@ -65,18 +65,12 @@ impl Server {
             answer.extend_from_slice(body);
             answer.into()
         };
-        std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("server runtime");
-            runtime.block_on(async move {
-                let listener = TcpListener::from_std(std_listener).expect("listener");
-                while let Ok((stream, _)) = listener.accept().await {
-                    let _ = stream.set_nodelay(true);
-                    tokio::spawn(serve(stream, answer.clone(), flag.clone(), log.clone()));
-                }
-            });
+        runtime.spawn(async move {
+            let listener = TcpListener::from_std(std_listener).expect("listener");
+            while let Ok((stream, _)) = listener.accept().await {
+                let _ = stream.set_nodelay(true);
+                tokio::spawn(serve(stream, answer.clone(), flag.clone(), log.clone()));
+            }
         });
         Self {
             address,
@@ -278,11 +272,11 @@ fn summary(runtime: &Runtime, a: &Crate, b: &Baseline) {
 }
 
 fn main() {
-    let server = Server::start();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("client runtime");
+    let server = runtime.block_on(async { Server::start(&runtime) });
     let base_url = server.base_url();
     let (a, b) = (Crate::new(&base_url), Baseline::new(&base_url));
     check_same_request(&server, &runtime, &a, &b);

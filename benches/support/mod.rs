@@ -49,7 +49,7 @@ pub fn mappings(n: usize) -> Vec<(u16, u16, Protocol)> {
     (0..n)
         .map(|i| {
             let i = u16::try_from(i).expect("at most 200 mappings");
-            let protocol = if i % 2 == 0 {
+            let protocol = if i.is_multiple_of(2) {
                 Protocol::Tcp
             } else {
                 Protocol::Udp
@@ -159,7 +159,7 @@ fn batch_size(side: &mut Side<'_>, target: Duration) -> u64 {
 pub fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
     let mid = values.len() / 2;
-    if values.len() % 2 == 0 {
+    if values.len().is_multiple_of(2) {
         (values[mid - 1] + values[mid]) / 2.0
     } else {
         values[mid]

@@ -235,10 +235,14 @@ fn lower_case(name: &str) -> Cow<'_, str> {
 /// Appends the lower-case hex of `bytes` (a digest) to `out`.
 fn push_hex(out: &mut String, bytes: &[u8]) {
     let mut buffer = [0u8; 64];
-    let hex = &mut buffer[..bytes.len() * 2];
-    if hex::encode_to_slice(bytes, hex).is_ok() {
+    if let Some(hex) = buffer.get_mut(..bytes.len() * 2)
+        && hex::encode_to_slice(bytes, hex).is_ok()
+    {
         // Hex digits are ASCII.
         out.push_str(std::str::from_utf8(hex).unwrap_or_default());
+    } else {
+        // Longer than a SHA-256 digest: not on the stack.
+        out.push_str(&hex::encode(bytes));
     }
 }
 

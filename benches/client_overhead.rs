@@ -1,6 +1,7 @@
 //! Goal 1: the client's overhead per call. One minimal HTTP/1.1 server on 127.0.0.1, started
-//! in this process on a thread of its own, answers every request with the API reference's
-//! example response. Against it, in the same run:
+//! in this process as a task of the clients' own current-thread runtime (so that a call is
+//! pure CPU work, not the scheduler's wake-up latency), answers every request with the API
+//! reference's example response. Against it, in the same run:
 //! (a) this crate's ergonomic client sends the documented example request (validation,
 //!     serialisation, hooks, retries' bookkeeping, typed decoding), and
 //! (b) a hand-written baseline sends the same body with the same headers through `reqwest`
@@ -46,7 +47,7 @@ struct Server {
 }
 
 impl Server {
-    /// Starts the server on 127.0.0.1, on a thread and a runtime of its own.
+    /// Starts the server on 127.0.0.1, as a task of `runtime` (which must be the current one).
     fn start(runtime: &Runtime) -> Self {
         let std_listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
         std_listener.set_nonblocking(true).expect("non-blocking");

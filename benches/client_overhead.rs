@@ -47,7 +47,7 @@ struct Server {
 }
 
 impl Server {
-    /// Starts the server on 127.0.0.1, as a task of `runtime` (which must be the current one).
+    /// Starts the server on 127.0.0.1, as a task of `runtime`.
     fn start(runtime: &Runtime) -> Self {
         let std_listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
         std_listener.set_nonblocking(true).expect("non-blocking");
@@ -277,7 +277,7 @@ fn main() {
         .enable_all()
         .build()
         .expect("client runtime");
-    let server = runtime.block_on(async { Server::start(&runtime) });
+    let server = Server::start(&runtime);
     let base_url = server.base_url();
     let (a, b) = (Crate::new(&base_url), Baseline::new(&base_url));
     check_same_request(&server, &runtime, &a, &b);

@@ -240,7 +240,7 @@ fn scalar(value: &Value) -> Option<String> {
 }
 
 /// At most this many bytes of an undecodable body are kept.
-const EXCERPT_BYTES: usize = 512;
+pub(crate) const EXCERPT_BYTES: usize = 512;
 /// At most this many bytes of a non-JSON error body are kept.
 const RAW_BODY_BYTES: usize = 4096;
 
@@ -311,7 +311,7 @@ impl Error {
             E::UnexpectedResponse(response) => Self::InvalidResponse {
                 status: Some(response.status().as_u16()),
                 reason: format!("unexpected HTTP status {}", response.status()),
-                excerpt: answer.map(|a| a.excerpt.clone()).unwrap_or_default(),
+                excerpt: answer.map(|a| excerpt(&a.head)).unwrap_or_default(),
                 request_id: header_request_id(response.headers()),
             },
             E::InvalidRequest(reason) | E::Custom(reason) => {

@@ -17,7 +17,7 @@ use tracing::{debug, info};
 
 use crate::{
     Credentials, RetryPolicy, auth,
-    error::{ErrorBody, excerpt},
+    error::{EXCERPT_BYTES, ErrorBody},
     generated::Client,
     retry,
 };
@@ -51,8 +51,8 @@ pub(crate) struct Answer {
     pub(crate) status: u16,
     /// The `X-Request-Id` header.
     pub(crate) request_id: Option<String>,
-    /// The start of the body.
-    pub(crate) excerpt: String,
+    /// The start of the body, as bytes: decoded into an excerpt only when an error needs it.
+    pub(crate) head: Vec<u8>,
     /// Whether the body was longer than [`MAX_BODY_BYTES`] and was cut.
     pub(crate) body_cut: bool,
 }
@@ -251,7 +251,7 @@ impl Outcome {
                     .get("x-request-id")
                     .and_then(|v| v.to_str().ok())
                     .map(str::to_owned),
-                excerpt: excerpt(&body.bytes),
+                head: body.bytes[..body.bytes.len().min(EXCERPT_BYTES)].to_vec(),
                 body_cut: body.cut,
             });
         }
@@ -281,12 +281,22 @@ async fn buffered(mut response: reqwest::Response) -> reqwest::Result<(reqwest::
     Ok((response, Body { bytes, cut }))
 }
 
-/// The answer again, with its status, version and headers, and the buffered body.
+/// The answer again, with its status, version, headers and URL, and the buffered body. The
+/// parts are moved, not copied, and the URL is carried over (a `reqwest::Response` made from
+/// bare parts would parse a placeholder URL on every call).
 fn rebuilt(response: reqwest::Response, body: Vec<u8>) -> reqwest::Response {
+    use reqwest::ResponseBuilderExt;
+    let url = response.url().clone();
+    let (parts, _) = http::Response::from(response).into_parts();
     let mut answer = http::Response::new(body);
-    *answer.status_mut() = response.status();
-    *answer.version_mut() = response.version();
-    *answer.headers_mut() = response.headers().clone();
+    *answer.status_mut() = parts.status;
+    *answer.version_mut() = parts.version;
+    *answer.headers_mut() = parts.headers;
+    // reqwest keeps a response's URL in an extension that only its builder can set.
+    let mut with_url = http::Response::builder().url(url);
+    if let Some(extensions) = with_url.extensions_mut() {
+        *answer.extensions_mut() = std::mem::take(extensions);
+    }
     reqwest::Response::from(answer)
 }
 

@@ -1,13 +1,13 @@
 //! [`OpenEnum`]: an enumerated value that also keeps values added to the API later.
 
-use std::{fmt, str::FromStr};
+use std::{fmt, marker::PhantomData, str::FromStr};
 
 use schemars::{
     JsonSchema,
     r#gen::SchemaGenerator,
     schema::{Schema, SchemaObject, SubschemaValidation},
 };
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer, de::Visitor};
 
 /// A value of the closed enumeration `T`, or a value the service added after this crate was
 /// built, kept as the raw string so that an old client never fails on a new value.
@@ -81,8 +81,28 @@ impl<T: Serialize> Serialize for OpenEnum<T> {
 
 impl<'de, T: FromStr> Deserialize<'de> for OpenEnum<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let raw = String::deserialize(deserializer)?;
-        Ok(raw.parse().unwrap_or_else(|never| match never {}))
+        deserializer.deserialize_str(OpenEnumVisitor(PhantomData))
+    }
+}
+
+/// Reads the string in place: a known value needs no copy of it.
+struct OpenEnumVisitor<T>(PhantomData<T>);
+
+impl<T: FromStr> Visitor<'_> for OpenEnumVisitor<T> {
+    type Value = OpenEnum<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Self::Value, E> {
+        Ok(value.parse().unwrap_or_else(|never| match never {}))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, value: String) -> Result<Self::Value, E> {
+        Ok(value
+            .parse()
+            .map_or_else(|_| OpenEnum::Unknown(value), OpenEnum::Known))
     }
 }
 

@@ -154,8 +154,8 @@ impl Violations {
             let Some((client, server, protocol)) = *entry else {
                 continue;
             };
-            let client_port = self.port(&format!("ports[{i}].client_port"), client);
-            let server_port = self.port(&format!("ports[{i}].server_port"), server);
+            let client_port = self.port(|| format!("ports[{i}].client_port"), client);
+            let server_port = self.port(|| format!("ports[{i}].server_port"), server);
             if let Some(&j) = first_use.get(&(client, protocol)) {
                 let first_server = ports[j].map(|(_, server, _)| server);
                 let rule = if first_server == Some(server) {
@@ -178,10 +178,11 @@ impl Violations {
         mappings
     }
 
-    pub(crate) fn port(&mut self, field: &str, port: i64) -> Option<NonZeroU16> {
+    /// Checks one port number; `field` names it, built only for a violation.
+    pub(crate) fn port(&mut self, field: impl FnOnce() -> String, port: i64) -> Option<NonZeroU16> {
         let checked = u16::try_from(port).ok().and_then(NonZeroU16::new);
         if checked.is_none() {
-            self.push(field, format!("{port} is not in 1..=65535"));
+            self.push(field(), format!("{port} is not in 1..=65535"));
         }
         checked
     }

@@ -21,6 +21,7 @@
 //! ```
 
 use std::{
+    borrow::Cow,
     fmt,
     time::{SystemTime, UNIX_EPOCH},
 };
@@ -142,62 +143,106 @@ pub fn sign(
     access_key: &str,
     secret_key: &[u8],
 ) -> Signature {
-    let mut headers: Vec<(String, String)> = Vec::with_capacity(request.headers.len() + 1);
-    headers.push((DATE_HEADER.to_owned(), date.to_owned()));
+    // Built with as few allocations as the result needs: signing runs on every attempt.
+    let mut headers: Vec<(Cow<'_, str>, Cow<'_, str>)> =
+        Vec::with_capacity(request.headers.len() + 1);
+    headers.push((Cow::Borrowed(DATE_HEADER), Cow::Borrowed(date)));
     for (name, value) in request.headers {
-        let name = name.trim().to_ascii_lowercase();
+        let name = lower_case(name.trim());
         if !is_signed(&name) {
             continue;
         }
         let value = value.trim();
         match headers.iter_mut().find(|(known, _)| *known == name) {
             Some((_, values)) => {
+                let values = values.to_mut();
                 values.push(',');
                 values.push_str(value);
             }
-            None => headers.push((name, value.to_owned())),
+            None => headers.push((name, Cow::Borrowed(value))),
         }
     }
-    headers.sort();
+    // Names are unique now: sorting by name is sorting by (name, value).
+    headers.sort_unstable_by(|a, b| a.0.cmp(&b.0));
 
-    let signed_headers = headers
-        .iter()
-        .map(|(name, _)| name.as_str())
-        .collect::<Vec<_>>()
-        .join(";");
-    let canonical_headers: String = headers
-        .iter()
-        .map(|(name, value)| format!("{name}:{value}\n"))
-        .collect();
-    let canonical_request = [
-        request.method.to_ascii_uppercase(),
-        canonical_uri(request.path),
-        canonical_query(request.query),
-        canonical_headers,
-        signed_headers.clone(),
-        hex::encode(Sha256::digest(request.body)),
-    ]
-    .join("\n");
-    let string_to_sign = format!(
-        "{ALGORITHM}\n{date}\n{}",
-        hex::encode(Sha256::digest(canonical_request.as_bytes()))
-    );
-    let signature = match Hmac::<Sha256>::new_from_slice(secret_key) {
-        Ok(mut mac) => {
-            mac.update(string_to_sign.as_bytes());
-            hex::encode(mac.finalize().into_bytes())
+    let mut signed_headers = String::with_capacity(headers.iter().map(|(n, _)| n.len() + 1).sum());
+    for (i, (name, _)) in headers.iter().enumerate() {
+        if i > 0 {
+            signed_headers.push(';');
         }
-        // HMAC takes keys of any length: this constructor never fails.
-        Err(_) => String::new(),
-    };
-    let authorization = format!(
-        "{ALGORITHM} Access={access_key}, SignedHeaders={signed_headers}, Signature={signature}"
+        signed_headers.push_str(name);
+    }
+    let headers_len: usize = headers.iter().map(|(n, v)| n.len() + v.len() + 2).sum();
+    let mut canonical_request = String::with_capacity(
+        request.method.len()
+            + request.path.len() * 3
+            + request.query.len() * 3
+            + headers_len
+            + signed_headers.len()
+            + 72,
     );
+    canonical_request.push_str(request.method);
+    canonical_request.make_ascii_uppercase();
+    canonical_request.push('\n');
+    push_canonical_uri(&mut canonical_request, request.path);
+    canonical_request.push('\n');
+    push_canonical_query(&mut canonical_request, request.query);
+    canonical_request.push('\n');
+    for (name, value) in &headers {
+        canonical_request.push_str(name);
+        canonical_request.push(':');
+        canonical_request.push_str(value);
+        canonical_request.push('\n');
+    }
+    canonical_request.push('\n');
+    canonical_request.push_str(&signed_headers);
+    canonical_request.push('\n');
+    push_hex(&mut canonical_request, &Sha256::digest(request.body));
+
+    let mut string_to_sign = String::with_capacity(ALGORITHM.len() + date.len() + 66);
+    string_to_sign.push_str(ALGORITHM);
+    string_to_sign.push('\n');
+    string_to_sign.push_str(date);
+    string_to_sign.push('\n');
+    push_hex(
+        &mut string_to_sign,
+        &Sha256::digest(canonical_request.as_bytes()),
+    );
+    let mut authorization =
+        format!("{ALGORITHM} Access={access_key}, SignedHeaders={signed_headers}, Signature=");
+    // HMAC takes keys of any length: this constructor never fails.
+    if let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret_key) {
+        mac.update(string_to_sign.as_bytes());
+        push_hex(&mut authorization, &mac.finalize().into_bytes());
+    }
     Signature {
         canonical_request,
         string_to_sign,
         signed_headers,
         authorization,
+    }
+}
+
+/// `name` in lower case, borrowed when it already is.
+fn lower_case(name: &str) -> Cow<'_, str> {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(name)
+    }
+}
+
+/// Appends the lower-case hex of `bytes` (a digest) to `out`.
+fn push_hex(out: &mut String, bytes: &[u8]) {
+    let mut buffer = [0u8; 64];
+    if let Some(hex) = buffer.get_mut(..bytes.len() * 2)
+        && hex::encode_to_slice(bytes, hex).is_ok()
+    {
+        // Hex digits are ASCII.
+        out.push_str(std::str::from_utf8(hex).unwrap_or_default());
+    } else {
+        // Longer than a SHA-256 digest: not on the stack.
+        out.push_str(&hex::encode(bytes));
     }
 }
 
@@ -210,29 +255,41 @@ fn is_signed(name: &str) -> bool {
         || name == DATE_HEADER)
 }
 
-/// Encodes a decoded path segment, query key or query value.
-fn encode(value: &[u8]) -> String {
-    percent_encoding::percent_encode(value, ENCODED).to_string()
+/// Appends the encoding of a path segment, query key or query value, given as sent: decoded
+/// first when it holds a `%`, so that an encoded value is not encoded twice.
+fn push_encoded(out: &mut String, value: &str) {
+    if value.contains('%') {
+        let decoded: Vec<u8> = percent_decode_str(value).collect();
+        out.extend(percent_encoding::percent_encode(&decoded, ENCODED));
+    } else {
+        out.extend(percent_encoding::percent_encode(value.as_bytes(), ENCODED));
+    }
 }
 
-/// The path, each `/`-separated segment decoded and encoded again, always ending with `/`.
-fn canonical_uri(path: &str) -> String {
-    let mut uri = path
-        .split('/')
-        .map(|segment| encode(&percent_decode_str(segment).collect::<Vec<u8>>()))
-        .collect::<Vec<_>>()
-        .join("/");
-    if !uri.starts_with('/') {
-        uri.insert(0, '/');
+/// Appends the path, each `/`-separated segment decoded and encoded again, always starting
+/// and ending with `/`.
+fn push_canonical_uri(out: &mut String, path: &str) {
+    let start = out.len();
+    for (i, segment) in path.split('/').enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        push_encoded(out, segment);
     }
-    if !uri.ends_with('/') {
-        uri.push('/');
+    if !out[start..].starts_with('/') {
+        out.insert(start, '/');
     }
-    uri
+    if !out[start..].ends_with('/') {
+        out.push('/');
+    }
 }
 
-/// The query's pairs, decoded and encoded again, sorted by key then value, `k=v` joined by `&`.
-fn canonical_query(query: &str) -> String {
+/// Appends the query's pairs, decoded and encoded again, sorted by key then value, `k=v`
+/// joined by `&`.
+fn push_canonical_query(out: &mut String, query: &str) {
+    if query.is_empty() {
+        return;
+    }
     let mut pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
         .map(|(key, value)| {
             (
@@ -242,11 +299,30 @@ fn canonical_query(query: &str) -> String {
         })
         .collect();
     pairs.sort();
-    pairs
-        .iter()
-        .map(|(key, value)| format!("{key}={value}"))
-        .collect::<Vec<_>>()
-        .join("&")
+    for (i, (key, value)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        out.push_str(key);
+        out.push('=');
+        out.push_str(value);
+    }
+}
+
+/// The canonical URI of `path` (see [`push_canonical_uri`]).
+#[cfg(test)]
+fn canonical_uri(path: &str) -> String {
+    let mut uri = String::new();
+    push_canonical_uri(&mut uri, path);
+    uri
+}
+
+/// The canonical query of `query` (see [`push_canonical_query`]).
+#[cfg(test)]
+fn canonical_query(query: &str) -> String {
+    let mut canonical = String::new();
+    push_canonical_query(&mut canonical, query);
+    canonical
 }
 
 #[cfg(test)]

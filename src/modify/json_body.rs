@@ -121,7 +121,7 @@ impl ModifyEndpointService<'_> {
                 // The entry is dropped: check the ports it has here, where it still is.
                 for (name, port) in [("client_port", client), ("server_port", server)] {
                     if let Some(port) = port {
-                        self.malformed.port(&format!("ports[{i}].{name}"), port);
+                        self.malformed.port(|| format!("ports[{i}].{name}"), port);
                     }
                 }
                 None

@@ -1,10 +1,10 @@
 //! [`Client`] and its [`ClientBuilder`].
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use crate::{
     Credentials, Error, ModifyEndpointService, RetryPolicy, auth, generated,
-    hooks::{CallRecord, Context},
+    hooks::{self, CallRecord, Context},
     types::{ErrorResponse, ProjectId},
     validation::Violations,
 };
@@ -67,9 +67,9 @@ impl Client {
         &progenitor_client::ClientInfo::<Context>::inner(&self.raw).retry
     }
 
-    /// Runs one generated operation on a copy of the raw client made for this call alone, so
-    /// that its error carries the status and request id of the final answer even when the
-    /// error body did not decode (the generated code drops them then).
+    /// Runs one generated operation with a record of its final answer, kept for this call
+    /// alone, so that its error carries the status and request id of the final answer even
+    /// when the error body did not decode (the generated code drops them then).
     pub(crate) async fn call<T>(
         &self,
         operation: impl AsyncFnOnce(
@@ -79,17 +79,11 @@ impl Client {
             generated::Error<ErrorResponse>,
         >,
     ) -> Result<T, Error> {
-        use progenitor_client::ClientInfo;
         let record = CallRecord::default();
-        let raw = generated::Client::new_with_client(
-            self.raw.baseurl(),
-            self.raw.client().clone(),
-            Context {
-                record: Some(record.clone()),
-                ..self.raw.inner().clone()
-            },
-        );
-        match operation(&raw).await {
+        match hooks::RECORD
+            .scope(record.clone(), operation(&self.raw))
+            .await
+        {
             Ok(answer) => Ok(answer.into_inner()),
             Err(error) => Err(Error::from_call(error, record.answer())),
         }
@@ -294,11 +288,10 @@ impl ClientBuilder {
                 &endpoint,
                 http,
                 Context {
-                    credentials: self.credentials,
-                    project_id: project_id.to_string(),
+                    credentials: self.credentials.map(Arc::new),
+                    project_id: project_id.as_str().into(),
                     retry,
                     attempt_timeout: Some(timeout),
-                    record: None,
                 },
             ),
             project_id,

@@ -29,18 +29,22 @@ pub(crate) const MAX_BODY_BYTES: usize = 4 << 20;
 /// The state the generated client carries for its hooks.
 #[derive(Clone, Debug, Default)]
 pub struct Context {
-    /// How requests authenticate; `None` sends them without credentials.
-    pub(crate) credentials: Option<Credentials>,
+    /// How requests authenticate; `None` sends them without credentials. Shared, so that the
+    /// per-call copy of the context costs no allocation.
+    pub(crate) credentials: Option<Arc<Credentials>>,
     /// The client's project, sent as `X-Project-Id` with signed requests.
-    pub(crate) project_id: String,
+    pub(crate) project_id: Arc<str>,
     /// Which failures are tried again, how long to wait, and the budget of a call.
     pub(crate) retry: RetryPolicy,
     /// The timeout of one attempt (cut to what is left of the budget); `None` leaves it to the
     /// HTTP client's own setting.
     pub(crate) attempt_timeout: Option<Duration>,
-    /// Where `exec` leaves the final answer of a call. Set only on the per-call copy of the
-    /// client that [`Client::call`](crate::Client) makes, never on a shared one.
-    pub(crate) record: Option<CallRecord>,
+}
+
+tokio::task_local! {
+    /// Where `exec` leaves the final answer of the call in whose task it runs: set for the
+    /// duration of one call by [`Client::call`](crate::Client), so never shared between calls.
+    pub(crate) static RECORD: CallRecord;
 }
 
 /// What the final attempt of a call got back, for the error of that call: the generated code
@@ -86,9 +90,20 @@ impl ClientHooks<Context> for Client {
     ) -> reqwest::Result<reqwest::Response> {
         let context = self.inner();
         let policy = &context.retry;
+        let record = RECORD.try_with(CallRecord::clone).ok();
+        // The method and path are only for the logs: not copied when nobody listens.
+        let logged = tracing::enabled!(tracing::Level::ERROR);
         let call = Call {
-            method: request.method().to_string(),
-            path: request.url().path().to_owned(),
+            method: if logged {
+                request.method().to_string()
+            } else {
+                String::new()
+            },
+            path: if logged {
+                request.url().path().to_owned()
+            } else {
+                String::new()
+            },
             started: Instant::now(),
         };
         let template = request;
@@ -101,7 +116,7 @@ impl ClientHooks<Context> for Client {
                 .flatten();
             let Some(request) = copy else {
                 let outcome = self.attempt(&call, template, attempt).await;
-                return outcome.finish(&call, context.record.as_ref());
+                return outcome.finish(&call, record.as_ref());
             };
             let outcome = self.attempt(&call, request, attempt).await;
             let delay = outcome
@@ -109,7 +124,7 @@ impl ClientHooks<Context> for Client {
                 .then(|| policy.next_delay(attempt, call.started.elapsed(), outcome.retry_after))
                 .flatten();
             let Some(delay) = delay else {
-                return outcome.finish(&call, context.record.as_ref());
+                return outcome.finish(&call, record.as_ref());
             };
             info!(
                 method = call.method,
@@ -148,8 +163,8 @@ impl Client {
     async fn attempt(&self, call: &Call, mut request: reqwest::Request, attempt: u32) -> Outcome {
         let context = self.inner();
         auth::authorize(
-            self.inner().credentials.as_ref(),
-            &self.inner().project_id,
+            context.credentials.as_deref(),
+            &context.project_id,
             &mut request,
             SystemTime::now(),
         );

@@ -29,8 +29,8 @@ pub(crate) const MAX_BODY_BYTES: usize = 4 << 20;
 /// The state the generated client carries for its hooks.
 #[derive(Clone, Debug, Default)]
 pub struct Context {
-    /// How requests authenticate; `None` sends them without credentials. Shared, so that the
-    /// per-call copy of the context costs no allocation.
+    /// How requests authenticate; `None` sends them without credentials. Shared, so that a
+    /// clone of the client copies no secret.
     pub(crate) credentials: Option<Arc<Credentials>>,
     /// The client's project, sent as `X-Project-Id` with signed requests.
     pub(crate) project_id: Arc<str>,

@@ -6,9 +6,9 @@ mod emulator_support;
 
 use std::time::{Duration, Instant};
 
-use emulator_support::{client, client_without_retries};
+use emulator_support::{builder, client, client_without_retries};
 use otc_vpcep::{
-    Client, Credentials, Error, OpenEnum, RetryPolicy,
+    Error, OpenEnum, RetryPolicy,
     emulator::{DOCUMENTED_PROJECT_ID, DOCUMENTED_SERVICE_ID, Emulator, documented_service},
     types::{EndpointService, EndpointServicePort, Protocol, ServiceStatus},
 };
@@ -351,10 +351,7 @@ async fn seeds_without_an_id_or_project_are_refused() {
 #[tokio::test]
 async fn injected_transient_errors_are_retried_to_success() {
     let emulator = Emulator::start().await.unwrap();
-    let client = Client::builder()
-        .endpoint(emulator.base_url())
-        .project_id(DOCUMENTED_PROJECT_ID)
-        .credentials(Credentials::token("test-token"))
+    let client = builder(&emulator)
         .retry_policy(
             RetryPolicy::default()
                 .with_max_attempts(3)

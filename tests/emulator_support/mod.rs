@@ -4,7 +4,7 @@
 #![allow(dead_code)] // each test file uses its own subset
 
 use otc_vpcep::{
-    Client, Credentials,
+    Client, ClientBuilder, Credentials,
     emulator::{DOCUMENTED_PROJECT_ID, DOCUMENTED_SERVICE_ID, Emulator},
 };
 use serde_json::Value;
@@ -14,23 +14,23 @@ pub fn documented_path() -> String {
     format!("/v1/{DOCUMENTED_PROJECT_ID}/vpc-endpoint-services/{DOCUMENTED_SERVICE_ID}")
 }
 
-/// An ergonomic client of the emulator's documented project, with a token.
-pub fn client(emulator: &Emulator) -> Client {
+/// A client configuration for the emulator's documented project, with a token.
+pub fn builder(emulator: &Emulator) -> ClientBuilder {
     Client::builder()
         .endpoint(emulator.base_url())
         .project_id(DOCUMENTED_PROJECT_ID)
         .credentials(Credentials::token("test-token"))
-        .build()
-        .expect("a valid configuration")
+}
+
+/// An ergonomic client of the emulator's documented project, with a token.
+pub fn client(emulator: &Emulator) -> Client {
+    builder(emulator).build().expect("a valid configuration")
 }
 
 /// Like [`client`], but every request is tried once: what the emulator answers is what the
 /// test sees.
 pub fn client_without_retries(emulator: &Emulator) -> Client {
-    Client::builder()
-        .endpoint(emulator.base_url())
-        .project_id(DOCUMENTED_PROJECT_ID)
-        .credentials(Credentials::token("test-token"))
+    builder(emulator)
         .no_retries()
         .build()
         .expect("a valid configuration")

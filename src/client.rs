@@ -3,10 +3,8 @@
 use std::{sync::Arc, time::Duration};
 
 use crate::{
-    Credentials, Error, ModifyEndpointService, RetryPolicy, auth, generated,
-    hooks::{self, CallRecord, Context},
-    types::{ErrorResponse, ProjectId},
-    validation::Violations,
+    Credentials, Error, ModifyEndpointService, RetryPolicy, auth, generated, hooks::Context,
+    types::ProjectId, validation::Violations,
 };
 
 /// The default time to establish a connection.
@@ -65,28 +63,6 @@ impl Client {
     /// The retry policy of every call.
     pub fn retry_policy(&self) -> &RetryPolicy {
         &progenitor_client::ClientInfo::<Context>::inner(&self.raw).retry
-    }
-
-    /// Runs one generated operation with a record of its final answer, kept for this call
-    /// alone, so that its error carries the status and request id of the final answer even
-    /// when the error body did not decode (the generated code drops them then).
-    pub(crate) async fn call<T>(
-        &self,
-        operation: impl AsyncFnOnce(
-            &generated::Client,
-        ) -> Result<
-            generated::ResponseValue<T>,
-            generated::Error<ErrorResponse>,
-        >,
-    ) -> Result<T, Error> {
-        let record = CallRecord::default();
-        match hooks::RECORD
-            .scope(record.clone(), operation(&self.raw))
-            .await
-        {
-            Ok(answer) => Ok(answer.into_inner()),
-            Err(error) => Err(Error::from_call(error, record.answer())),
-        }
     }
 }
 

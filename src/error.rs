@@ -293,7 +293,7 @@ impl Error {
                 // An error status whose body is not the documented error shape.
                 Some(answer) if answer.status >= 400 => Self::Api(ApiError::from_answer(
                     answer.status,
-                    answer.request_id.clone(),
+                    answer.request_id(),
                     &body,
                 )),
                 _ => Self::InvalidResponse {
@@ -305,13 +305,13 @@ impl Error {
                         _ => e.to_string(),
                     },
                     excerpt: excerpt(&body),
-                    request_id: answer.and_then(|a| a.request_id.clone()),
+                    request_id: answer.and_then(Answer::request_id),
                 },
             },
             E::UnexpectedResponse(response) => Self::InvalidResponse {
                 status: Some(response.status().as_u16()),
                 reason: format!("unexpected HTTP status {}", response.status()),
-                excerpt: answer.map(|a| excerpt(&a.head)).unwrap_or_default(),
+                excerpt: answer.map(|a| excerpt(&a.body)).unwrap_or_default(),
                 request_id: header_request_id(response.headers()),
             },
             E::InvalidRequest(reason) | E::Custom(reason) => {

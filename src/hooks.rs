@@ -8,18 +8,19 @@
 //! handed on to the generated code as a buffered response.
 
 use std::{
-    sync::{Arc, OnceLock},
+    cell::OnceCell,
+    sync::Arc,
     time::{Duration, Instant, SystemTime},
 };
 
-use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
+use bytes::Bytes;
+
+use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo, ResponseValue};
 use tracing::{debug, info};
 
 use crate::{
-    Credentials, RetryPolicy, auth,
-    error::{EXCERPT_BYTES, ErrorBody},
-    generated::Client,
-    retry,
+    Credentials, RetryPolicy, auth, error::ErrorBody, generated::Client, retry,
+    types::ErrorResponse,
 };
 
 /// The most bytes of an answer's body that are read; a longer body is cut there (and then
@@ -36,40 +37,59 @@ pub struct Context {
     pub(crate) project_id: Arc<str>,
     /// Which failures are tried again, how long to wait, and the budget of a call.
     pub(crate) retry: RetryPolicy,
-    /// The timeout of one attempt (cut to what is left of the budget); `None` leaves it to the
-    /// HTTP client's own setting.
+    /// The timeout of one attempt (cut to what is left of the budget): the HTTP client's
+    /// own timeout, which `build` set to the same value. `None` leaves it to that setting.
     pub(crate) attempt_timeout: Option<Duration>,
 }
 
 tokio::task_local! {
     /// Where `exec` leaves the final answer of the call in whose task it runs: set for the
-    /// duration of one call by [`Client::call`](crate::Client), so never shared between calls.
-    pub(crate) static RECORD: CallRecord;
+    /// duration of one call by [`recorded`], so never shared between calls.
+    static RECORD: OnceCell<Answer>;
 }
 
 /// What the final attempt of a call got back, for the error of that call: the generated code
-/// loses the status and headers when an error body does not decode.
+/// loses the status and headers when an error body does not decode. It shares the answer's
+/// buffers (nothing is copied unless an error needs it).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Answer {
     /// The HTTP status.
     pub(crate) status: u16,
     /// The `X-Request-Id` header.
-    pub(crate) request_id: Option<String>,
-    /// The start of the body, as bytes: decoded into an excerpt only when an error needs it.
-    pub(crate) head: Vec<u8>,
+    request_id: Option<reqwest::header::HeaderValue>,
+    /// The body, as read (see [`MAX_BODY_BYTES`]).
+    pub(crate) body: Bytes,
     /// Whether the body was longer than [`MAX_BODY_BYTES`] and was cut.
     pub(crate) body_cut: bool,
 }
 
-/// The per-call slot for the final [`Answer`]; written once by `exec`, read after the call.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct CallRecord(Arc<OnceLock<Answer>>);
-
-impl CallRecord {
-    /// The final answer of the call, if one came.
-    pub(crate) fn answer(&self) -> Option<&Answer> {
-        self.0.get()
+impl Answer {
+    /// The `X-Request-Id` header, when it is text.
+    pub(crate) fn request_id(&self) -> Option<String> {
+        let id = self.request_id.as_ref()?.to_str().ok()?;
+        Some(id.to_owned())
     }
+}
+
+/// Runs one generated operation, made by `operation`, with a record of its final answer kept
+/// for this call alone, so that its error carries the status and request id of the final
+/// answer even when the error body did not decode (the generated code drops them then).
+///
+/// The operation's future is made inside the scope, and the error is completed there too, so
+/// that the call's future holds the operation's future once (no copy beside it, no shared
+/// record to allocate).
+pub(crate) fn recorded<T, F>(
+    operation: impl FnOnce() -> F,
+) -> impl Future<Output = Result<T, crate::Error>>
+where
+    F: Future<Output = Result<ResponseValue<T>, Error<ErrorResponse>>>,
+{
+    RECORD.scope(OnceCell::new(), async move {
+        match operation().await {
+            Ok(answer) => Ok(answer.into_inner()),
+            Err(error) => Err(RECORD.with(|record| crate::Error::from_call(error, record.get()))),
+        }
+    })
 }
 
 impl ClientHooks<Context> for Client {
@@ -83,60 +103,54 @@ impl ClientHooks<Context> for Client {
         Ok(())
     }
 
-    async fn exec(
+    /// A plain `fn` returning the call's future, not an `async fn`: the future then holds
+    /// the request once (an `async fn` keeps its by-value parameters beside its locals), and
+    /// every attempt's request goes straight into `reqwest`, so the future the generated code
+    /// awaits (and moves) stays small.
+    fn exec(
         &self,
         request: reqwest::Request,
         _info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
-        let context = self.inner();
-        let policy = &context.retry;
-        let record = RECORD.try_with(CallRecord::clone).ok();
-        // The method and path are only for the logs: not copied when nobody listens.
-        let logged = tracing::enabled!(tracing::Level::ERROR);
-        let call = Call {
-            method: if logged {
-                request.method().to_string()
-            } else {
-                String::new()
-            },
-            path: if logged {
-                request.url().path().to_owned()
-            } else {
-                String::new()
-            },
-            started: Instant::now(),
-        };
-        let template = request;
-        let mut attempt: u32 = 1;
-        loop {
-            // The last attempt sends the template itself; so does the only attempt of a
-            // request whose body cannot be cloned (a stream).
-            let copy = (attempt < policy.max_attempts())
-                .then(|| template.try_clone())
-                .flatten();
-            let Some(request) = copy else {
-                let outcome = self.attempt(&call, template, attempt).await;
-                return outcome.finish(&call, record.as_ref());
-            };
+    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
+        let call = Call::new(&request);
+        async move {
+            let policy = &self.inner().retry;
+            let mut attempt: u32 = 1;
+            // Every attempt but the last sends a copy of the request; the last sends the
+            // request itself, and so does the only attempt of a request whose body cannot be
+            // copied (a stream).
+            while attempt < policy.max_attempts() {
+                let Some(copy) = request.try_clone() else {
+                    break;
+                };
+                // The outcome is gone before the pause: the pause holds nothing of it.
+                let delay = {
+                    let outcome = self.attempt(&call, copy, attempt).await;
+                    let delay = outcome
+                        .retryable
+                        .then(|| {
+                            policy.next_delay(attempt, call.started.elapsed(), outcome.retry_after)
+                        })
+                        .flatten();
+                    let Some(delay) = delay else {
+                        return outcome.finish(&call);
+                    };
+                    info!(
+                        method = call.method,
+                        path = call.path,
+                        attempt,
+                        status = outcome.status,
+                        failure = outcome.failure,
+                        delay_ms = millis(delay),
+                        "retrying"
+                    );
+                    delay
+                };
+                tokio::time::sleep(delay).await;
+                attempt += 1;
+            }
             let outcome = self.attempt(&call, request, attempt).await;
-            let delay = outcome
-                .retryable
-                .then(|| policy.next_delay(attempt, call.started.elapsed(), outcome.retry_after))
-                .flatten();
-            let Some(delay) = delay else {
-                return outcome.finish(&call, record.as_ref());
-            };
-            info!(
-                method = call.method,
-                path = call.path,
-                attempt,
-                status = outcome.status,
-                failure = outcome.failure,
-                delay_ms = millis(delay),
-                "retrying"
-            );
-            tokio::time::sleep(delay).await;
-            attempt += 1;
+            outcome.finish(&call)
         }
     }
 }
@@ -146,6 +160,26 @@ struct Call {
     method: String,
     path: String,
     started: Instant,
+}
+
+impl Call {
+    /// Starts the call's clock. The method and path are only for the logs: not copied when
+    /// nobody listens.
+    fn new(request: &reqwest::Request) -> Self {
+        let logged = tracing::enabled!(tracing::Level::ERROR);
+        let copied = |text: &str| {
+            if logged {
+                text.to_owned()
+            } else {
+                String::new()
+            }
+        };
+        Self {
+            method: copied(request.method().as_str()),
+            path: copied(request.url().path()),
+            started: Instant::now(),
+        }
+    }
 }
 
 /// The outcome of one attempt, and whether it is worth another.
@@ -159,8 +193,14 @@ struct Outcome {
 
 impl Client {
     /// Authorizes and sends one attempt (with its timeout cut to what is left of the budget)
-    /// and reads its answer in full.
-    async fn attempt(&self, call: &Call, mut request: reqwest::Request, attempt: u32) -> Outcome {
+    /// and reads its answer in full. The request goes into `reqwest` here, before the first
+    /// `await`, so that the attempt's future does not carry it.
+    fn attempt<'c>(
+        &self,
+        call: &'c Call,
+        mut request: reqwest::Request,
+        attempt: u32,
+    ) -> impl Future<Output = Outcome> + use<'c> {
         let context = self.inner();
         auth::authorize(
             context.credentials.as_deref(),
@@ -176,7 +216,11 @@ impl Client {
             .attempt_timeout
             .or(request.timeout().copied())
             .map_or(left, |t| t.min(left));
-        *request.timeout_mut() = Some(timeout);
+        // The HTTP client's own timeout is the attempt timeout: a request carries one of its
+        // own only when it differs (the budget's end is nearer, or the request had one).
+        if request.timeout().is_some() || Some(timeout) != context.attempt_timeout {
+            *request.timeout_mut() = Some(timeout);
+        }
         debug!(
             method = call.method,
             path = call.path,
@@ -184,11 +228,21 @@ impl Client {
             timeout_ms = millis(timeout),
             "sending attempt"
         );
+        let sent = self.client().execute(request);
+        async move {
+            let result = match sent.await {
+                Ok(response) => buffered(response).await,
+                Err(e) => Err(e),
+            };
+            Outcome::of(call, attempt, result)
+        }
+    }
+}
 
-        let result = match self.client().execute(request).await {
-            Ok(response) => buffered(response).await,
-            Err(e) => Err(e),
-        };
+impl Outcome {
+    /// Classifies what one attempt got: its status or failure, and whether it is worth
+    /// another attempt.
+    fn of(call: &Call, attempt: u32, result: reqwest::Result<(reqwest::Response, Body)>) -> Self {
         let elapsed_ms = millis(call.started.elapsed());
         match result {
             Ok((response, body)) => {
@@ -237,16 +291,10 @@ impl Client {
             }
         }
     }
-}
 
-impl Outcome {
     /// Ends the call with this outcome: records the answer for the call's error and hands the
     /// buffered answer (or the transport error) to the generated code.
-    fn finish(
-        self,
-        call: &Call,
-        record: Option<&CallRecord>,
-    ) -> reqwest::Result<reqwest::Response> {
+    fn finish(self, call: &Call) -> reqwest::Result<reqwest::Response> {
         if self.retryable {
             debug!(
                 method = call.method,
@@ -257,49 +305,58 @@ impl Outcome {
             );
         }
         let (response, body) = self.result?;
-        if let Some(record) = record {
-            // Each call has its own record and one final answer; a second `set` cannot happen.
-            let _ = record.0.set(Answer {
+        // Outside a recorded call (the raw client) there is no record to keep.
+        let _ = RECORD.try_with(|record| {
+            // Each call has its own record and one final answer: a second `set` cannot happen.
+            let _ = record.set(Answer {
                 status: response.status().as_u16(),
-                request_id: response
-                    .headers()
-                    .get("x-request-id")
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_owned),
-                head: body.bytes[..body.bytes.len().min(EXCERPT_BYTES)].to_vec(),
+                request_id: response.headers().get("x-request-id").cloned(),
+                body: body.bytes.clone(),
                 body_cut: body.cut,
             });
-        }
+        });
         Ok(rebuilt(response, body.bytes))
     }
 }
 
 /// A body read in full (up to [`MAX_BODY_BYTES`]).
 struct Body {
-    bytes: Vec<u8>,
+    bytes: Bytes,
     cut: bool,
 }
 
-/// Reads the whole body of `response` (up to [`MAX_BODY_BYTES`]).
+/// Reads the whole body of `response` (up to [`MAX_BODY_BYTES`]). A body that arrives in one
+/// chunk, as a small one does, is kept as it came, without a copy.
 async fn buffered(mut response: reqwest::Response) -> reqwest::Result<(reqwest::Response, Body)> {
-    let mut bytes = Vec::new();
+    let mut first = Bytes::new();
+    let mut joined: Option<Vec<u8>> = None;
     let mut cut = false;
-    while let Some(chunk) = response.chunk().await? {
-        let room = MAX_BODY_BYTES - bytes.len();
+    while let Some(mut chunk) = response.chunk().await? {
+        let read = joined.as_ref().map_or(first.len(), Vec::len);
+        let room = MAX_BODY_BYTES - read;
         if chunk.len() > room {
-            bytes.extend_from_slice(&chunk[..room]);
+            chunk.truncate(room);
             cut = true;
+        }
+        if read == 0 && joined.is_none() {
+            first = chunk;
+        } else {
+            joined
+                .get_or_insert_with(|| first.to_vec())
+                .extend_from_slice(&chunk);
+        }
+        if cut {
             break;
         }
-        bytes.extend_from_slice(&chunk);
     }
+    let bytes = joined.map_or(first, Bytes::from);
     Ok((response, Body { bytes, cut }))
 }
 
 /// The answer again, with its status, version, headers and URL, and the buffered body. The
 /// parts are moved, not copied, and the URL is carried over (a `reqwest::Response` made from
 /// bare parts would parse a placeholder URL on every call).
-fn rebuilt(response: reqwest::Response, body: Vec<u8>) -> reqwest::Response {
+fn rebuilt(response: reqwest::Response, body: Bytes) -> reqwest::Response {
     use reqwest::ResponseBuilderExt;
     let url = response.url().clone();
     let (parts, _) = http::Response::from(response).into_parts();

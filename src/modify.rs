@@ -5,7 +5,7 @@ mod json_body;
 use uuid::Uuid;
 
 use crate::{
-    Client, Error,
+    Client, Error, hooks,
     types::{EndpointService, ModifyEndpointServiceRequest, Protocol, TcpProxy},
     validation::{PortEntry, Violations},
 };
@@ -136,19 +136,24 @@ impl<'a> ModifyEndpointService<'a> {
     }
 
     /// Checks the request, sends it, and returns the service as the API answers it.
-    pub async fn send(self) -> Result<EndpointService, Error> {
-        let (service_id, body) = self.checked()?;
-        let project_id = self.client.project_id().clone();
-        self.client
-            .call(async |raw| {
-                raw.modify_endpoint_service()
-                    .project_id(project_id)
+    ///
+    /// The checks run here, at once; nothing is sent until the future is awaited.
+    pub fn send(self) -> impl Future<Output = Result<EndpointService, Error>> + Send + 'a {
+        let checked = self.checked();
+        let client = self.client;
+        async move {
+            let (service_id, body) = checked?;
+            hooks::recorded(|| {
+                client
+                    .raw()
+                    .modify_endpoint_service()
+                    .project_id(client.project_id().clone())
                     .vpc_endpoint_service_id(service_id)
                     .body(body)
                     .send()
-                    .await
             })
             .await
+        }
     }
 
     /// The service ID and the body, or every rule they break.

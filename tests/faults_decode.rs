@@ -240,21 +240,91 @@ async fn an_undocumented_status_is_an_undecodable_response_with_an_excerpt() {
     );
 }
 
+/// A 200 whose `body` is sent with `Transfer-Encoding: chunked`, in pieces of `size` bytes.
+fn chunked(body: &[u8], size: usize) -> Reply {
+    let mut raw = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\
+        X-Request-Id: chunky\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+        .to_vec();
+    for piece in body.chunks(size) {
+        raw.extend_from_slice(format!("{:x}\r\n", piece.len()).as_bytes());
+        raw.extend_from_slice(piece);
+        raw.extend_from_slice(b"\r\n");
+    }
+    raw.extend_from_slice(b"0\r\n\r\n");
+    Reply::Raw(raw)
+}
+
 #[tokio::test]
-async fn a_body_beyond_the_read_limit_is_cut_and_reported() {
-    let huge = format!("{{\"description\":\"{}\"}}", "x".repeat(5 << 20));
-    let server = FaultServer::always(Reply::json(200, &huge)).await;
+async fn an_answer_in_many_chunks_decodes_as_one_body() {
+    let body = service_json();
+    let whole = {
+        let server = FaultServer::always(Reply::ok()).await;
+        modify(&client(&server, tiny_policy(1)))
+            .await
+            .expect("one piece")
+    };
+    for size in [1, 7, 100] {
+        let server = FaultServer::always(chunked(body.as_bytes(), size)).await;
+        let service = modify(&client(&server, tiny_policy(1)))
+            .await
+            .unwrap_or_else(|e| panic!("pieces of {size} bytes: {e:?}"));
+        assert_eq!(service, whole, "pieces of {size} bytes");
+    }
+}
+
+#[tokio::test]
+async fn an_undecodable_answer_in_chunks_keeps_its_whole_excerpt() {
+    let truncated = &service_json()[..300];
+    let server = FaultServer::always(chunked(truncated.as_bytes(), 50)).await;
     let error = modify(&client(&server, tiny_policy(1))).await.unwrap_err();
     let Error::InvalidResponse {
         status,
-        reason,
         excerpt,
+        request_id,
         ..
     } = &error
     else {
         panic!("not an undecodable response: {error:?}")
     };
+    assert_eq!(
+        (*status, excerpt.as_str(), request_id.as_deref()),
+        (Some(200), truncated, Some("chunky"))
+    );
+}
+
+/// The documented answer with an extra (unknown, so ignored) field that pads it to `length`
+/// bytes; cut anywhere, it is no longer JSON.
+fn padded_answer(length: usize) -> String {
+    let body = service_json();
+    let open = body.strip_suffix('}').expect("a JSON object");
+    let frame = r#","padding":""}"#.len();
+    let padding = "a".repeat(length - open.len() - frame);
+    format!(r#"{open},"padding":"{padding}"}}"#)
+}
+
+#[tokio::test]
+async fn an_answer_of_4_mib_is_read_whole_and_a_longer_one_is_cut() {
+    const LIMIT: usize = 4 << 20;
+    assert_eq!(padded_answer(LIMIT).len(), LIMIT);
+    let server = FaultServer::always(Reply::json(200, &padded_answer(LIMIT))).await;
+    modify(&client(&server, tiny_policy(1)))
+        .await
+        .expect("an answer of exactly 4 MiB is read whole");
+
+    let server = FaultServer::always(Reply::json(200, &padded_answer(LIMIT + 1))).await;
+    let error = modify(&client(&server, tiny_policy(3))).await.unwrap_err();
+    assert_eq!(server.hits(), 1, "a complete answer is not retried");
+    let Error::InvalidResponse {
+        status,
+        reason,
+        excerpt,
+        request_id,
+    } = &error
+    else {
+        panic!("not an undecodable response: {error:?}")
+    };
     assert_eq!(*status, Some(200));
-    assert!(reason.contains("longer than"), "{reason}");
+    assert_eq!(reason, "the body is longer than 4194304 bytes");
     assert_eq!(excerpt.len(), 512);
+    assert_eq!(request_id.as_deref(), Some("req-200"));
 }

@@ -134,6 +134,31 @@ fn no_two_mappings_with_the_same_client_port_and_protocol() {
 }
 
 #[test]
+fn duplicates_are_found_in_short_and_long_lists_alike() {
+    // Short lists are checked by looking back, long ones (over 16 mappings) with a map: both
+    // report the first use, and the same rules.
+    for length in [4_u16, 16, 17, 200] {
+        let mut ports: Vec<(u16, u16, Protocol)> = (0..length)
+            .map(|i| (9000 + i, 100, Protocol::Tcp))
+            .collect();
+        let last = usize::from(length) - 1;
+        ports[last] = (9001, 100, Protocol::Tcp);
+        ports[last - 1] = (9000, 7, Protocol::Tcp);
+        assert_eq!(
+            check(|c| c.ports(ports)),
+            [
+                format!(
+                    "ports[{}]: client port 9000/TCP is already mapped by ports[0]",
+                    last - 1
+                ),
+                format!("ports[{last}]: duplicates ports[1] (9001:100/TCP)"),
+            ],
+            "{length} mappings"
+        );
+    }
+}
+
+#[test]
 fn port_ids_must_be_uuids() {
     #[allow(deprecated)]
     let found = check(|c| {

@@ -243,16 +243,16 @@ impl Outcome {
     /// Classifies what one attempt got: its status or failure, and whether it is worth
     /// another attempt.
     fn of(call: &Call, attempt: u32, result: reqwest::Result<(reqwest::Response, Body)>) -> Self {
-        let elapsed_ms = millis(call.started.elapsed());
         match result {
             Ok((response, body)) => {
                 let status = response.status().as_u16();
                 let code = (status == 400)
                     .then(|| ErrorBody::parse(&body.bytes).and_then(|b| b.code))
                     .flatten();
-                let retry_after = response
-                    .headers()
-                    .get(reqwest::header::RETRY_AFTER)
+                let retryable = retry::is_retryable_answer(status, code.as_deref());
+                let retry_after = retryable
+                    .then(|| response.headers().get(reqwest::header::RETRY_AFTER))
+                    .flatten()
                     .and_then(|v| v.to_str().ok())
                     .and_then(|v| retry::parse_retry_after(v, SystemTime::now()));
                 debug!(
@@ -260,11 +260,11 @@ impl Outcome {
                     path = call.path,
                     attempt,
                     status,
-                    elapsed_ms,
+                    elapsed_ms = millis(call.started.elapsed()),
                     "answer"
                 );
                 Outcome {
-                    retryable: retry::is_retryable_answer(status, code.as_deref()),
+                    retryable,
                     result: Ok((response, body)),
                     status: Some(status),
                     failure: None,
@@ -278,7 +278,7 @@ impl Outcome {
                     path = call.path,
                     attempt,
                     failure,
-                    elapsed_ms,
+                    elapsed_ms = millis(call.started.elapsed()),
                     "attempt failed"
                 );
                 Outcome {
@@ -353,21 +353,23 @@ async fn buffered(mut response: reqwest::Response) -> reqwest::Result<(reqwest::
     Ok((response, Body { bytes, cut }))
 }
 
-/// The answer again, with its status, version, headers and URL, and the buffered body. The
-/// parts are moved, not copied, and the URL is carried over (a `reqwest::Response` made from
-/// bare parts would parse a placeholder URL on every call).
+/// The answer again, with its status, version, headers, extensions and URL, and the buffered
+/// body. The parts are moved, not copied, and the URL is carried over (a `reqwest::Response`
+/// made from bare parts would parse a placeholder URL on every call).
 fn rebuilt(response: reqwest::Response, body: Bytes) -> reqwest::Response {
     use reqwest::ResponseBuilderExt;
     let url = response.url().clone();
     let (parts, _) = http::Response::from(response).into_parts();
-    let mut answer = http::Response::new(body);
-    *answer.status_mut() = parts.status;
-    *answer.version_mut() = parts.version;
-    *answer.headers_mut() = parts.headers;
-    // reqwest keeps a response's URL in an extension that only its builder can set.
-    let mut with_url = http::Response::builder().url(url);
-    if let Some(extensions) = with_url.extensions_mut() {
-        *answer.extensions_mut() = std::mem::take(extensions);
+    let mut answer = http::Response::from_parts(parts, body);
+    // reqwest keeps a response's URL in an extension that only its builder can set: the
+    // answer's own extensions pass through a builder to take it.
+    let mut builder = http::Response::builder();
+    if let Some(extensions) = builder.extensions_mut() {
+        std::mem::swap(extensions, answer.extensions_mut());
+    }
+    let mut builder = builder.url(url);
+    if let Some(extensions) = builder.extensions_mut() {
+        std::mem::swap(extensions, answer.extensions_mut());
     }
     reqwest::Response::from(answer)
 }

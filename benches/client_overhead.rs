@@ -272,6 +272,15 @@ fn summary(runtime: &Runtime, a: &Crate, b: &Baseline) {
     print_ratio("client_overhead", measured.ratio(0, 1));
 }
 
+/// For counting one side's work under a profiler: `BENCH_ONLY=crate` (or `baseline`) with
+/// `BENCH_CALLS=N` makes exactly N calls of that side, after the wire check, and nothing else.
+/// Two runs with different N, subtracted, give the cost of one call (BENCHMARKS.md).
+fn one_side_only() -> Option<(String, u64)> {
+    let side = std::env::var("BENCH_ONLY").ok()?;
+    let calls = std::env::var("BENCH_CALLS").ok()?.parse().ok()?;
+    Some((side, calls))
+}
+
 fn main() {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -281,6 +290,13 @@ fn main() {
     let base_url = server.base_url();
     let (a, b) = (Crate::new(&base_url), Baseline::new(&base_url));
     check_same_request(&server, &runtime, &a, &b);
+    if let Some((side, n)) = one_side_only() {
+        match side.as_str() {
+            "crate" => calls(&runtime, n, || a.call()),
+            _ => calls(&runtime, n, || b.call()),
+        };
+        return;
+    }
 
     let mut c = support::criterion();
     bench(&mut c, &runtime, &a, &b);

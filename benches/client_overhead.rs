@@ -256,10 +256,14 @@ fn bench(c: &mut Criterion, runtime: &Runtime, a: &Crate, b: &Baseline) {
     group.finish();
 }
 
-fn summary(runtime: &Runtime, a: &Crate, b: &Baseline) {
+/// The interleaved summary. A second, identical baseline client (b') runs beside the two
+/// sides: `b'/b` shows how far two equal sides drift apart in this run, so that the
+/// overhead's ratio can be read against the measurement's own noise.
+fn summary(runtime: &Runtime, a: &Crate, b: &Baseline, b_again: &Baseline) {
     let mut sides: Vec<Side<'_>> = vec![
         Box::new(|n| calls(runtime, n, || a.call())),
         Box::new(|n| calls(runtime, n, || b.call())),
+        Box::new(|n| calls(runtime, n, || b_again.call())),
     ];
     let rounds = if support::is_bench_run() { 31 } else { 3 };
     let measured = interleaved(&mut sides, rounds, Duration::from_millis(30));
@@ -268,6 +272,10 @@ fn summary(runtime: &Runtime, a: &Crate, b: &Baseline) {
         "  (a) crate client: {} per call; (b) reqwest + serde_json: {} per call",
         show(measured.per_op[0]),
         show(measured.per_op[1]),
+    );
+    println!(
+        "  noise: (b') the same baseline again / (b): {:.2}",
+        measured.ratio(2, 1)
     );
     print_ratio("client_overhead", measured.ratio(0, 1));
 }
@@ -302,6 +310,6 @@ fn main() {
     bench(&mut c, &runtime, &a, &b);
     c.final_summary();
     if support::wants_summary() {
-        summary(&runtime, &a, &b);
+        summary(&runtime, &a, &b, &Baseline::new(&base_url));
     }
 }

@@ -301,7 +301,8 @@ fn main() {
     if let Some((side, n)) = one_side_only() {
         match side.as_str() {
             "crate" => calls(&runtime, n, || a.call()),
-            _ => calls(&runtime, n, || b.call()),
+            "baseline" => calls(&runtime, n, || b.call()),
+            other => panic!("BENCH_ONLY is {other:?}: it must be crate or baseline"),
         };
         return;
     }

@@ -255,10 +255,12 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
 }
 
 fn header_request_id(headers: &reqwest::header::HeaderMap) -> Option<String> {
-    headers
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
+    request_id_text(headers.get("x-request-id"))
+}
+
+/// An `X-Request-Id` header's value, when it is text.
+pub(crate) fn request_id_text(value: Option<&reqwest::header::HeaderValue>) -> Option<String> {
+    value?.to_str().ok().map(str::to_owned)
 }
 
 impl Error {

@@ -19,7 +19,10 @@ use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo, ResponseV
 use tracing::{debug, info};
 
 use crate::{
-    Credentials, RetryPolicy, auth, error::ErrorBody, generated::Client, retry,
+    Credentials, RetryPolicy, auth,
+    error::{self, ErrorBody},
+    generated::Client,
+    retry,
     types::ErrorResponse,
 };
 
@@ -51,7 +54,7 @@ tokio::task_local! {
 /// What the final attempt of a call got back, for the error of that call: the generated code
 /// loses the status and headers when an error body does not decode. It shares the answer's
 /// buffers (nothing is copied unless an error needs it).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub(crate) struct Answer {
     /// The HTTP status.
     pub(crate) status: u16,
@@ -66,8 +69,7 @@ pub(crate) struct Answer {
 impl Answer {
     /// The `X-Request-Id` header, when it is text.
     pub(crate) fn request_id(&self) -> Option<String> {
-        let id = self.request_id.as_ref()?.to_str().ok()?;
-        Some(id.to_owned())
+        error::request_id_text(self.request_id.as_ref())
     }
 }
 

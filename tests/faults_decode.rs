@@ -21,6 +21,33 @@ fn html(status: u16, page: &str) -> Reply {
     }
 }
 
+/// What an undecodable response reports: status, reason, excerpt and request id.
+struct Undecodable<'e> {
+    status: Option<u16>,
+    reason: &'e str,
+    excerpt: &'e str,
+    request_id: Option<&'e str>,
+}
+
+/// The parts of `error`, which must be an undecodable response.
+fn undecodable(error: &Error) -> Undecodable<'_> {
+    let Error::InvalidResponse {
+        status,
+        reason,
+        excerpt,
+        request_id,
+    } = error
+    else {
+        panic!("not an undecodable response: {error:?}")
+    };
+    Undecodable {
+        status: *status,
+        reason,
+        excerpt,
+        request_id: request_id.as_deref(),
+    }
+}
+
 #[tokio::test]
 async fn a_502_html_page_is_an_api_error_with_status_request_id_and_raw_body() {
     let page = "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>";
@@ -141,19 +168,11 @@ async fn a_truncated_json_body_is_an_undecodable_response() {
     let server = FaultServer::always(Reply::json(200, truncated)).await;
     let error = modify(&client(&server, tiny_policy(3))).await.unwrap_err();
     assert_eq!(server.hits(), 1, "a complete 200 is not retried");
-    let Error::InvalidResponse {
-        status,
-        reason,
-        excerpt,
-        request_id,
-    } = &error
-    else {
-        panic!("not an undecodable response: {error:?}")
-    };
-    assert_eq!(*status, Some(200));
-    assert!(reason.contains("EOF"), "{reason}");
-    assert_eq!(excerpt, truncated);
-    assert_eq!(request_id.as_deref(), Some("req-200"));
+    let found = undecodable(&error);
+    assert_eq!(found.status, Some(200));
+    assert!(found.reason.contains("EOF"), "{}", found.reason);
+    assert_eq!(found.excerpt, truncated);
+    assert_eq!(found.request_id, Some("req-200"));
     assert!(!error.is_retryable());
 }
 
@@ -162,11 +181,9 @@ async fn the_excerpt_of_a_long_undecodable_body_is_bounded() {
     let long = format!("[{}]", "1,".repeat(5000));
     let server = FaultServer::always(Reply::json(200, &long)).await;
     let error = modify(&client(&server, tiny_policy(1))).await.unwrap_err();
-    let Error::InvalidResponse { excerpt, .. } = &error else {
-        panic!("not an undecodable response: {error:?}")
-    };
+    let excerpt = undecodable(&error).excerpt;
     assert_eq!(excerpt.len(), 512);
-    assert!(long.starts_with(excerpt.as_str()));
+    assert!(long.starts_with(excerpt));
 }
 
 #[tokio::test]
@@ -180,13 +197,8 @@ async fn a_200_of_another_shape_is_an_undecodable_response() {
     ] {
         let server = FaultServer::always(Reply::json(200, body)).await;
         let error = modify(&client(&server, tiny_policy(2))).await.unwrap_err();
-        let Error::InvalidResponse {
-            status, excerpt, ..
-        } = &error
-        else {
-            panic!("{body}: not an undecodable response: {error:?}")
-        };
-        assert_eq!((*status, excerpt.as_str()), (Some(200), body));
+        let found = undecodable(&error);
+        assert_eq!((found.status, found.excerpt), (Some(200), body), "{body}");
     }
 }
 
@@ -225,17 +237,9 @@ async fn an_undocumented_status_is_an_undecodable_response_with_an_excerpt() {
     let server = FaultServer::always(Reply::json(302, "moved somewhere")).await;
     let error = modify(&client(&server, tiny_policy(3))).await.unwrap_err();
     assert_eq!(server.hits(), 1);
-    let Error::InvalidResponse {
-        status,
-        excerpt,
-        request_id,
-        ..
-    } = &error
-    else {
-        panic!("not an undecodable response: {error:?}")
-    };
+    let found = undecodable(&error);
     assert_eq!(
-        (*status, excerpt.as_str(), request_id.as_deref()),
+        (found.status, found.excerpt, found.request_id),
         (Some(302), "moved somewhere", Some("req-302"))
     );
 }
@@ -277,17 +281,9 @@ async fn an_undecodable_answer_in_chunks_keeps_its_whole_excerpt() {
     let truncated = &service_json()[..300];
     let server = FaultServer::always(chunked(truncated.as_bytes(), 50)).await;
     let error = modify(&client(&server, tiny_policy(1))).await.unwrap_err();
-    let Error::InvalidResponse {
-        status,
-        excerpt,
-        request_id,
-        ..
-    } = &error
-    else {
-        panic!("not an undecodable response: {error:?}")
-    };
+    let found = undecodable(&error);
     assert_eq!(
-        (*status, excerpt.as_str(), request_id.as_deref()),
+        (found.status, found.excerpt, found.request_id),
         (Some(200), truncated, Some("chunky"))
     );
 }
@@ -314,17 +310,9 @@ async fn an_answer_of_4_mib_is_read_whole_and_a_longer_one_is_cut() {
     let server = FaultServer::always(Reply::json(200, &padded_answer(LIMIT + 1))).await;
     let error = modify(&client(&server, tiny_policy(3))).await.unwrap_err();
     assert_eq!(server.hits(), 1, "a complete answer is not retried");
-    let Error::InvalidResponse {
-        status,
-        reason,
-        excerpt,
-        request_id,
-    } = &error
-    else {
-        panic!("not an undecodable response: {error:?}")
-    };
-    assert_eq!(*status, Some(200));
-    assert_eq!(reason, "the body is longer than 4194304 bytes");
-    assert_eq!(excerpt.len(), 512);
-    assert_eq!(request_id.as_deref(), Some("req-200"));
+    let found = undecodable(&error);
+    assert_eq!(found.status, Some(200));
+    assert_eq!(found.reason, "the body is longer than 4194304 bytes");
+    assert_eq!(found.excerpt.len(), 512);
+    assert_eq!(found.request_id, Some("req-200"));
 }

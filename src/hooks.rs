@@ -73,21 +73,22 @@ impl Answer {
     }
 }
 
-/// Runs one generated operation, made by `operation`, with a record of its final answer kept
-/// for this call alone, so that its error carries the status and request id of the final
-/// answer even when the error body did not decode (the generated code drops them then).
+/// Runs one generated operation, made by `operation` (or fails at once with its error, a
+/// request refused before sending), with a record of its final answer kept for this call
+/// alone, so that its error carries the status and request id of the final answer even when
+/// the error body did not decode (the generated code drops them then).
 ///
 /// The operation's future is made inside the scope, and the error is completed there too, so
 /// that the call's future holds the operation's future once (no copy beside it, no shared
-/// record to allocate).
+/// record to allocate), and no other future wraps this one.
 pub(crate) fn recorded<T, F>(
-    operation: impl FnOnce() -> F,
+    operation: Result<impl FnOnce() -> F, crate::Error>,
 ) -> impl Future<Output = Result<T, crate::Error>>
 where
     F: Future<Output = Result<ResponseValue<T>, Error<ErrorResponse>>>,
 {
     RECORD.scope(OnceCell::new(), async move {
-        match operation().await {
+        match operation?().await {
             Ok(answer) => Ok(answer.into_inner()),
             Err(error) => Err(RECORD.with(|record| crate::Error::from_call(error, record.get()))),
         }

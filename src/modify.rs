@@ -139,11 +139,9 @@ impl<'a> ModifyEndpointService<'a> {
     ///
     /// The checks run here, at once; nothing is sent until the future is awaited.
     pub fn send(self) -> impl Future<Output = Result<EndpointService, Error>> + Send + 'a {
-        let checked = self.checked();
         let client = self.client;
-        async move {
-            let (service_id, body) = checked?;
-            hooks::recorded(|| {
+        hooks::recorded(self.checked().map(|(service_id, body)| {
+            move || {
                 client
                     .raw()
                     .modify_endpoint_service()
@@ -151,9 +149,8 @@ impl<'a> ModifyEndpointService<'a> {
                     .vpc_endpoint_service_id(service_id)
                     .body(body)
                     .send()
-            })
-            .await
-        }
+            }
+        }))
     }
 
     /// The service ID and the body, or every rule they break.

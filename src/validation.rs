@@ -5,11 +5,7 @@
 //! so a check here is a conversion into them. Only the rules that span values (the number of
 //! mappings, duplicates) are written out here.
 
-use std::{
-    collections::{HashMap, hash_map::Entry},
-    fmt,
-    num::NonZeroU16,
-};
+use std::{collections::HashMap, fmt, num::NonZeroU16};
 
 use uuid::Uuid;
 
@@ -17,9 +13,6 @@ use crate::types::{PortMapping, ProjectId, Protocol, ServiceDescription, Service
 
 /// The most port mappings one request may carry.
 pub const MAX_PORT_MAPPINGS: usize = 200;
-
-/// Up to this many mappings, duplicates are found by looking back rather than in a map.
-const SHORT_LIST: usize = 16;
 
 /// One broken rule: the field, by its path in the request, and the rule.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -155,24 +148,7 @@ impl Violations {
                 ),
             );
         }
-        // Where each (client port, protocol) is first used: a look back over a short list, a
-        // map over a long one (so that the check stays linear).
-        let mut first_uses: HashMap<(i64, Protocol), usize> = HashMap::new();
-        let mut first_use = |i: usize, key: (i64, Protocol)| {
-            if ports.len() <= SHORT_LIST {
-                ports[..i]
-                    .iter()
-                    .position(|earlier| earlier.is_some_and(|(c, _, p)| (c, p) == key))
-            } else {
-                match first_uses.entry(key) {
-                    Entry::Occupied(first) => Some(*first.get()),
-                    Entry::Vacant(slot) => {
-                        slot.insert(i);
-                        None
-                    }
-                }
-            }
-        };
+        let mut first_use: HashMap<(i64, Protocol), usize> = HashMap::with_capacity(ports.len());
         let mut mappings = Vec::with_capacity(ports.len());
         for (i, entry) in ports.iter().enumerate() {
             let Some((client, server, protocol)) = *entry else {
@@ -180,7 +156,7 @@ impl Violations {
             };
             let client_port = self.port(|| format!("ports[{i}].client_port"), client);
             let server_port = self.port(|| format!("ports[{i}].server_port"), server);
-            if let Some(j) = first_use(i, (client, protocol)) {
+            if let Some(&j) = first_use.get(&(client, protocol)) {
                 let first_server = ports[j].map(|(_, server, _)| server);
                 let rule = if first_server == Some(server) {
                     format!("duplicates ports[{j}] ({client}:{server}/{protocol})")
@@ -188,6 +164,8 @@ impl Violations {
                     format!("client port {client}/{protocol} is already mapped by ports[{j}]")
                 };
                 self.push(format!("ports[{i}]"), rule);
+            } else {
+                first_use.insert((client, protocol), i);
             }
             if let (Some(client_port), Some(server_port)) = (client_port, server_port) {
                 mappings.push(PortMapping {

@@ -135,8 +135,7 @@ fn no_two_mappings_with_the_same_client_port_and_protocol() {
 
 #[test]
 fn duplicates_are_found_in_short_and_long_lists_alike() {
-    // Short lists are checked by looking back, long ones (over 16 mappings) with a map: both
-    // report the first use, and the same rules.
+    // Whatever the length, a clash names the first use, with the same rules.
     for length in [4_u16, 16, 17, 200] {
         let mut ports: Vec<(u16, u16, Protocol)> = (0..length)
             .map(|i| (9000 + i, 100, Protocol::Tcp))

@@ -3,8 +3,8 @@
 use std::{sync::Arc, time::Duration};
 
 use crate::{
-    Credentials, Error, ModifyEndpointService, RetryPolicy, auth, generated, hooks::Context,
-    types::ProjectId, validation::Violations,
+    Credentials, Error, RetryPolicy, auth, generated, hooks::Context, types::ProjectId,
+    validation::Violations,
 };
 
 /// The default time to establish a connection.
@@ -34,15 +34,6 @@ impl Client {
     /// Starts configuring a client.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
-    }
-
-    /// Starts a change of the VPC endpoint service `service_id` (a UUID): set what should
-    /// change, then [`send`](ModifyEndpointService::send) it.
-    pub fn modify_endpoint_service(
-        &self,
-        service_id: impl Into<String>,
-    ) -> ModifyEndpointService<'_> {
-        ModifyEndpointService::new(self, service_id.into())
     }
 
     /// The generated client underneath, for callers who want the raw operations.

@@ -1,14 +1,34 @@
-//! [`ModifyEndpointService`]: the fluent builder of the modify call.
+//! [`ModifyEndpointService`]: the change of one VPC endpoint service,
+//! `PUT /v1/{project_id}/vpc-endpoint-services/{vpc_endpoint_service_id}`.
+//!
+//! Its setters of the body's single fields are generated from the spec (`build/codegen.rs`);
+//! this file adds the client's method, the conveniences for the list of port mappings, the
+//! rule that spans the list, and the call.
 
-mod json_body;
-
+use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::{
-    Client, Error, hooks,
-    types::{EndpointService, ModifyEndpointServiceRequest, Protocol, TcpProxy},
-    validation::{PortEntry, Violations},
+    Client, Error, call,
+    request::Body,
+    types::{EndpointService, ModifyEndpointServiceRequest, Protocol},
+    validation::Violations,
 };
+
+impl Client {
+    /// Starts a change of the VPC endpoint service `service_id` (a UUID): set what should
+    /// change, then [`send`](ModifyEndpointService::send) it.
+    pub fn modify_endpoint_service(
+        &self,
+        service_id: impl Into<String>,
+    ) -> ModifyEndpointService<'_> {
+        ModifyEndpointService {
+            client: self,
+            service_id: service_id.into(),
+            body: Body::default(),
+        }
+    }
+}
 
 /// A change of one VPC endpoint service, made by [`Client::modify_endpoint_service`].
 ///
@@ -39,100 +59,36 @@ use crate::{
 #[derive(Clone, Debug)]
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct ModifyEndpointService<'a> {
-    pub(crate) client: &'a Client,
+    client: &'a Client,
     service_id: String,
-    approval_enabled: Option<bool>,
-    service_name: Option<String>,
-    ports: Option<Vec<Option<PortEntry>>>,
-    port_id: Option<String>,
-    vip_port_id: Option<String>,
-    tcp_proxy: Option<TcpProxy>,
-    description: Option<String>,
-    /// What a JSON body set that does not fit the request's shape.
-    malformed: Violations,
+    /// The fields set so far (the generated setters write here).
+    pub(crate) body: Body,
 }
 
 impl<'a> ModifyEndpointService<'a> {
-    pub(crate) fn new(client: &'a Client, service_id: String) -> Self {
-        Self {
-            client,
-            service_id,
-            approval_enabled: None,
-            service_name: None,
-            ports: None,
-            port_id: None,
-            vip_port_id: None,
-            tcp_proxy: None,
-            description: None,
-            malformed: Violations::default(),
-        }
-    }
-
-    /// Whether a new VPC endpoint needs the owner's approval before it can connect.
-    pub fn approval_enabled(mut self, enabled: bool) -> Self {
-        self.approval_enabled = Some(enabled);
-        self
-    }
-
-    /// The service's new name: 1 to 16 of letters, digits, `_` and `-`. (The service answers
-    /// the name decorated as `{region}.{name}.{id}`.)
-    pub fn service_name(mut self, name: impl Into<String>) -> Self {
-        self.service_name = Some(name.into());
-        self
-    }
-
     /// Adds a port mapping: `client_port` on the VPC endpoint to `server_port` on the backend
     /// (both 1 to 65535). The mappings sent **replace all** of the service's mappings.
     pub fn port(mut self, client_port: u16, server_port: u16, protocol: Protocol) -> Self {
-        self.ports.get_or_insert_with(Vec::new).push(Some((
-            client_port.into(),
-            server_port.into(),
-            protocol,
-        )));
+        self.body
+            .push("ports", mapping(client_port, server_port, protocol));
         self
     }
 
     /// Sets the whole list of port mappings as `(client_port, server_port, protocol)`, at most
-    /// 200; it **replaces all** of the service's mappings. An empty list is refused.
+    /// [`MAX_PORT_MAPPINGS`](crate::MAX_PORT_MAPPINGS); it **replaces all** of the service's
+    /// mappings. An empty list is refused.
     pub fn ports(mut self, ports: impl IntoIterator<Item = (u16, u16, Protocol)>) -> Self {
-        self.ports = Some(
-            ports
-                .into_iter()
-                .map(|(client, server, protocol)| Some((client.into(), server.into(), protocol)))
-                .collect(),
-        );
-        self
-    }
-
-    /// The ID (a UUID) of the backend resource: the port of a load balancer's private IP
-    /// address, the NIC of an ECS, or the NIC of the server of a virtual IP address.
-    pub fn port_id(mut self, port_id: impl Into<String>) -> Self {
-        self.port_id = Some(port_id.into());
-        self
-    }
-
-    /// The ID (a UUID) of the virtual NIC to which the virtual IP address is bound.
-    #[deprecated(note = "the current API no longer documents vip_port_id; it still accepts it")]
-    pub fn vip_port_id(mut self, vip_port_id: impl Into<String>) -> Self {
-        self.vip_port_id = Some(vip_port_id.into());
-        self
-    }
-
-    /// Whether client addresses are passed to the backend (TOA, Proxy Protocol, ...).
-    pub fn tcp_proxy(mut self, tcp_proxy: TcpProxy) -> Self {
-        self.tcp_proxy = Some(tcp_proxy);
-        self
-    }
-
-    /// The service's description: at most 128 characters, without `<` and `>`.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
+        let ports = ports
+            .into_iter()
+            .map(|(client, server, protocol)| mapping(client, server, protocol))
+            .collect();
+        self.body.set("ports", Value::Array(ports));
         self
     }
 
     /// The body that [`send`](Self::send) would send, after every check, without sending it.
     pub fn build_body(&self) -> Result<ModifyEndpointServiceRequest, Error> {
-        self.checked().map(|(_, body)| body)
+        self.clone().checked().map(|(_, body)| body)
     }
 
     /// Checks the request, sends it, and returns the service as the API answers it.
@@ -140,7 +96,7 @@ impl<'a> ModifyEndpointService<'a> {
     /// The checks run here, at once; nothing is sent until the future is awaited.
     pub fn send(self) -> impl Future<Output = Result<EndpointService, Error>> + Send + 'a {
         let client = self.client;
-        hooks::recorded(self.checked().map(|(service_id, body)| {
+        call::run(self.checked().map(|(service_id, body)| {
             move || {
                 client
                     .raw()
@@ -154,28 +110,26 @@ impl<'a> ModifyEndpointService<'a> {
     }
 
     /// The service ID and the body, or every rule they break.
-    fn checked(&self) -> Result<(Uuid, ModifyEndpointServiceRequest), Error> {
-        let mut v = self.malformed.clone();
+    fn checked(self) -> Result<(Uuid, ModifyEndpointServiceRequest), Error> {
+        let mut v = Violations::default();
         let service_id = v.uuid("vpc_endpoint_service_id", &self.service_id);
-        let body = ModifyEndpointServiceRequest {
-            approval_enabled: self.approval_enabled,
-            service_name: self.service_name.as_deref().and_then(|n| v.service_name(n)),
-            ports: self
-                .ports
-                .as_deref()
-                .map(|p| v.ports(p))
-                .unwrap_or_default(),
-            port_id: self.port_id.as_deref().and_then(|id| v.uuid("port_id", id)),
-            vip_port_id: self
-                .vip_port_id
-                .as_deref()
-                .and_then(|id| v.uuid("vip_port_id", id)),
-            tcp_proxy: self.tcp_proxy,
-            description: self.description.as_deref().and_then(|d| v.description(d)),
-        };
-        match service_id {
-            Some(id) if v.is_empty() => Ok((id, body)),
+        let body = self
+            .body
+            .checked("ModifyEndpointServiceRequest", &mut v, |body, v| {
+                v.unique_port_mappings(body.get("ports"));
+            });
+        match (service_id, body) {
+            (Some(id), Some(body)) if v.is_empty() => Ok((id, body)),
             _ => Err(Error::InvalidRequest(v)),
         }
     }
+}
+
+/// A port mapping as the body carries it.
+fn mapping(client_port: u16, server_port: u16, protocol: Protocol) -> Value {
+    json!({
+        "client_port": client_port,
+        "server_port": server_port,
+        "protocol": protocol.to_string(),
+    })
 }

@@ -126,17 +126,11 @@ async fn the_example_put_signed_with_access_keys_is_accepted() {
         .send()
         .await
         .expect("the gateway accepts the signature");
-    assert_eq!(
-        service.id.as_deref(),
-        Some("4189d3c2-8882-4871-a3c2-d380272eed83")
-    );
+    assert_eq!(service.id, "4189d3c2-8882-4871-a3c2-d380272eed83");
 
     let request = only_request(&server);
     assert_eq!(request.method, "PUT");
-    assert_eq!(
-        request.target,
-        format!("/v1/{PROJECT_ID}/vpc-endpoint-services/{SERVICE_ID}")
-    );
+    assert_eq!(request.target, common::service_path(PROJECT_ID, SERVICE_ID));
     let body: serde_json::Value = serde_json::from_slice(&request.body).expect("JSON body");
     assert_eq!(
         body,

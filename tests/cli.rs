@@ -191,9 +191,9 @@ fn a_body_is_checked_like_the_flags() {
     assert_eq!(stdout(&output), "");
     let errors = stderr(&output);
     for expected in [
-        "ports[0].protocol: \"SCTP\" is not TCP or UDP",
-        "colour: is not a field of the request",
-        "service_name: \"no spaces allowed\" is not 1 to 16 of letters, digits, '_' and '-'",
+        "ports[0].protocol: \"SCTP\" is not one of TCP, UDP",
+        "colour: is not a field of the spec's schema",
+        "service_name: \"no spaces allowed\" is not 1 to 16 characters long",
         "ports[0].client_port: 70000 is not in 1..=65535",
     ] {
         assert!(errors.contains(expected), "{expected:?} in {errors}");
@@ -230,8 +230,8 @@ fn a_validation_failure_lists_every_violation_and_exits_2() {
         stderr(&output),
         "error: invalid request:\n  \
          vpc_endpoint_service_id: \"not-a-uuid\" is not a UUID\n  \
-         service_name: \"way-too-long-for-a-name\" is not 1 to 16 of letters, digits, '_' and '-'\n  \
          ports[0].client_port: 0 is not in 1..=65535\n  \
+         service_name: \"way-too-long-for-a-name\" is not 1 to 16 characters long\n  \
          ports[2]: client port 8081/TCP is already mapped by ports[1]\n"
     );
 }

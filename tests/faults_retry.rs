@@ -150,7 +150,7 @@ async fn each_attempt_is_authorized_and_carries_the_same_request() {
         .expect("third attempt succeeds");
     let received = server.received();
     assert_eq!(received.len(), 3);
-    let path = format!("/v1/{PROJECT}/vpc-endpoint-services/{SERVICE}");
+    let path = common::service_path(PROJECT, SERVICE);
     for request in &received {
         assert_eq!(
             (request.method.as_str(), request.path()),

@@ -114,10 +114,7 @@ async fn documented_example_on_the_wire() {
     assert_eq!(received.len(), 1);
     let request = &received[0];
     assert_eq!(request.method, "PUT");
-    assert_eq!(
-        request.target,
-        format!("/v1/{PROJECT_ID}/vpc-endpoint-services/{SERVICE_ID}")
-    );
+    assert_eq!(request.target, common::service_path(PROJECT_ID, SERVICE_ID));
     assert_eq!(request.header("api-version"), None);
     let body: Value = serde_json::from_slice(&request.body).unwrap();
     assert_eq!(body, documented_request());
@@ -155,7 +152,7 @@ async fn service_id_is_sent_in_canonical_form() {
         .unwrap();
     assert_eq!(
         server.received()[0].target,
-        format!("/v1/{PROJECT_ID}/vpc-endpoint-services/{SERVICE_ID}")
+        common::service_path(PROJECT_ID, SERVICE_ID)
     );
 }
 

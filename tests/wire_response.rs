@@ -80,7 +80,15 @@ fn newer_answers_decode() {
 }
 
 #[test]
-fn an_empty_answer_decodes() {
-    let service: EndpointService = serde_json::from_value(json!({})).unwrap();
-    assert_eq!(service, EndpointService::default());
+fn an_answer_without_an_id_does_not_decode() {
+    let refused = serde_json::from_value::<EndpointService>(json!({"unexpected": true}));
+    assert!(
+        refused
+            .unwrap_err()
+            .to_string()
+            .contains("missing field `id`")
+    );
+    let service: EndpointService = serde_json::from_value(json!({"id": "x"})).unwrap();
+    assert_eq!(service.id, "x");
+    assert_eq!(service.status, None);
 }

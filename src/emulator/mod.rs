@@ -103,23 +103,25 @@ pub fn documented_service() -> EndpointService {
         server_port: Some(server_port),
         protocol: Some(OpenEnum::Known(Protocol::Tcp)),
     };
-    EndpointService {
-        id: Some(DOCUMENTED_SERVICE_ID.to_owned()),
-        port_id: Some("4189d3c2-8882-4871-a3c2-d380272eed88".to_owned()),
-        vpc_id: Some("4189d3c2-8882-4871-a3c2-d380272eed80".to_owned()),
-        pool_id: Some("5289d3c2-8882-4871-a3c2-d380272eed80".to_owned()),
-        status: Some(OpenEnum::Known(ServiceStatus::Available)),
-        approval_enabled: Some(false),
-        service_name: Some("test123".to_owned()),
-        service_type: Some(OpenEnum::Known(ServiceType::Interface)),
-        server_type: Some(OpenEnum::Known(ServerType::Vm)),
-        project_id: Some(DOCUMENTED_PROJECT_ID.to_owned()),
-        created_at: Some("2018-01-30T07:42:01.174".to_owned()),
-        cidr_type: Some(OpenEnum::Known(CidrType::Internal)),
-        tcp_proxy: Some(OpenEnum::Known(TcpProxy::Close)),
-        ports: vec![port(8080, 90), port(8081, 80)],
-        ..EndpointService::default()
-    }
+    let service = EndpointService::builder()
+        .id(DOCUMENTED_SERVICE_ID.to_owned())
+        .port_id("4189d3c2-8882-4871-a3c2-d380272eed88".to_owned())
+        .vpc_id("4189d3c2-8882-4871-a3c2-d380272eed80".to_owned())
+        .pool_id("5289d3c2-8882-4871-a3c2-d380272eed80".to_owned())
+        .status(OpenEnum::Known(ServiceStatus::Available))
+        .approval_enabled(false)
+        .service_name("test123".to_owned())
+        .service_type(OpenEnum::Known(ServiceType::Interface))
+        .server_type(OpenEnum::Known(ServerType::Vm))
+        .project_id(DOCUMENTED_PROJECT_ID.to_owned())
+        .created_at("2018-01-30T07:42:01.174".to_owned())
+        .cidr_type(OpenEnum::Known(CidrType::Internal))
+        .tcp_proxy(OpenEnum::Known(TcpProxy::Close))
+        .ports(vec![port(8080, 90), port(8081, 80)]);
+    // Every required field (the id) is set, so the conversion cannot fail.
+    service
+        .try_into()
+        .unwrap_or_else(|_| unreachable!("the documented service has an id"))
 }
 
 /// Configures an [`Emulator`]; see [`Emulator::builder`].
@@ -326,11 +328,8 @@ impl Drop for Emulator {
 
 /// Checks a seed service and stores it.
 fn seed(shared: &Shared, mut service: EndpointService) -> Result<(), EmulatorError> {
-    let id = service
-        .id
-        .as_deref()
-        .ok_or_else(|| EmulatorError::InvalidSeed("id is missing".to_owned()))?;
-    let id = validate::service_id(id).map_err(|f| EmulatorError::InvalidSeed(f.message))?;
+    let id =
+        validate::service_id(&service.id).map_err(|f| EmulatorError::InvalidSeed(f.message))?;
     let project_id = service
         .project_id
         .as_deref()

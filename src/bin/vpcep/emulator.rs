@@ -4,7 +4,10 @@ use std::{io::Write, process::ExitCode};
 
 use otc_vpcep::{emulator::Emulator, types::EndpointService};
 
-use crate::{FAILED, USAGE, args::EmulatorArgs};
+use crate::{
+    args::EmulatorArgs,
+    failure::{FAILED, USAGE},
+};
 
 /// Runs the emulator until Ctrl-C or SIGTERM; the first line on standard output is
 /// `listening on http://ADDR`.

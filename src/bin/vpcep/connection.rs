@@ -1,0 +1,54 @@
+//! The client of a command: the environment's credentials (none for a dry run), and the
+//! flags over the environment's project and region.
+
+use std::time::Duration;
+
+use otc_vpcep::{Client, ClientBuilder, RetryPolicy};
+
+use crate::{args::ConnectionArgs, failure::Failure};
+
+/// The client the flags and the environment describe; `credentials: false` leaves the
+/// credentials out (a dry run needs none).
+pub fn client(connection: &ConnectionArgs, credentials: bool) -> Result<Client, Failure> {
+    let mut builder = if credentials {
+        ClientBuilder::from_env()
+    } else {
+        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        let mut builder = ClientBuilder::default();
+        if let Some(region) = env("OS_REGION_NAME") {
+            builder = builder.region(region);
+        }
+        if let Some(project) = env("OS_PROJECT_ID") {
+            builder = builder.project_id(project);
+        }
+        builder
+    };
+    if let Some(region) = &connection.region {
+        builder = builder.region(region);
+    }
+    if let Some(endpoint) = &connection.endpoint {
+        builder = builder.endpoint(endpoint);
+    }
+    if let Some(project) = &connection.project_id {
+        builder = builder.project_id(project);
+    }
+    // `--timeout` bounds the whole command: each attempt and the retries together.
+    let mut policy = RetryPolicy::default();
+    if let Some(seconds) = connection.timeout {
+        let timeout = Duration::try_from_secs_f64(seconds)
+            .ok()
+            .filter(|t| !t.is_zero())
+            .ok_or_else(|| {
+                Failure::Usage(format!(
+                    "--timeout: {seconds} is not a positive number of seconds"
+                ))
+            })?;
+        builder = builder.timeout(timeout);
+        policy = policy.with_total_budget(timeout);
+    }
+    if let Some(retries) = connection.retries {
+        policy = policy.with_max_attempts(retries.saturating_add(1));
+    }
+    builder = builder.retry_policy(policy);
+    Ok(builder.build()?)
+}

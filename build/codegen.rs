@@ -16,6 +16,11 @@ const LIMITS: [(&str, &str, &str); 1] = [(
     "The most port mappings one modify request may carry.",
 )];
 
+/// Hand-written builders that carry an operation's request body beside the operation's own
+/// builder, by `operationId`: each gets the same generated setters (the edit of a service
+/// sets the fields of the modify call's body).
+const BODY_BUILDERS: [(&str, &str); 1] = [("modifyEndpointService", "EditEndpointService")];
+
 /// What the spec generates: the Rust source, and the spec as JSON.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Generated {
@@ -171,8 +176,9 @@ fn tables(document: &Value) -> Result<TokenStream, String> {
 }
 
 /// A setter per field of the operation's JSON request body, on its ergonomic builder (the
-/// type named like the operation, in `crate`), which keeps the body in its field `body`.
-/// Lists and objects get no generated setter: their conveniences are written by hand.
+/// type named like the operation, in `crate`) and on those [`BODY_BUILDERS`] names for it,
+/// each of which keeps the body in its field `body`. Lists and objects get no generated
+/// setter: their conveniences are written by hand.
 fn body_setters(document: &Value, id: &str, operation: &Value) -> Result<TokenStream, String> {
     let Some(schema) = operation.pointer("/requestBody/content/application~1json/schema") else {
         return Ok(TokenStream::new());
@@ -181,7 +187,6 @@ fn body_setters(document: &Value, id: &str, operation: &Value) -> Result<TokenSt
     let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
         return Ok(TokenStream::new());
     };
-    let builder = ident(&pascal(id));
     let mut setters = Vec::new();
     for (name, property) in properties {
         let target = resolved(document, property)?;
@@ -224,20 +229,31 @@ fn body_setters(document: &Value, id: &str, operation: &Value) -> Result<TokenSt
             }
         });
     }
-    Ok(quote! {
-        impl crate::#builder<'_> {
-            #(#setters)*
+    let builders = std::iter::once(pascal(id)).chain(
+        BODY_BUILDERS
+            .iter()
+            .filter(|(operation, _)| *operation == id)
+            .map(|(_, builder)| (*builder).to_owned()),
+    );
+    Ok(builders
+        .map(|builder| {
+            let builder = ident(&builder);
+            quote! {
+                impl crate::#builder<'_> {
+                    #(#setters)*
 
-            /// Sets every field that the JSON request body `body` holds, as a file or a pipe
-            /// gives it. Nothing is refused here: what does not fit the spec (an unknown field,
-            /// a wrong type, a value out of range) is reported with every other violation when
-            /// the request is checked.
-            pub fn json_body(mut self, body: &serde_json::Value) -> Self {
-                self.body.merge(body);
-                self
+                    /// Sets every field that the JSON request body `body` holds, as a file or a pipe
+                    /// gives it. Nothing is refused here: what does not fit the spec (an unknown field,
+                    /// a wrong type, a value out of range) is reported with every other violation when
+                    /// the request is checked.
+                    pub fn json_body(mut self, body: &serde_json::Value) -> Self {
+                        self.body.merge(body);
+                        self
+                    }
+                }
             }
-        }
-    })
+        })
+        .collect())
 }
 
 /// Every operation of the spec: method, path and the operation object, in the spec's order.

@@ -3,8 +3,8 @@
 use std::{sync::Arc, time::Duration};
 
 use crate::{
-    Credentials, Error, RetryPolicy, auth, generated, hooks::Context, types::ProjectId,
-    validation::Violations,
+    Credentials, Error, RetryPolicy, auth, generated, hooks::Context, lock::ServiceLocks,
+    types::ProjectId, validation::Violations,
 };
 
 /// The default time to establish a connection.
@@ -14,7 +14,9 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// A client of the VPC Endpoint API of one project, at one endpoint.
 ///
-/// Cheap to clone; clones share the connection pool.
+/// Cheap to clone; clones share the connection pool, and the per-service lock that keeps the
+/// changes of one service from running at once (see
+/// [`edit_endpoint_service`](Client::edit_endpoint_service)).
 ///
 /// ```
 /// let client = otc_vpcep::Client::builder()
@@ -28,6 +30,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct Client {
     raw: generated::Client,
     project_id: ProjectId,
+    locks: ServiceLocks,
 }
 
 impl Client {
@@ -54,6 +57,11 @@ impl Client {
     /// The retry policy of every call.
     pub fn retry_policy(&self) -> &RetryPolicy {
         &progenitor_client::ClientInfo::<Context>::inner(&self.raw).retry
+    }
+
+    /// The locks of the services being changed through this client and its clones.
+    pub(crate) fn locks(&self) -> &ServiceLocks {
+        &self.locks
     }
 }
 
@@ -262,6 +270,7 @@ impl ClientBuilder {
                 },
             ),
             project_id,
+            locks: ServiceLocks::default(),
         })
     }
 }

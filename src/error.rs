@@ -8,6 +8,7 @@ use crate::{
     retry,
     types::ErrorResponse,
     validation::Violations,
+    wait::WaitError,
 };
 
 /// What can go wrong when building a client or sending a request.
@@ -56,6 +57,10 @@ pub enum Error {
         /// The `X-Request-Id` of the answer, if any.
         request_id: Option<String>,
     },
+    /// A wait for a service to be `available` ended without it: the service is `failed`,
+    /// `deleting` or gone, or the time was up (see [`WaitError`]).
+    #[error(transparent)]
+    Wait(Box<WaitError>),
 }
 
 impl Error {
@@ -67,6 +72,8 @@ impl Error {
             Self::Api(api) => api.is_retryable(),
             Self::Timeout(_) => true,
             Self::Transport(e) => retry::is_retryable_transport(e),
+            // Waiting longer may see the service available.
+            Self::Wait(wait) => matches!(**wait, WaitError::TimedOut { .. }),
             Self::InvalidConfig(_) | Self::InvalidRequest(_) | Self::InvalidResponse { .. } => {
                 false
             }
@@ -77,6 +84,7 @@ impl Error {
     pub fn error_code(&self) -> Option<&str> {
         match self {
             Self::Api(api) => api.error_code(),
+            Self::Wait(wait) => wait.api_error().and_then(ApiError::error_code),
             _ => None,
         }
     }
@@ -85,6 +93,7 @@ impl Error {
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Self::Api(api) => api.request_id.as_deref(),
+            Self::Wait(wait) => wait.api_error().and_then(|api| api.request_id.as_deref()),
             Self::InvalidResponse { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
@@ -94,6 +103,7 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Self::Api(api) => Some(api.status),
+            Self::Wait(wait) => wait.api_error().map(|api| api.status),
             Self::InvalidResponse { status, .. } => *status,
             Self::Timeout(e) | Self::Transport(e) => e.status().map(|s| s.as_u16()),
             Self::InvalidConfig(_) | Self::InvalidRequest(_) => None,

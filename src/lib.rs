@@ -7,7 +7,9 @@
 //! [`types`] and the [raw client](raw::Client) from it with progenitor. This crate adds a small
 //! ergonomic face: [`Client`], its [`ClientBuilder`], and one fluent builder per operation,
 //! [`GetEndpointService`] and [`ModifyEndpointService`], which check every documented rule
-//! before anything is sent. The spec itself is in [`spec`].
+//! before anything is sent. On top of both: [`EditEndpointService`], a change relative to what
+//! the service is (add or remove one port mapping, send only what differs, see the [`Diff`]
+//! first, lose no update), and [`WaitUntilAvailable`]. The spec itself is in [`spec`].
 //! With the feature `emulator`, the module `emulator` is a local emulator of the API, to try
 //! the crate and test code that uses it offline.
 //!
@@ -36,12 +38,15 @@
 mod auth;
 mod call;
 mod client;
+mod diff;
+mod edit;
 #[cfg(feature = "emulator")]
 pub mod emulator;
 mod error;
 mod generated;
 mod get;
 mod hooks;
+mod lock;
 mod modify;
 mod open_enum;
 mod request;
@@ -50,9 +55,12 @@ mod retry;
 mod schema;
 pub mod spec;
 mod validation;
+mod wait;
 
 pub use auth::{Credentials, signer};
 pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+pub use diff::{Conflict, Diff, FieldChange};
+pub use edit::{EditEndpointService, EditOutcome};
 pub use error::{ApiError, Error};
 pub use generated::types;
 pub use get::GetEndpointService;
@@ -64,6 +72,7 @@ pub use retry::{
 };
 pub use spec::MAX_PORT_MAPPINGS;
 pub use validation::{Violation, Violations};
+pub use wait::{DEFAULT_MAX_POLL_INTERVAL, DEFAULT_POLL_INTERVAL, WaitError, WaitUntilAvailable};
 
 /// The generated client, as progenitor makes it from the spec, for callers who want it.
 pub mod raw {

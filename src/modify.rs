@@ -3,7 +3,9 @@
 //!
 //! Its setters of the body's single fields are generated from the spec (`build/codegen.rs`);
 //! this file adds the client's method, the conveniences for the list of port mappings, the
-//! rule that spans the list, and the call.
+//! rule that spans the list, the wait option, and the call.
+
+use std::time::Duration;
 
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -26,6 +28,7 @@ impl Client {
             client: self,
             service_id: service_id.into(),
             body: Body::default(),
+            wait: None,
         }
     }
 }
@@ -34,7 +37,10 @@ impl Client {
 ///
 /// Only the fields you set are sent; a field set to `false` is sent. Every documented rule is
 /// checked before anything is sent, and every violation is reported together in
-/// [`Error::InvalidRequest`].
+/// [`Error::InvalidRequest`]. It is a write of what you set, whatever the service is now: to
+/// change it relative to what it is (add or remove one port mapping, send only what differs,
+/// see the change first), use [`Client::edit_endpoint_service`]. Changes of one service through
+/// one client (and its clones) run one at a time.
 ///
 /// ```no_run
 /// use otc_vpcep::{Client, types::Protocol};
@@ -63,6 +69,8 @@ pub struct ModifyEndpointService<'a> {
     service_id: String,
     /// The fields set so far (the generated setters write here).
     pub(crate) body: Body,
+    /// How long to wait for `available` after the change, if at all.
+    wait: Option<Duration>,
 }
 
 impl<'a> ModifyEndpointService<'a> {
@@ -91,38 +99,85 @@ impl<'a> ModifyEndpointService<'a> {
         self.clone().checked().map(|(_, body)| body)
     }
 
-    /// Checks the request, sends it, and returns the service as the API answers it.
+    /// After the change, waits until the service is `available` again, for at most `timeout`
+    /// (see [`Client::wait_until_available`]); [`send`](Self::send) then answers the service as
+    /// last read. When the wait fails, the change was made: the error is the wait's.
+    pub fn wait_until_available(mut self, timeout: Duration) -> Self {
+        self.wait = Some(timeout);
+        self
+    }
+
+    /// Checks the request, sends it, and returns the service as the API answers it (or, with
+    /// [`wait_until_available`](Self::wait_until_available), as last read by the wait).
     ///
-    /// The checks run here, at once; nothing is sent until the future is awaited.
+    /// The checks run here, at once; nothing is sent until the future is awaited. The change
+    /// waits for any other change of the same service through this client to end first.
     pub fn send(self) -> impl Future<Output = Result<EndpointService, Error>> + Send + 'a {
         let client = self.client;
-        call::run(self.checked().map(|(service_id, body)| {
-            move || {
-                client
-                    .raw()
-                    .modify_endpoint_service()
-                    .project_id(client.project_id().clone())
-                    .vpc_endpoint_service_id(service_id)
-                    .body(body)
-                    .send()
+        let wait = self.wait;
+        let checked = self.checked();
+        let service = checked.as_ref().ok().map(|(id, _)| *id);
+        let call = sent(client, checked);
+        async move {
+            let _serialised = match service {
+                Some(id) => Some(client.locks().lock(id).await),
+                None => None,
+            };
+            let answered = call.await?;
+            match (wait, service) {
+                (Some(timeout), Some(id)) => {
+                    Box::pin(client.wait_until_available(id.to_string(), timeout).send()).await
+                }
+                _ => Ok(answered),
             }
-        }))
+        }
+    }
+
+    /// [`send`](Self::send) without the lock of the service (for a caller that holds it) and
+    /// without the wait.
+    pub(crate) fn send_unlocked(
+        self,
+    ) -> impl Future<Output = Result<EndpointService, Error>> + Send + 'a {
+        let client = self.client;
+        sent(client, self.checked())
     }
 
     /// The service ID and the body, or every rule they break.
     fn checked(self) -> Result<(Uuid, ModifyEndpointServiceRequest), Error> {
         let mut v = Violations::default();
         let service_id = v.uuid("vpc_endpoint_service_id", &self.service_id);
-        let body = self
-            .body
-            .checked("ModifyEndpointServiceRequest", &mut v, |body, v| {
-                v.unique_port_mappings(body.get("ports"));
-            });
+        let body = checked_body(self.body, &mut v);
         match (service_id, body) {
             (Some(id), Some(body)) if v.is_empty() => Ok((id, body)),
             _ => Err(Error::InvalidRequest(v)),
         }
     }
+}
+
+/// `body` as the modify call's request, or `None` with every rule it breaks recorded in `v`:
+/// the spec's, and the one that spans the list of port mappings.
+pub(crate) fn checked_body(body: Body, v: &mut Violations) -> Option<ModifyEndpointServiceRequest> {
+    body.checked("ModifyEndpointServiceRequest", v, |body, v| {
+        v.unique_port_mappings(body.get("ports"));
+    })
+}
+
+/// The modify call with this checked service ID and body (or its refusal, at once).
+fn sent<'a>(
+    client: &'a Client,
+    checked: Result<(Uuid, ModifyEndpointServiceRequest), Error>,
+) -> impl Future<Output = Result<EndpointService, Error>> + Send + 'a {
+    call::run(checked.map(|(service_id, body)| {
+        move || {
+            client
+                .raw()
+                .modify_endpoint_service()
+                .project_id(client.project_id().clone())
+                .vpc_endpoint_service_id(service_id)
+                .body(body)
+                .send()
+        }
+    }))
 }
 
 /// A port mapping as the body carries it.

@@ -48,7 +48,18 @@ fn the_layer_gets_a_setter_per_scalar_field_and_the_tables() {
     );
     assert_ne!(more, SPEC);
     let code = codegen::generate(&more).expect("the spec is valid").code;
-    assert!(code.contains("pub fn enable_policy(mut self, value: bool) -> Self"));
+    // On the modify call's builder and on the edit's, which sets the same body's fields.
+    assert_eq!(
+        code.matches("pub fn enable_policy(mut self, value: bool) -> Self")
+            .count(),
+        2
+    );
+    for builder in ["ModifyEndpointService", "EditEndpointService"] {
+        assert!(
+            code.contains(&format!("impl crate::{builder}<'_> {{")),
+            "{builder}"
+        );
+    }
 }
 
 #[test]

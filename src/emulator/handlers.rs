@@ -215,7 +215,7 @@ async fn modify(
 }
 
 /// The time as the service writes `updated_at`: `YYYY-MM-DDTHH:MM:SSZ`, UTC.
-fn now() -> String {
+pub(super) fn now() -> String {
     let format = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
     OffsetDateTime::now_utc().format(format).unwrap_or_default()
 }

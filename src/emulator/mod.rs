@@ -46,7 +46,7 @@ mod validate;
 use std::{
     net::{Ipv4Addr, SocketAddr},
     sync::{Arc, Mutex},
-    time::Duration,
+    time::{Duration, Instant},
 };
 
 use axum::http::StatusCode;
@@ -131,7 +131,9 @@ pub struct EmulatorBuilder {
     address: SocketAddr,
     region: String,
     access: Access,
-    services: Vec<EndpointService>,
+    /// The services to seed, each with the time after which it becomes `available`, if any.
+    services: Vec<(EndpointService, Option<Duration>)>,
+    settle_after_modify: Duration,
 }
 
 impl Default for EmulatorBuilder {
@@ -140,7 +142,8 @@ impl Default for EmulatorBuilder {
             address: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             region: DEFAULT_REGION.to_owned(),
             access: Access::default(),
-            services: vec![documented_service()],
+            services: vec![(documented_service(), None)],
+            settle_after_modify: Duration::ZERO,
         }
     }
 }
@@ -186,19 +189,37 @@ impl EmulatorBuilder {
 
     /// Seeds this service too (see [`Emulator::seed`] for what it needs).
     pub fn service(mut self, service: EndpointService) -> Self {
-        self.services.push(service);
+        self.services.push((service, None));
+        self
+    }
+
+    /// Seeds this service too, `creating` (unless it has another status that is not
+    /// `available`), and makes it `available` once `delay` has passed since the start (see
+    /// [`Emulator::seed_available_after`]).
+    pub fn service_available_after(mut self, service: EndpointService, delay: Duration) -> Self {
+        self.services.push((service, Some(delay)));
+        self
+    }
+
+    /// After each modify, the service is `creating` for this long (answering `GET` so, and
+    /// refusing another modify with `EndPoint.3045`), then `available` again. Default zero:
+    /// the provider documents no such time, and the service stays `available`.
+    pub fn settle_after_modify(mut self, time: Duration) -> Self {
+        self.settle_after_modify = time;
         self
     }
 
     /// Binds the address and starts serving on the current tokio runtime.
     pub async fn start(self) -> Result<Emulator, EmulatorError> {
+        let mut store = Store::default();
+        store.settle_after_modify = self.settle_after_modify;
         let shared = Arc::new(Shared {
-            store: Mutex::new(Store::default()),
+            store: Mutex::new(store),
             access: self.access,
             region: self.region,
         });
-        for service in self.services {
-            seed(&shared, service)?;
+        for (service, available_after) in self.services {
+            seed(&shared, service, available_after)?;
         }
         let listener =
             TcpListener::bind(self.address)
@@ -268,7 +289,42 @@ impl Emulator {
     /// without a `status` is `available`. Set `service_name` undecorated: the emulator
     /// decorates it in answers.
     pub fn seed(&self, service: EndpointService) -> Result<(), EmulatorError> {
-        seed(&self.shared, service)
+        seed(&self.shared, service, None)
+    }
+
+    /// Adds or replaces a service that is `creating` (unless it has another status that is
+    /// not `available`: `failed`, or one the API does not document) and becomes `available`
+    /// once `delay` has passed, as a new service does. Otherwise like [`seed`](Self::seed).
+    pub fn seed_available_after(
+        &self,
+        service: EndpointService,
+        delay: Duration,
+    ) -> Result<(), EmulatorError> {
+        seed(&self.shared, service, Some(delay))
+    }
+
+    /// Changes a service behind the clients' backs, as another tool would: `change` gets the
+    /// stored service (its name as set, undecorated) and may change any attribute, its
+    /// `status` and `error` too, without any check; then `updated_at` is set to now. The `id`
+    /// and `project_id` stay as they are. Answers the service as `GET` answers it then, or
+    /// `None` when there is no such service.
+    pub fn update_service(
+        &self,
+        project_id: &str,
+        service_id: &str,
+        change: impl FnOnce(&mut EndpointService),
+    ) -> Option<EndpointService> {
+        let id = validate::service_id(service_id).ok()?;
+        let mut store = self.shared.store();
+        let service = store.get_mut(project_id, id)?;
+        let (kept_id, kept_project) = (service.id.clone(), service.project_id.clone());
+        change(service);
+        service.id = kept_id;
+        service.project_id = kept_project;
+        service.updated_at = Some(handlers::now());
+        let changed = service.clone();
+        drop(store);
+        Some(self.shared.answered(changed))
     }
 
     /// A service's current state as the API would answer it (name decorated), if it exists.
@@ -326,8 +382,13 @@ impl Drop for Emulator {
     }
 }
 
-/// Checks a seed service and stores it.
-fn seed(shared: &Shared, mut service: EndpointService) -> Result<(), EmulatorError> {
+/// Checks a seed service and stores it; with `available_after`, `creating` (unless it has
+/// another status that is not `available`) until that time has passed.
+fn seed(
+    shared: &Shared,
+    mut service: EndpointService,
+    available_after: Option<Duration>,
+) -> Result<(), EmulatorError> {
     let id =
         validate::service_id(&service.id).map_err(|f| EmulatorError::InvalidSeed(f.message))?;
     let project_id = service
@@ -336,9 +397,24 @@ fn seed(shared: &Shared, mut service: EndpointService) -> Result<(), EmulatorErr
         .ok_or_else(|| EmulatorError::InvalidSeed("project_id is missing".to_owned()))?;
     let project_id =
         validate::project_id(project_id).map_err(|f| EmulatorError::InvalidSeed(f.message))?;
-    service
+    let transition = available_after.map(|delay| Instant::now().checked_add(delay));
+    let pending = if transition.is_some() {
+        ServiceStatus::Creating
+    } else {
+        ServiceStatus::Available
+    };
+    if service
         .status
-        .get_or_insert(OpenEnum::Known(ServiceStatus::Available));
-    shared.store().insert(project_id.to_string(), id, service);
+        .as_ref()
+        .is_none_or(|status| transition.is_some() && *status == ServiceStatus::Available)
+    {
+        service.status = Some(OpenEnum::Known(pending));
+    }
+    let mut store = shared.store();
+    store.insert(project_id.to_string(), id, service);
+    // A delay too long to count never ends.
+    if let Some(Some(at)) = transition {
+        store.available_at(project_id.to_string(), id, at);
+    }
     Ok(())
 }

@@ -1,10 +1,11 @@
-//! The emulator's in-memory state: the services of every project, and the faults queued by
-//! tests. A change is checked against the whole state first and applied only if every check
-//! passes, under one lock, so a refused request changes nothing.
+//! The emulator's in-memory state: the services of every project, the changes of status
+//! still to come, and the faults queued by tests. A change is checked against the whole state
+//! first and applied only if every check passes, under one lock, so a refused request changes
+//! nothing.
 
 use std::{
     collections::{HashMap, VecDeque},
-    time::Duration,
+    time::{Duration, Instant},
 };
 
 use serde_json::Value;
@@ -30,6 +31,10 @@ pub(crate) struct Store {
     faults: VecDeque<QueuedFault>,
     /// How many requests have arrived, faulty ones included.
     pub(crate) requests: u64,
+    /// When a service that is not `available` becomes `available`.
+    available_at: HashMap<(String, Uuid), Instant>,
+    /// How long a service stays `creating` after a modify (zero: it stays `available`).
+    pub(crate) settle_after_modify: Duration,
 }
 
 /// What an injected fault does to a request.
@@ -48,14 +53,45 @@ struct QueuedFault {
 }
 
 impl Store {
-    /// Adds or replaces a service (checked by the caller).
+    /// Adds or replaces a service (checked by the caller), with no change of status to come.
     pub(crate) fn insert(&mut self, project_id: String, id: Uuid, service: EndpointService) {
-        self.services.insert((project_id, id), service);
+        let key = (project_id, id);
+        self.available_at.remove(&key);
+        self.services.insert(key, service);
     }
 
-    /// A service's stored attributes.
-    pub(crate) fn get(&self, project_id: &str, id: Uuid) -> Option<&EndpointService> {
-        self.services.get(&(project_id.to_owned(), id))
+    /// Makes a stored service `available` at `at` (and not before).
+    pub(crate) fn available_at(&mut self, project_id: String, id: Uuid, at: Instant) {
+        self.available_at.insert((project_id, id), at);
+    }
+
+    /// A service's stored attributes, after any change of status that is due.
+    pub(crate) fn get(&mut self, project_id: &str, id: Uuid) -> Option<&EndpointService> {
+        let key = (project_id.to_owned(), id);
+        self.settle(&key);
+        self.services.get(&key)
+    }
+
+    /// A service's stored attributes to change in place (after any change of status that is
+    /// due).
+    pub(crate) fn get_mut(&mut self, project_id: &str, id: Uuid) -> Option<&mut EndpointService> {
+        let key = (project_id.to_owned(), id);
+        self.settle(&key);
+        self.services.get_mut(&key)
+    }
+
+    /// Makes the service `key` `available` if its time has come.
+    fn settle(&mut self, key: &(String, Uuid)) {
+        let due = self
+            .available_at
+            .get(key)
+            .is_some_and(|at| *at <= Instant::now());
+        if due {
+            self.available_at.remove(key);
+            if let Some(service) = self.services.get_mut(key) {
+                service.status = Some(OpenEnum::Known(ServiceStatus::Available));
+            }
+        }
     }
 
     /// Queues a fault for the next `times` requests (after those already queued).
@@ -89,8 +125,11 @@ impl Store {
         change: Change,
         now: String,
     ) -> Result<EndpointService, Failure> {
+        let key = (project_id.to_owned(), id);
+        self.settle(&key);
         let current = self
-            .get(project_id, id)
+            .services
+            .get(&key)
             .ok_or_else(|| Failure::not_found(project_id, id))?;
         let available = current
             .status
@@ -115,8 +154,16 @@ impl Store {
         if let Some(port_id) = &port_id {
             self.check_conflicts(project_id, id, port_id, &ports)?;
         }
-        let service = applied(current, &change.request, ports, now)?;
+        let mut service = applied(current, &change.request, ports, now)?;
+        let settled = Instant::now().checked_add(self.settle_after_modify);
+        let settling = !self.settle_after_modify.is_zero();
+        if settling {
+            service.status = Some(OpenEnum::Known(ServiceStatus::Creating));
+        }
         self.insert(project_id.to_owned(), id, service.clone());
+        if let (true, Some(at)) = (settling, settled) {
+            self.available_at(project_id.to_owned(), id, at);
+        }
         Ok(service)
     }
 

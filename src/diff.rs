@@ -84,12 +84,8 @@ impl fmt::Display for Diff {
         let ports = self
             .ports_added
             .iter()
-            .map(|port| format!("+ {}", port_text(port)))
-            .chain(
-                self.ports_removed
-                    .iter()
-                    .map(|port| format!("- {}", port_text(port))),
-            );
+            .map(|port| format!("+ {port}"))
+            .chain(self.ports_removed.iter().map(|port| format!("- {port}")));
         for (i, line) in ports.enumerate() {
             rows.push((if i == 0 { "ports" } else { "" }, line));
         }
@@ -122,7 +118,7 @@ fn shown(value: &Value) -> String {
             let ports: Vec<String> = items
                 .iter()
                 .filter_map(|item| serde_json::from_value(item.clone()).ok())
-                .map(|port| port_text(&port))
+                .map(|port: EndpointServicePort| port.to_string())
                 .collect();
             format!("[{}]", ports.join(", "))
         }
@@ -130,21 +126,25 @@ fn shown(value: &Value) -> String {
     }
 }
 
-/// A port mapping as `client:server/protocol`; a missing number as `?`, a protocol that is not
-/// plain letters and digits as JSON (so that it cannot carry control characters).
-pub(crate) fn port_text(port: &EndpointServicePort) -> String {
-    let number = |n: Option<i32>| n.map_or_else(|| "?".to_owned(), |n| n.to_string());
-    let protocol = protocol_of(port);
-    let protocol = if protocol.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        protocol
-    } else {
-        Value::String(protocol).to_string()
-    };
-    format!(
-        "{}:{}/{protocol}",
-        number(port.client_port),
-        number(port.server_port)
-    )
+impl fmt::Display for EndpointServicePort {
+    /// The mapping as `client:server/protocol` (`8081:22/TCP`); a missing number as `?`, no
+    /// protocol as `TCP` (the default), and a protocol that is not plain letters and digits as
+    /// JSON (so that it cannot carry control characters to a terminal).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let number = |n: Option<i32>| n.map_or_else(|| "?".to_owned(), |n| n.to_string());
+        let protocol = protocol_of(self);
+        let protocol = if protocol.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            protocol
+        } else {
+            Value::String(protocol).to_string()
+        };
+        write!(
+            f,
+            "{}:{}/{protocol}",
+            number(self.client_port),
+            number(self.server_port)
+        )
+    }
 }
 
 /// A port mapping's protocol as the service spells it; TCP when it has none (the default).

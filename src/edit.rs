@@ -216,7 +216,7 @@ impl<'a> EditEndpointService<'a> {
             if let Some(j) = self.remove.iter().position(|r| diff::port_key(r) == key) {
                 v.push(
                     format!("remove_port[{j}]"),
-                    format!("{} is also added by add_port[{i}]", diff::port_text(added)),
+                    format!("{added} is also added by add_port[{i}]"),
                 );
             }
         }
@@ -341,10 +341,8 @@ impl Plan {
                 v.push(
                     format!("add_port[{i}]"),
                     format!(
-                        "{}: the service maps this client port and protocol already, as {}; \
-                         remove that mapping in the same edit to replace it",
-                        diff::port_text(new),
-                        diff::port_text(taken)
+                        "{new}: the service maps this client port and protocol already, as \
+                         {taken}; remove that mapping in the same edit to replace it"
                     ),
                 );
                 continue;

@@ -2,42 +2,17 @@
 
 #![cfg(feature = "cli")]
 
+mod cli_support;
 mod common;
 
 use std::io::Write;
 
-use assert_cmd::Command;
+use cli_support::{stderr, stdout, vpcep};
 use common::{
     PROJECT_ID, SERVICE_ID, documented_request, documented_response,
     server::{Reply, TestServer},
 };
 use serde_json::{Value, json};
-
-/// `vpcep` with a clean environment: no credentials, project or region but those a test sets.
-fn vpcep() -> Command {
-    let mut command = Command::cargo_bin("vpcep").expect("the vpcep binary is built");
-    for name in [
-        "OS_AUTH_TOKEN",
-        "OS_ACCESS_KEY",
-        "OS_SECRET_KEY",
-        "OS_SECURITY_TOKEN",
-        "HUAWEICLOUD_SDK_AK",
-        "HUAWEICLOUD_SDK_SK",
-        "OS_PROJECT_ID",
-        "OS_REGION_NAME",
-    ] {
-        command.env_remove(name);
-    }
-    command
-}
-
-fn stdout(output: &std::process::Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &std::process::Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
 
 const DOCUMENTED_FLAGS: [&str; 7] = [
     "--approval-enabled",

@@ -1,9 +1,9 @@
 //! The command line, as clap parses it.
 
-use std::path::PathBuf;
+use std::{path::PathBuf, time::Duration};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use otc_vpcep::types::TcpProxy;
+use otc_vpcep::types::{Protocol, TcpProxy};
 use serde::{Serialize, Serializer, ser::SerializeStruct};
 
 /// Read and change VPC endpoint services of Open Telekom Cloud and Huawei Cloud, or run a local
@@ -25,9 +25,12 @@ pub enum Command {
     /// Show a VPC endpoint service: its status, ports and every other attribute.
     #[command(after_help = GET_EXAMPLES)]
     Get(GetArgs),
-    /// Modify a VPC endpoint service.
+    /// Modify a VPC endpoint service: set fields, replace or edit its port mappings.
     #[command(after_help = MODIFY_EXAMPLES)]
     Modify(Box<ModifyArgs>),
+    /// Wait until a VPC endpoint service is available.
+    #[command(after_help = WAIT_EXAMPLES)]
+    Wait(WaitArgs),
     /// Run the local emulator of the API in the foreground, until interrupted.
     #[command(after_help = EMULATOR_EXAMPLES)]
     Emulator(EmulatorArgs),
@@ -42,10 +45,22 @@ Examples:
   # The same change from a JSON body on standard input
   echo '{\"service_name\": \"test\"}' | vpcep modify 4189d3c2-8882-4871-a3c2-d380272eed88 --body -
 
-  # Show what would be sent, and send nothing
-  vpcep modify 4189d3c2-8882-4871-a3c2-d380272eed88 --region eu-de --name test --dry-run
+  # Add one mapping and remove another, keeping the rest; then wait until it is available
+  vpcep modify 4189d3c2-8882-4871-a3c2-d380272eed88 --region eu-de \\
+      --add-port 8443:443 --remove-port 8081:22 --wait=5m
 
-Exit status: 0 success; 2 usage or validation error (nothing sent); 1 API, transport or timeout error.";
+  # Show what would change (with credentials: read the service and show the diff), send nothing
+  vpcep modify 4189d3c2-8882-4871-a3c2-d380272eed88 --region eu-de --add-port 8443:443 --dry-run
+
+Exit status: 0 success; 2 usage or validation error (nothing sent); 1 API, transport or timeout
+error, a failed wait, or a conflict (someone else changed the service meanwhile).";
+
+const WAIT_EXAMPLES: &str = "\
+Examples:
+  vpcep wait 4189d3c2-8882-4871-a3c2-d380272eed88 --region eu-de --timeout 5m
+
+Exit status: 0 available; 2 usage error (nothing sent); 1 failed, deleting, gone, not available
+in time, or an API, transport or timeout error.";
 
 const GET_EXAMPLES: &str = "\
 Examples:
@@ -70,10 +85,35 @@ pub struct GetArgs {
     #[command(flatten)]
     pub connection: ConnectionArgs,
 
+    /// Give up on the request after this long, retries included (for example 30 or 1m).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+
     /// How to print the service the API answers.
     #[arg(long, value_enum, default_value_t = Output::Json)]
     pub output: Output,
 }
+
+/// What to wait for, and how long.
+#[derive(Debug, Args)]
+pub struct WaitArgs {
+    /// The ID (a UUID) of the VPC endpoint service to wait for.
+    pub service_id: String,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+
+    /// Give up waiting after this long (for example 90s, 5m or 1h).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = DEFAULT_WAIT)]
+    pub timeout: Duration,
+
+    /// How to print the service once it is available.
+    #[arg(long, value_enum, default_value_t = Output::Json)]
+    pub output: Output,
+}
+
+/// How long `--wait` and `vpcep wait` wait unless told.
+pub const DEFAULT_WAIT: &str = "10m";
 
 /// What to change, and where.
 #[derive(Debug, Args)]
@@ -87,11 +127,31 @@ pub struct ModifyArgs {
     #[command(flatten)]
     pub connection: ConnectionArgs,
 
-    /// Print the request that would be sent (method, URL, body; no credentials), send nothing.
+    /// Give up on each request after this long, retries included (for example 30 or 1m).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+
+    /// Send nothing. With credentials, read the service and show what would change (fields
+    /// old -> new, mappings + and -); without, show the request that would be sent (method,
+    /// URL, body).
     #[arg(long)]
     pub dry_run: bool,
 
-    /// How to print the service the API answers.
+    /// After the change, wait until the service is available again, for at most TIMEOUT
+    /// (default 10m).
+    #[arg(
+        long,
+        value_name = "TIMEOUT",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = DEFAULT_WAIT,
+        value_parser = parse_duration,
+        conflicts_with = "dry_run"
+    )]
+    pub wait: Option<Duration>,
+
+    /// How to print the result: the service the API answers, or, for --add-port,
+    /// --remove-port and a --dry-run with credentials, what changes.
     #[arg(long, value_enum, default_value_t = Output::Json)]
     pub output: Output,
 }
@@ -127,6 +187,28 @@ pub struct FieldArgs {
     #[arg(long = "port", value_name = "CLIENT:SERVER[/tcp|/udp]", value_parser = parse_port)]
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ports: Vec<PortArg>,
+
+    /// Add this port mapping and keep the others (repeatable): the service is read first, and
+    /// only what changes is sent. A mapping that is there already is left as it is.
+    #[arg(
+        long = "add-port",
+        value_name = "CLIENT:SERVER[/tcp|/udp]",
+        value_parser = parse_mapping,
+        conflicts_with = "ports"
+    )]
+    #[serde(skip)]
+    pub add_ports: Vec<Mapping>,
+
+    /// Remove this port mapping and keep the others (repeatable). A mapping that is not there
+    /// is left out.
+    #[arg(
+        long = "remove-port",
+        value_name = "CLIENT:SERVER[/tcp|/udp]",
+        value_parser = parse_mapping,
+        conflicts_with = "ports"
+    )]
+    #[serde(skip)]
+    pub remove_ports: Vec<Mapping>,
 
     /// The ID (a UUID) of the backend resource.
     #[arg(long, value_name = "UUID")]
@@ -168,10 +250,6 @@ pub struct ConnectionArgs {
     #[arg(long, value_name = "ID")]
     pub project_id: Option<String>,
 
-    /// Give up on a request after this many seconds.
-    #[arg(long, value_name = "SECONDS")]
-    pub timeout: Option<f64>,
-
     /// How many times to retry a request that failed in a way worth retrying.
     #[arg(long, value_name = "N")]
     pub retries: Option<u32>,
@@ -180,9 +258,9 @@ pub struct ConnectionArgs {
 /// How to print the answer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Output {
-    /// The service as the API returned it, as pretty JSON.
+    /// Pretty JSON: the service as the API returned it, or the change.
     Json,
-    /// A table of the service's fields.
+    /// A table: the service's fields, or the change's lines.
     Table,
 }
 
@@ -203,6 +281,50 @@ impl Serialize for PortArg {
         mapping.serialize_field("protocol", &self.protocol)?;
         mapping.end()
     }
+}
+
+/// A port mapping to add or remove: client port, server port, protocol.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Mapping {
+    pub client: u16,
+    pub server: u16,
+    pub protocol: Protocol,
+}
+
+/// A mapping to add or remove: ports and protocol as `--port` takes them, which must be port
+/// numbers and a protocol of the spec (the library checks the rest).
+fn parse_mapping(text: &str) -> Result<Mapping, String> {
+    let port = parse_port(text)?;
+    let number = |name: &str, value: i64| {
+        u16::try_from(value).map_err(|_| format!("{name} port {value} is not a port number"))
+    };
+    let protocol = port.protocol.parse().map_err(|_| {
+        format!(
+            "protocol {:?} is not one of {}",
+            port.protocol,
+            Protocol::VALUES.join(", ")
+        )
+    })?;
+    Ok(Mapping {
+        client: number("client", port.client)?,
+        server: number("server", port.server)?,
+        protocol,
+    })
+}
+
+/// A duration: a number of seconds (`30`, `2.5`) or with units (`90s`, `5m`, `1h30m`), more
+/// than zero.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let duration = match text.trim().parse::<f64>() {
+        Ok(seconds) => Duration::try_from_secs_f64(seconds)
+            .map_err(|_| format!("{text:?} is not a positive number of seconds"))?,
+        Err(_) => humantime::parse_duration(text.trim())
+            .map_err(|e| format!("{text:?} is not a duration such as 30, 90s, 5m or 1h ({e})"))?,
+    };
+    if duration.is_zero() {
+        return Err(format!("{text:?} is not more than zero"));
+    }
+    Ok(duration)
 }
 
 fn parse_port(text: &str) -> Result<PortArg, String> {
@@ -245,6 +367,16 @@ pub struct EmulatorArgs {
     #[arg(long, value_name = "REGION", default_value = "eu-de")]
     pub region: String,
 
+    /// After each modify, the service is creating for this long before it is available again
+    /// (for example 2s); 0 (the default) keeps it available, as the provider documents.
+    #[arg(long, value_name = "DURATION", value_parser = parse_settle_time)]
+    pub settle_time: Option<Duration>,
+
+    /// Seeded services whose status is creating become available after this long (for
+    /// example 10s); without it, they stay creating.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub available_after: Option<Duration>,
+
     /// Verify AK/SK signatures with this access key (with --secret-key).
     #[arg(long, value_name = "AK", requires = "secret_key")]
     pub access_key: Option<String>,
@@ -252,6 +384,14 @@ pub struct EmulatorArgs {
     /// The secret key that goes with --access-key.
     #[arg(long, value_name = "SK", requires = "access_key")]
     pub secret_key: Option<String>,
+}
+
+/// A settle time: a duration, or `0`.
+fn parse_settle_time(text: &str) -> Result<Duration, String> {
+    match text.trim() {
+        "0" => Ok(Duration::ZERO),
+        other => parse_duration(other),
+    }
 }
 
 #[cfg(test)]
@@ -286,6 +426,38 @@ mod tests {
         );
         assert!(parse_port("8081").is_err());
         assert!(parse_port("a:1").unwrap_err().contains("client port \"a\""));
+    }
+
+    #[test]
+    fn mappings_to_add_or_remove_are_port_numbers_and_a_known_protocol() {
+        assert_eq!(
+            parse_mapping("8443:443/udp"),
+            Ok(Mapping {
+                client: 8443,
+                server: 443,
+                protocol: Protocol::Udp
+            })
+        );
+        assert_eq!(
+            parse_mapping("70000:22"),
+            Err("client port 70000 is not a port number".into())
+        );
+        assert_eq!(
+            parse_mapping("1:22/sctp"),
+            Err("protocol \"SCTP\" is not one of TCP, UDP".into())
+        );
+    }
+
+    #[test]
+    fn durations_take_seconds_or_units() {
+        assert_eq!(parse_duration("30"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("2.5"), Ok(Duration::from_millis(2500)));
+        assert_eq!(parse_duration("5m"), Ok(Duration::from_secs(300)));
+        assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5400)));
+        for bad in ["0", "-1", "soon", "0s", "NaN"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_settle_time("0"), Ok(Duration::ZERO));
     }
 
     #[test]

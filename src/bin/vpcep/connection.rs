@@ -3,13 +3,39 @@
 
 use std::time::Duration;
 
-use otc_vpcep::{Client, ClientBuilder, RetryPolicy};
+use otc_vpcep::{Client, ClientBuilder, Error, RetryPolicy};
 
 use crate::{args::ConnectionArgs, failure::Failure};
 
-/// The client the flags and the environment describe; `credentials: false` leaves the
-/// credentials out (a dry run needs none).
-pub fn client(connection: &ConnectionArgs, credentials: bool) -> Result<Client, Failure> {
+/// The client the flags and the environment describe, whose requests each take at most
+/// `timeout` (retries included) when given; `credentials: false` leaves the credentials out
+/// (a dry run needs none).
+pub fn client(
+    connection: &ConnectionArgs,
+    timeout: Option<Duration>,
+    credentials: bool,
+) -> Result<Client, Failure> {
+    Ok(built(connection, timeout, credentials)?)
+}
+
+/// The client with the environment's credentials, or `None` when the environment has no
+/// credentials at all (half-set ones are an error).
+pub fn client_if_credentials(
+    connection: &ConnectionArgs,
+    timeout: Option<Duration>,
+) -> Result<Option<Client>, Failure> {
+    match built(connection, timeout, true) {
+        Ok(client) => Ok(Some(client)),
+        Err(Error::InvalidConfig(v)) if v.iter().any(|v| v.field == "credentials") => Ok(None),
+        Err(other) => Err(other.into()),
+    }
+}
+
+fn built(
+    connection: &ConnectionArgs,
+    timeout: Option<Duration>,
+    credentials: bool,
+) -> Result<Client, Error> {
     let mut builder = if credentials {
         ClientBuilder::from_env()
     } else {
@@ -32,23 +58,14 @@ pub fn client(connection: &ConnectionArgs, credentials: bool) -> Result<Client, 
     if let Some(project) = &connection.project_id {
         builder = builder.project_id(project);
     }
-    // `--timeout` bounds the whole command: each attempt and the retries together.
+    // `--timeout` bounds each request: its attempts and the retries together.
     let mut policy = RetryPolicy::default();
-    if let Some(seconds) = connection.timeout {
-        let timeout = Duration::try_from_secs_f64(seconds)
-            .ok()
-            .filter(|t| !t.is_zero())
-            .ok_or_else(|| {
-                Failure::Usage(format!(
-                    "--timeout: {seconds} is not a positive number of seconds"
-                ))
-            })?;
+    if let Some(timeout) = timeout {
         builder = builder.timeout(timeout);
         policy = policy.with_total_budget(timeout);
     }
     if let Some(retries) = connection.retries {
         policy = policy.with_max_attempts(retries.saturating_add(1));
     }
-    builder = builder.retry_policy(policy);
-    Ok(builder.build()?)
+    builder.retry_policy(policy).build()
 }

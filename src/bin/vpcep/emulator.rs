@@ -2,7 +2,10 @@
 
 use std::{io::Write, process::ExitCode};
 
-use otc_vpcep::{emulator::Emulator, types::EndpointService};
+use otc_vpcep::{
+    emulator::Emulator,
+    types::{EndpointService, ServiceStatus},
+};
 
 use crate::{
     args::EmulatorArgs,
@@ -12,13 +15,21 @@ use crate::{
 /// Runs the emulator until Ctrl-C or SIGTERM; the first line on standard output is
 /// `listening on http://ADDR`.
 pub async fn run(args: EmulatorArgs) -> ExitCode {
-    let mut builder = Emulator::builder().address(args.listen).region(args.region);
+    let mut builder = Emulator::builder()
+        .address(args.listen)
+        .region(args.region)
+        .settle_after_modify(args.settle_time.unwrap_or_default());
     if let Some(path) = &args.seed {
         match seed(path) {
             Ok(services) => {
-                builder = services
-                    .into_iter()
-                    .fold(builder.empty(), |b, s| b.service(s));
+                builder = services.into_iter().fold(builder.empty(), |b, s| {
+                    match (args.available_after, &s.status) {
+                        (Some(delay), Some(status)) if *status == ServiceStatus::Creating => {
+                            b.service_available_after(s, delay)
+                        }
+                        _ => b.service(s),
+                    }
+                });
             }
             Err(problem) => {
                 eprintln!("error: --seed {}: {problem}", path.display());

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use otc_vpcep::{Error, Violations};
+use otc_vpcep::{Conflict, Error, Violations};
 
 /// Exit status of an API, transport or timeout error.
 pub const FAILED: u8 = 1;
@@ -15,6 +15,11 @@ pub enum Failure {
     Usage(String),
     /// The request was sent, or tried, and failed.
     Sent(Error),
+    /// An edit was sent, and someone else had changed fields of the service in between.
+    Conflict {
+        service_id: String,
+        conflicts: Vec<Conflict>,
+    },
 }
 
 impl From<Error> for Failure {
@@ -37,6 +42,21 @@ pub fn exit_code(result: Result<(), Failure>) -> ExitCode {
         }
         Err(Failure::Sent(error)) => {
             eprintln!("error: {error}");
+            ExitCode::from(FAILED)
+        }
+        Err(Failure::Conflict {
+            service_id,
+            conflicts,
+        }) => {
+            let mut text = format!(
+                "error: someone else changed service {service_id} between this edit's read \
+                 and its write; the edit was sent, and left these fields as they found them:"
+            );
+            for conflict in &conflicts {
+                text.push_str("\n  ");
+                text.push_str(&conflict.to_string());
+            }
+            eprintln!("{text}");
             ExitCode::from(FAILED)
         }
     }

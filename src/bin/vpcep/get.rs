@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use crate::{args::GetArgs, connection, failure, output};
+use crate::{args::GetArgs, connection, failure, output, progress};
 
 /// Runs `vpcep get`, and says how it ended.
 pub async fn run(args: GetArgs) -> ExitCode {
@@ -10,8 +10,8 @@ pub async fn run(args: GetArgs) -> ExitCode {
 }
 
 async fn get(args: GetArgs) -> Result<(), failure::Failure> {
-    let client = connection::client(&args.connection, true)?;
+    let client = connection::client(&args.connection, args.timeout, true)?;
     let service =
-        output::awaited(client.get_endpoint_service(args.service_id.as_str()).send()).await?;
+        progress::awaited(client.get_endpoint_service(args.service_id.as_str()).send()).await?;
     output::print_service(&service, args.output)
 }

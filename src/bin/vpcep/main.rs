@@ -1,13 +1,17 @@
-//! `vpcep`: read or modify a VPC endpoint service, or run the local emulator of the API.
+//! `vpcep`: read, modify or edit a VPC endpoint service, wait until it is available, or run
+//! the local emulator of the API.
 
 mod args;
 mod connection;
+mod edit;
 mod emulator;
 mod failure;
 mod get;
 mod modify;
 mod output;
+mod progress;
 mod table;
+mod wait;
 
 use std::process::ExitCode;
 
@@ -27,6 +31,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Get(args) => runtime.block_on(get::run(args)),
         Command::Modify(args) => runtime.block_on(modify::run(*args)),
+        Command::Wait(args) => runtime.block_on(wait::run(args)),
         Command::Emulator(args) => runtime.block_on(emulator::run(args)),
     }
 }

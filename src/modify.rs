@@ -116,14 +116,15 @@ impl<'a> ModifyEndpointService<'a> {
         let client = self.client;
         let wait = self.wait;
         let checked = self.checked();
-        let service = checked.as_ref().ok().map(|(id, _)| *id);
-        let call = sent(client, checked);
         async move {
+            let service = checked.as_ref().ok().map(|(id, _)| *id);
             let _serialised = match service {
                 Some(id) => Some(client.locks().lock(id).await),
                 None => None,
             };
-            let answered = call.await?;
+            // The call's future is made here, where it is awaited, so that this future holds
+            // it once.
+            let answered = sent(client, checked).await?;
             match (wait, service) {
                 (Some(timeout), Some(id)) => {
                     Box::pin(client.wait_until_available(id.to_string(), timeout).send()).await

@@ -410,6 +410,14 @@ mod tests {
         (poll, started)
     }
 
+    /// The error a wait of a minute ends with, whose polls answer `answers` in turn.
+    async fn error_after(answers: Vec<Answer>) -> Error {
+        let (poll, _) = scripted(answers);
+        polled(ID, Duration::from_secs(60), &pauses(), poll, |_| {})
+            .await
+            .unwrap_err()
+    }
+
     #[tokio::test(start_paused = true)]
     async fn the_timeout_ends_the_wait_at_its_bound_naming_the_last_status() {
         let (poll, started) = scripted(vec![status("creating"), status("frozen")]);
@@ -499,10 +507,7 @@ mod tests {
             }))
             .unwrap())
         });
-        let (poll, _) = scripted(vec![status("creating"), failed]);
-        let error = polled(ID, Duration::from_secs(60), &pauses(), poll, |_| {})
-            .await
-            .unwrap_err();
+        let error = error_after(vec![status("creating"), failed]).await;
         assert_eq!(
             error.to_string(),
             format!(
@@ -511,22 +516,14 @@ mod tests {
             )
         );
 
-        let (poll, _) = scripted(vec![status("deleting")]);
-        let error = polled(ID, Duration::from_secs(60), &pauses(), poll, |_| {})
-            .await
-            .unwrap_err();
+        let error = error_after(vec![status("deleting")]).await;
         assert!(
             matches!(ended(&error), WaitError::Deleting { .. }),
             "{error:?}"
         );
 
-        let (poll, _) = scripted(vec![api(
-            404,
-            r#"{"error_code":"EndPoint.0005","error_msg":"gone"}"#,
-        )]);
-        let error = polled(ID, Duration::from_secs(60), &pauses(), poll, |_| {})
-            .await
-            .unwrap_err();
+        let gone = r#"{"error_code":"EndPoint.0005","error_msg":"gone"}"#;
+        let error = error_after(vec![api(404, gone)]).await;
         assert!(
             matches!(ended(&error), WaitError::NotFound { error, .. } if error.code_is("EndPoint.0005")),
             "{error:?}"

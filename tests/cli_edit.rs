@@ -4,10 +4,12 @@
 #![cfg(feature = "cli")]
 
 mod cli_support;
+mod emulator_support;
 
 use std::time::{Duration, Instant};
 
 use cli_support::{stderr, stdout, vpcep};
+use emulator_support::until_received;
 use otc_vpcep::{
     OpenEnum,
     emulator::{DOCUMENTED_PROJECT_ID, DOCUMENTED_SERVICE_ID, Emulator, documented_service},
@@ -227,12 +229,7 @@ async fn a_change_by_someone_else_meanwhile_exits_1_with_both_values() {
         &["modify", DOCUMENTED_SERVICE_ID, "--add-port", "8443:443"],
     );
     let behind_its_back = async {
-        for _ in 0..1000 {
-            if emulator.requests_received() >= 2 {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
+        until_received(&emulator, 2).await;
         emulator.update_service(DOCUMENTED_PROJECT_ID, DOCUMENTED_SERVICE_ID, |service| {
             service.description = Some("set by another tool".into());
         })

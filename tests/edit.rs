@@ -7,7 +7,7 @@ mod emulator_support;
 
 use std::time::Duration;
 
-use emulator_support::{client, client_without_retries};
+use emulator_support::{client, client_without_retries, until_received};
 use otc_vpcep::{
     Conflict, EditOutcome, Error, OpenEnum,
     emulator::{DOCUMENTED_PROJECT_ID, DOCUMENTED_SERVICE_ID, Emulator, documented_service},
@@ -46,20 +46,6 @@ fn refused(result: Result<EditOutcome, Error>) -> Vec<String> {
         Err(Error::InvalidRequest(v)) => v.iter().map(ToString::to_string).collect(),
         other => panic!("expected a refused request, got {other:?}"),
     }
-}
-
-/// Waits (a bounded time) until the emulator has received `n` requests in all.
-async fn until_received(emulator: &Emulator, n: u64) {
-    for _ in 0..1000 {
-        if emulator.requests_received() >= n {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    panic!(
-        "the emulator received {} requests, not {n}",
-        emulator.requests_received()
-    );
 }
 
 #[tokio::test]

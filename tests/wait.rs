@@ -8,7 +8,7 @@ mod emulator_support;
 
 use std::time::{Duration, Instant};
 
-use emulator_support::{builder, client, client_without_retries};
+use emulator_support::{builder, client, client_without_retries, until_received};
 use otc_vpcep::{
     Client, Error, OpenEnum, WaitError,
     emulator::{DOCUMENTED_PROJECT_ID, DOCUMENTED_SERVICE_ID, Emulator, documented_service},
@@ -291,9 +291,7 @@ async fn a_change_that_waits_holds_back_the_next_change_of_the_service() {
                 .await
         })
     };
-    while emulator.requests_received() < 2 {
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    until_received(&emulator, 2).await;
     // The first edit has written and waits; this one starts only after it is done, so it
     // meets an available service instead of EndPoint.3045.
     let second = client

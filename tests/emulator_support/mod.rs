@@ -39,6 +39,20 @@ pub fn client_without_retries(emulator: &Emulator) -> Client {
         .expect("a valid configuration")
 }
 
+/// Waits (a bounded time) until the emulator has received `n` requests in all.
+pub async fn until_received(emulator: &Emulator, n: u64) {
+    for _ in 0..1000 {
+        if emulator.requests_received() >= n {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    panic!(
+        "the emulator received {} requests, not {n}",
+        emulator.requests_received()
+    );
+}
+
 /// An answer as a test looks at it.
 #[derive(Debug)]
 pub struct Answer {

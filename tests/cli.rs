@@ -7,7 +7,7 @@ mod common;
 
 use std::io::Write;
 
-use cli_support::{stderr, stdout, vpcep};
+use cli_support::{RunningEmulator, stderr, stdout, vpcep};
 use common::{
     PROJECT_ID, SERVICE_ID, documented_request, documented_response,
     server::{Reply, TestServer},
@@ -336,43 +336,6 @@ async fn an_api_error_exits_1_with_code_message_and_request_id() {
     );
     assert!(errors.contains("req-404"), "{errors}");
     assert!(!errors.contains("\"t\""), "{errors}");
-}
-
-/// `vpcep emulator`, running in the background until dropped.
-struct RunningEmulator {
-    child: std::process::Child,
-    base_url: String,
-}
-
-impl RunningEmulator {
-    fn start(args: &[&str]) -> Self {
-        use std::io::BufRead;
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("vpcep"))
-            .args(["emulator", "--listen", "127.0.0.1:0"])
-            .args(args)
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("vpcep emulator starts");
-        let mut first = String::new();
-        std::io::BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut first)
-            .expect("a first line");
-        let base_url = first
-            .trim_end()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
-            .to_owned();
-        assert!(base_url.starts_with("http://127.0.0.1:"), "{base_url}");
-        Self { child, base_url }
-    }
-}
-
-impl Drop for RunningEmulator {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 #[test]

@@ -8,7 +8,7 @@ mod emulator_support;
 
 use std::time::{Duration, Instant};
 
-use cli_support::{stderr, stdout, vpcep};
+use cli_support::{RunningEmulator, stderr, stdout, vpcep};
 use emulator_support::until_received;
 use otc_vpcep::{
     OpenEnum,
@@ -378,6 +378,57 @@ async fn vpcep_wait_waits_until_available_or_says_why_not() {
         stderr(&output),
         format!("error: service {OTHER_ID} is failed: EndPoint.3008: The port does not exist.\n")
     );
+}
+
+#[test]
+fn the_emulator_command_settles_after_a_modify_and_makes_creating_services_available() {
+    let seed = std::env::temp_dir().join(format!("vpcep-edit-seed-{}.json", std::process::id()));
+    let mut creating = serde_json::to_value(documented_service()).unwrap();
+    creating["id"] = json!(OTHER_ID);
+    creating["status"] = json!("creating");
+    creating["port_id"] = Value::Null;
+    let services = json!([
+        serde_json::to_value(documented_service()).unwrap(),
+        creating
+    ]);
+    std::fs::write(&seed, services.to_string()).unwrap();
+    let emulator = RunningEmulator::start(&[
+        "--seed",
+        seed.to_str().unwrap(),
+        "--available-after",
+        "1500ms",
+        "--settle-time",
+        "1h",
+    ]);
+    let vpcep = |args: &[&str]| {
+        vpcep()
+            .env("OS_AUTH_TOKEN", "cli-token")
+            .env("OS_PROJECT_ID", DOCUMENTED_PROJECT_ID)
+            .args(args)
+            .args(["--endpoint", &emulator.base_url])
+            .output()
+            .unwrap()
+    };
+    let output = vpcep(&["get", OTHER_ID]);
+    let read: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(read["status"], "creating");
+    let output = vpcep(&["wait", OTHER_ID, "--timeout", "10s"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let waited: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(waited["status"], "available");
+
+    let output = vpcep(&["modify", DOCUMENTED_SERVICE_ID, "--description", "x"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let answered: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(answered["status"], "creating");
+    let output = vpcep(&["modify", DOCUMENTED_SERVICE_ID, "--description", "y"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("EndPoint.3045"),
+        "{}",
+        stderr(&output)
+    );
+    std::fs::remove_file(seed).ok();
 }
 
 #[test]

@@ -317,3 +317,30 @@ async fn a_change_that_waits_holds_back_the_next_change_of_the_service() {
         4
     );
 }
+
+#[tokio::test]
+async fn a_service_that_fails_while_waited_for_ends_the_wait() {
+    let emulator = Emulator::builder()
+        .service_available_after(
+            other_service(ServiceStatus::Creating),
+            Duration::from_millis(300),
+        )
+        .start()
+        .await
+        .unwrap();
+    let client = client(&emulator);
+    let wait = quick_wait(&client, OTHER_ID, Duration::from_secs(10));
+    let fail = async {
+        until_received(&emulator, 2).await;
+        emulator.update_service(DOCUMENTED_PROJECT_ID, OTHER_ID, |service| {
+            service.status = Some(OpenEnum::Known(ServiceStatus::Failed));
+        })
+    };
+    let (result, failed) = tokio::join!(wait, fail);
+    assert!(failed.is_some());
+    assert!(matches!(ended(result), WaitError::Failed { ref errors, .. } if errors.is_empty()));
+    // Its change of status ended its way to `available`.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let now = emulator.service(DOCUMENTED_PROJECT_ID, OTHER_ID).unwrap();
+    assert_eq!(status(&now), "failed");
+}

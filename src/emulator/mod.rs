@@ -11,6 +11,11 @@
 //! AK/SK signature (keys given with [`EmulatorBuilder::access_key`]), else it gets 401
 //! `EndPoint.0003`.
 //!
+//! To test waits and conflicts: services that become `available` after a delay
+//! ([`EmulatorBuilder::service_available_after`]), a time a service settles after each modify
+//! ([`EmulatorBuilder::settle_after_modify`]), and changes behind the clients' backs
+//! ([`Emulator::update_service`]).
+//!
 //! ```
 //! use otc_vpcep::{Client, Credentials, emulator::Emulator, types::Protocol};
 //!
@@ -306,8 +311,9 @@ impl Emulator {
     /// Changes a service behind the clients' backs, as another tool would: `change` gets the
     /// stored service (its name as set, undecorated) and may change any attribute, its
     /// `status` and `error` too, without any check; then `updated_at` is set to now. The `id`
-    /// and `project_id` stay as they are. Answers the service as `GET` answers it then, or
-    /// `None` when there is no such service.
+    /// and `project_id` stay as they are; a change of `status` ends any wait for `available`
+    /// (of a seeded service or a settle time). Answers the service as `GET` answers it then,
+    /// or `None` when there is no such service.
     pub fn update_service(
         &self,
         project_id: &str,
@@ -316,15 +322,21 @@ impl Emulator {
     ) -> Option<EndpointService> {
         let id = validate::service_id(service_id).ok()?;
         let mut store = self.shared.store();
-        let service = store.get_mut(project_id, id)?;
-        let (kept_id, kept_project) = (service.id.clone(), service.project_id.clone());
-        change(service);
-        service.id = kept_id;
-        service.project_id = kept_project;
-        service.updated_at = Some(handlers::now());
-        let changed = service.clone();
+        let mut service = store.get(project_id, id)?.clone();
+        let status = service.status.clone();
+        change(&mut service);
+        if let Some(stored) = store.get_mut(project_id, id) {
+            service.id = stored.id.clone();
+            service.project_id = stored.project_id.clone();
+            service.updated_at = Some(handlers::now());
+            if service.status == status {
+                *stored = service.clone();
+            } else {
+                store.insert(project_id.to_owned(), id, service.clone());
+            }
+        }
         drop(store);
-        Some(self.shared.answered(changed))
+        Some(self.shared.answered(service))
     }
 
     /// A service's current state as the API would answer it (name decorated), if it exists.

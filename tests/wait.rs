@@ -76,7 +76,7 @@ async fn a_creating_service_is_waited_for_until_it_is_available() {
         .unwrap();
     assert!(started.elapsed() >= Duration::from_millis(300));
     assert_eq!(status(&service), "available");
-    assert!(seen.len() >= 3, "{seen:?}");
+    assert!(seen.len() >= 2, "{seen:?}");
     assert_eq!(seen.last().map(String::as_str), Some("available"));
     assert!(
         seen[..seen.len() - 1].iter().all(|s| s == "creating"),
@@ -323,7 +323,7 @@ async fn a_service_that_fails_while_waited_for_ends_the_wait() {
     let emulator = Emulator::builder()
         .service_available_after(
             other_service(ServiceStatus::Creating),
-            Duration::from_millis(300),
+            Duration::from_secs(1),
         )
         .start()
         .await
@@ -340,7 +340,7 @@ async fn a_service_that_fails_while_waited_for_ends_the_wait() {
     assert!(failed.is_some());
     assert!(matches!(ended(result), WaitError::Failed { ref errors, .. } if errors.is_empty()));
     // Its change of status ended its way to `available`.
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    tokio::time::sleep(Duration::from_millis(1200)).await;
     let now = emulator.service(DOCUMENTED_PROJECT_ID, OTHER_ID).unwrap();
     assert_eq!(status(&now), "failed");
 }

@@ -262,6 +262,10 @@ async fn an_answer_that_never_comes_times_out_within_its_bound() {
     let error = modify(&client).await.unwrap_err();
     let elapsed = started.elapsed();
     assert!(matches!(error, Error::Timeout(_)), "{error:?}");
+    assert!(
+        error.to_string().ends_with(": operation timed out"),
+        "{error}"
+    );
     assert!(error.is_retryable());
     assert_eq!(server.hits(), 2, "a timed-out attempt is retried");
     assert!(elapsed >= 2 * timeout, "{elapsed:?}");
@@ -388,4 +392,30 @@ fn broken_timeouts_and_policies_are_refused_by_name() {
         fields,
         ["timeout", "connect_timeout", "retry_policy.max_attempts"]
     );
+}
+
+#[tokio::test]
+async fn transport_errors_say_why_they_happened() {
+    for (reply, reason) in [
+        (
+            Reply::Raw(b"HTTP/1.1 200 OK\r\nContent-Le".to_vec()),
+            "connection closed before message completed",
+        ),
+        (
+            Reply::Raw(b"HTTP/1.1 200 OK\r\nX-Bad\x01: 1\r\n\r\n".to_vec()),
+            "invalid HTTP header parsed",
+        ),
+        (
+            Reply::Raw(b"HTTP/1.1 200 OK\r\nContent-Length: 400\r\n\r\n{".to_vec()),
+            "end of file before message length reached",
+        ),
+    ] {
+        let server = FaultServer::always(reply).await;
+        let error = modify(&client(&server, tiny_policy(1))).await.unwrap_err();
+        assert!(matches!(error, Error::Transport(_)), "{error:?}");
+        let text = error.to_string();
+        assert!(text.starts_with("transport error: "), "{text}");
+        assert!(text.ends_with(reason), "{text}");
+        assert!(!text.contains(TOKEN), "{text}");
+    }
 }

@@ -94,9 +94,7 @@ impl Credentials {
                         "must not contain ',' (it is part of the Authorization header)",
                     );
                 }
-                if secret_key.expose_secret().is_empty() {
-                    violations.push("credentials.secret_key", "must not be empty");
-                }
+                check_secret_key(violations, secret_key.expose_secret());
                 if let Some(token) = security_token {
                     check_header_value(
                         violations,
@@ -107,6 +105,22 @@ impl Credentials {
             }
         }
     }
+}
+
+/// Checks a secret key: it keys the signature and is never sent, so inner spaces are fine,
+/// but an empty key, whitespace at either end (a trailing newline from a file) or a control
+/// character is a mistake.
+fn check_secret_key(violations: &mut Violations, value: &str) {
+    let rule = if value.is_empty() {
+        "must not be empty"
+    } else if value.trim() != value {
+        "must not start or end with spaces, tabs or line breaks (check for a trailing newline)"
+    } else if value.chars().any(char::is_control) {
+        "must not contain control characters"
+    } else {
+        return;
+    };
+    violations.push("credentials.secret_key", rule);
 }
 
 /// Checks that `value` can go into a header as it is: not empty, only visible ASCII (no

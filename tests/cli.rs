@@ -529,3 +529,60 @@ fn a_bad_seed_file_is_a_usage_error() {
         stderr(&output)
     );
 }
+
+/// `vpcep modify --dry-run --body ARG` of the documented service, with `stdin`.
+fn dry_run_body(arg: &str, stdin: std::process::Stdio) -> std::process::Output {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("vpcep"))
+        .args(["modify", SERVICE_ID, "--region", "eu-de", "--project-id"])
+        .args([PROJECT_ID, "--dry-run", "--body", arg])
+        .stdin(stdin)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn an_endless_body_or_seed_is_refused_at_the_limit() {
+    let limit = "larger than the limit of 1 MiB (1048576 bytes)";
+    for (arg, stdin) in [
+        ("/dev/zero", std::process::Stdio::null()),
+        ("-", std::fs::File::open("/dev/zero").unwrap().into()),
+    ] {
+        let output = dry_run_body(arg, stdin);
+        assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+        assert_eq!(stdout(&output), "");
+        assert_eq!(stderr(&output), format!("error: --body {arg}: {limit}\n"));
+    }
+    let output = vpcep()
+        .args(["emulator", "--listen", "127.0.0.1:0", "--seed", "/dev/zero"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        format!("error: --seed /dev/zero: {limit}\n")
+    );
+}
+
+#[test]
+fn a_body_of_exactly_the_limit_is_read() {
+    let json = format!(r#"{{"description":"{}"}}"#, "a".repeat(200));
+    let mut exact = json.into_bytes();
+    exact.resize(1 << 20, b' ');
+    let run = |bytes: &[u8]| {
+        vpcep()
+            .args(["modify", SERVICE_ID, "--region", "eu-de", "--project-id"])
+            .args([PROJECT_ID, "--dry-run", "--body", "-"])
+            .write_stdin(bytes.to_vec())
+            .output()
+            .unwrap()
+    };
+    let output = run(&exact);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("is not at most 128 characters"),
+        "read and checked: {}",
+        stderr(&output)
+    );
+    exact.push(b' ');
+    assert!(stderr(&run(&exact)).contains("larger than the limit of 1 MiB"));
+}

@@ -32,8 +32,8 @@ use crate::types::EndpointService;
 
 /// The one path the API serves.
 pub(crate) const PATH: &str = "/v1/{project_id}/vpc-endpoint-services/{vpc_endpoint_service_id}";
-/// The largest request body read, in bytes.
-const MAX_BODY_BYTES: usize = 1 << 20;
+/// The largest request body the emulator reads, in bytes (1 MiB).
+pub const MAX_BODY_BYTES: usize = 1 << 20;
 
 /// Who may call the emulator.
 #[derive(Debug, Default)]

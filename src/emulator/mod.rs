@@ -66,7 +66,7 @@ use crate::{
     },
 };
 
-pub use self::signature::MAX_CLOCK_SKEW;
+pub use self::{handlers::MAX_BODY_BYTES, signature::MAX_CLOCK_SKEW};
 
 /// The project of the API reference's example.
 pub const DOCUMENTED_PROJECT_ID: &str = "6e9dfd51d1124e8d8498dce894923a0d";

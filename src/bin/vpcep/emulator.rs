@@ -4,7 +4,7 @@ use std::{io::Write, process::ExitCode};
 
 use otc_vpcep::{emulator::Emulator, types::EndpointService};
 
-use crate::{FAILED, USAGE, args::EmulatorArgs};
+use crate::{FAILED, USAGE, args::EmulatorArgs, input};
 
 /// Runs the emulator until Ctrl-C or SIGTERM; the first line on standard output is
 /// `listening on http://ADDR`.
@@ -18,7 +18,7 @@ pub async fn run(args: EmulatorArgs) -> ExitCode {
                     .fold(builder.empty(), |b, s| b.service(s));
             }
             Err(problem) => {
-                eprintln!("error: --seed {}: {problem}", path.display());
+                eprintln!("error: {problem}");
                 return ExitCode::from(USAGE);
             }
         }
@@ -51,8 +51,13 @@ pub async fn run(args: EmulatorArgs) -> ExitCode {
 
 /// The services of a seed file: a JSON list of services as the API answers them.
 fn seed(path: &std::path::Path) -> Result<Vec<EndpointService>, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
-    serde_json::from_str(&text).map_err(|e| format!("not a JSON list of services: {e}"))
+    let bytes = input::read("--seed", path, input::MAX_INPUT_BYTES)?;
+    serde_json::from_slice(&bytes).map_err(|e| {
+        format!(
+            "--seed {}: not a JSON list of services: {e}",
+            path.display()
+        )
+    })
 }
 
 /// Waits for Ctrl-C (SIGINT) or, on Unix, SIGTERM.

@@ -2,6 +2,7 @@
 
 mod args;
 mod emulator;
+mod input;
 mod modify;
 mod table;
 

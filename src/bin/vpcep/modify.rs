@@ -1,7 +1,7 @@
 //! `vpcep modify`: build the change from flags or a JSON body, check it, send it, print it.
 
 use std::{
-    io::{IsTerminal, Read, Write},
+    io::{IsTerminal, Write},
     process::ExitCode,
     time::Duration,
 };
@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 use crate::{
     FAILED, USAGE,
     args::{ChangeArgs, ConnectionArgs, ModifyArgs, Output},
-    table,
+    input, table,
 };
 
 /// Runs `vpcep modify`, and says how it ended.
@@ -95,14 +95,8 @@ async fn modify(args: ModifyArgs) -> Result<(), Failure> {
 /// The JSON request body: the `--body` file (or standard input), or the flags.
 fn request_body(change: &ChangeArgs) -> Result<Value, Failure> {
     if let Some(path) = &change.body {
-        let mut text = String::new();
-        let read = if path.as_os_str() == "-" {
-            std::io::stdin().read_to_string(&mut text).map(|_| ())
-        } else {
-            std::fs::read_to_string(path).map(|t| text = t)
-        };
-        read.map_err(|e| Failure::Usage(format!("--body {}: {e}", path.display())))?;
-        return serde_json::from_str(&text)
+        let bytes = input::read("--body", path, input::MAX_INPUT_BYTES).map_err(Failure::Usage)?;
+        return serde_json::from_slice(&bytes)
             .map_err(|e| Failure::Usage(format!("--body {}: not JSON: {e}", path.display())));
     }
     let mut body = Map::new();

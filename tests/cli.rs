@@ -586,3 +586,57 @@ fn a_body_of_exactly_the_limit_is_read() {
     exact.push(b' ');
     assert!(stderr(&run(&exact)).contains("larger than the limit of 1 MiB"));
 }
+
+/// Text that would clear the screen, ring the bell, and forge an `error:` line.
+const HOSTILE: &str = "x\u{1b}[2J\u{7}\r\nerror: all good\u{0}\u{7f}\u{9b}31m";
+
+/// Whether `text` holds only printable characters, and newlines.
+fn is_printable(text: &str) -> bool {
+    text.chars().all(|c| c == '\n' || !c.is_control())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn control_characters_from_the_network_never_reach_the_terminal() {
+    let error = json!({"error_code": HOSTILE, "error_msg": HOSTILE, "request_id": HOSTILE});
+    let server = TestServer::always(Reply::json(400, &error.to_string())).await;
+    let output = vpcep()
+        .env("OS_AUTH_TOKEN", "t")
+        .args(["modify", SERVICE_ID, "--endpoint", server.url()])
+        .args(["--project-id", PROJECT_ID, "--name", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let errors = stderr(&output);
+    assert!(is_printable(&errors), "{errors:?}");
+    assert_eq!(errors.lines().count(), 1, "{errors:?}");
+    assert!(
+        errors.contains("x\\u{1b}[2J\\u{7}\\r\\nerror: all good"),
+        "{errors}"
+    );
+
+    let mut service = documented_response();
+    for field in ["id", "service_name", "status", "description", "tcp_proxy"] {
+        service[field] = json!(HOSTILE);
+    }
+    service["tags"] = json!([{"key": HOSTILE, "value": HOSTILE}]);
+    service["ports"][0]["protocol"] = json!(HOSTILE);
+    let server = TestServer::always(Reply::json(200, &service.to_string())).await;
+    for output_format in ["table", "json"] {
+        let output = vpcep()
+            .env("OS_AUTH_TOKEN", "t")
+            .args(["modify", SERVICE_ID, "--endpoint", server.url()])
+            .args(["--project-id", PROJECT_ID, "--name", "x"])
+            .args(["--output", output_format])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", stderr(&output));
+        let printed = stdout(&output);
+        assert!(is_printable(&printed), "{output_format}: {printed:?}");
+        assert!(!printed.contains("\nerror:"), "{printed}");
+        if output_format == "table" {
+            let names: Vec<_> = printed.lines().map(|l| l.split(' ').next()).collect();
+            assert_eq!(names.first(), Some(&Some("id")), "{printed}");
+            assert!(names.len() >= 10, "one field a line: {printed}");
+        }
+    }
+}

@@ -5,6 +5,7 @@ mod emulator;
 mod input;
 mod modify;
 mod table;
+mod terminal;
 
 use std::process::ExitCode;
 

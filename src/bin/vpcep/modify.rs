@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 use crate::{
     FAILED, USAGE,
     args::{ChangeArgs, ConnectionArgs, ModifyArgs, Output},
-    input, table,
+    input, table, terminal,
 };
 
 /// Runs `vpcep modify`, and says how it ended.
@@ -24,7 +24,7 @@ pub async fn run(args: ModifyArgs) -> ExitCode {
             ExitCode::from(USAGE)
         }
         Err(Failure::Sent(error)) => {
-            eprintln!("error: {error}");
+            eprintln!("error: {}", terminal::escape(&error.to_string()));
             ExitCode::from(FAILED)
         }
     }
@@ -53,7 +53,7 @@ fn listed(heading: &str, violations: &otc_vpcep::Violations) -> String {
     let mut text = format!("{heading}:");
     for violation in violations {
         text.push_str("\n  ");
-        text.push_str(&violation.to_string());
+        text.push_str(&terminal::escape(&violation.to_string()));
     }
     text
 }
@@ -85,7 +85,7 @@ async fn modify(args: ModifyArgs) -> Result<(), Failure> {
         Output::Json => {
             let text = serde_json::to_string_pretty(&service)
                 .map_err(|e| Failure::Usage(format!("cannot print the answer: {e}")))?;
-            println!("{text}");
+            println!("{}", terminal::escape_json(&text));
         }
         Output::Table => print!("{}", table::render(&service)),
     }

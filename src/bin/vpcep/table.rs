@@ -56,7 +56,10 @@ pub fn render(service: &EndpointService) -> String {
     ];
     let width = rows.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
     rows.iter()
-        .filter_map(|(name, value)| value.as_ref().map(|v| format!("{name:<width$}  {v}\n")))
+        .filter_map(|(name, value)| {
+            let value = value.as_deref().map(crate::terminal::escape)?;
+            Some(format!("{name:<width$}  {value}\n"))
+        })
         .collect()
 }
 

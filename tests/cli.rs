@@ -640,3 +640,49 @@ async fn control_characters_from_the_network_never_reach_the_terminal() {
         }
     }
 }
+
+#[test]
+fn an_absurd_timeout_is_a_usage_error() {
+    let dry_run = |timeout: &str| {
+        vpcep()
+            .args(["modify", SERVICE_ID, "--region", "eu-de", "--project-id"])
+            .args([PROJECT_ID, "--name", "x", "--dry-run"])
+            .arg(format!("--timeout={timeout}"))
+            .output()
+            .unwrap()
+    };
+    for timeout in ["1e19", "86400.5", "0", "-1", "NaN", "inf"] {
+        let output = dry_run(timeout);
+        assert_eq!(output.status.code(), Some(2), "{timeout}");
+        let errors = stderr(&output);
+        assert!(errors.starts_with("error: --timeout: "), "{errors}");
+        assert!(
+            errors.ends_with(" is not a number of seconds above 0 and at most 86400 (one day)\n"),
+            "{errors}"
+        );
+    }
+    assert!(dry_run("86400").status.success());
+}
+
+#[test]
+fn an_invalid_seed_service_is_a_usage_error_like_invalid_seed_json() {
+    let seed = std::env::temp_dir().join(format!("vpcep-bad-seed-{}.json", std::process::id()));
+    for (content, problem) in [
+        (
+            r#"[{"id": "not-a-uuid", "project_id": "p"}]"#,
+            "invalid seed service",
+        ),
+        (r#"[{"project_id": "p"}]"#, "id is missing"),
+        (r#"{"id": 1"#, "not a JSON list of services"),
+    ] {
+        std::fs::write(&seed, content).unwrap();
+        let output = vpcep()
+            .args(["emulator", "--listen", "127.0.0.1:0", "--seed"])
+            .arg(&seed)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{content}");
+        assert!(stderr(&output).contains(problem), "{}", stderr(&output));
+    }
+    std::fs::remove_file(seed).ok();
+}

@@ -2,7 +2,10 @@
 
 use std::{io::Write, process::ExitCode};
 
-use otc_vpcep::{emulator::Emulator, types::EndpointService};
+use otc_vpcep::{
+    emulator::{Emulator, EmulatorError},
+    types::EndpointService,
+};
 
 use crate::{FAILED, USAGE, args::EmulatorArgs, input};
 
@@ -33,7 +36,8 @@ pub async fn run(args: EmulatorArgs) -> ExitCode {
         Ok(emulator) => emulator,
         Err(error) => {
             eprintln!("error: {error}");
-            return ExitCode::from(FAILED);
+            let usage = matches!(error, EmulatorError::InvalidSeed(_));
+            return ExitCode::from(if usage { USAGE } else { FAILED });
         }
     };
     let mut stdout = std::io::stdout();

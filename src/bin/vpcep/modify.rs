@@ -15,6 +15,9 @@ use crate::{
     input, table, terminal,
 };
 
+/// The longest `--timeout`: one day.
+const MAX_TIMEOUT: Duration = Duration::from_secs(24 * 60 * 60);
+
 /// Runs `vpcep modify`, and says how it ended.
 pub async fn run(args: ModifyArgs) -> ExitCode {
     match modify(args).await {
@@ -152,10 +155,11 @@ fn client(connection: &ConnectionArgs, dry_run: bool) -> Result<Client, Failure>
     if let Some(seconds) = connection.timeout {
         let timeout = Duration::try_from_secs_f64(seconds)
             .ok()
-            .filter(|t| !t.is_zero())
+            .filter(|t| !t.is_zero() && *t <= MAX_TIMEOUT)
             .ok_or_else(|| {
                 Failure::Usage(format!(
-                    "--timeout: {seconds} is not a positive number of seconds"
+                    "--timeout: {seconds} is not a number of seconds above 0 and at most {} (one day)",
+                    MAX_TIMEOUT.as_secs()
                 ))
             })?;
         builder = builder.timeout(timeout);

@@ -38,6 +38,7 @@ pub mod emulator;
 mod error;
 mod generated;
 mod hooks;
+pub mod json;
 mod modify;
 mod open_enum;
 mod retry;

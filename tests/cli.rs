@@ -686,3 +686,19 @@ fn an_invalid_seed_service_is_a_usage_error_like_invalid_seed_json() {
     }
     std::fs::remove_file(seed).ok();
 }
+
+#[test]
+fn a_body_that_repeats_a_key_is_a_usage_error_naming_the_key() {
+    let output = vpcep()
+        .args(["modify", SERVICE_ID, "--region", "eu-de", "--project-id"])
+        .args([PROJECT_ID, "--dry-run", "--body", "-"])
+        .write_stdin(r#"{"service_name":"bad name!","service_name":"good"}"#)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(stdout(&output), "");
+    assert_eq!(
+        stderr(&output),
+        "error: --body -: repeats a key: duplicate key \"service_name\" at line 1 column 42\n"
+    );
+}

@@ -127,3 +127,37 @@ async fn a_body_over_1_mib_is_a_json_parameter_error() {
     let answer = put_json(&emulator, &huge).await;
     assert_json_error(&answer, 400, "EndPoint.0002");
 }
+
+#[tokio::test]
+async fn a_body_that_repeats_a_key_is_refused_naming_the_key() {
+    let emulator = Emulator::start().await.unwrap();
+    for (body, key) in [
+        (
+            r#"{"service_name":"bad name!","service_name":"good"}"#,
+            "service_name",
+        ),
+        (
+            r#"{"ports":[{"client_port":1,"server_port":2,"protocol":"TCP","protocol":"UDP"}]}"#,
+            "protocol",
+        ),
+    ] {
+        let answer = put_json(&emulator, body).await;
+        assert_json_error(&answer, 400, "EndPoint.0002");
+        let message = answer.body["error_msg"].as_str().unwrap();
+        assert!(
+            message.contains(&format!("duplicate key \"{key}\"")),
+            "{message}"
+        );
+    }
+    let service = emulator
+        .service(
+            otc_vpcep::emulator::DOCUMENTED_PROJECT_ID,
+            otc_vpcep::emulator::DOCUMENTED_SERVICE_ID,
+        )
+        .unwrap();
+    assert_eq!(
+        service.service_name.as_deref(),
+        Some("eu-de.test123.4189d3c2-8882-4871-a3c2-d380272eed88"),
+        "nothing changed"
+    );
+}

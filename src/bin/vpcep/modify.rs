@@ -99,8 +99,14 @@ async fn modify(args: ModifyArgs) -> Result<(), Failure> {
 fn request_body(change: &ChangeArgs) -> Result<Value, Failure> {
     if let Some(path) = &change.body {
         let bytes = input::read("--body", path, input::MAX_INPUT_BYTES).map_err(Failure::Usage)?;
-        return serde_json::from_slice(&bytes)
-            .map_err(|e| Failure::Usage(format!("--body {}: not JSON: {e}", path.display())));
+        return otc_vpcep::json::from_slice(&bytes).map_err(|e| {
+            let problem = if e.is_data() {
+                "repeats a key"
+            } else {
+                "not JSON"
+            };
+            Failure::Usage(format!("--body {}: {problem}: {e}", path.display()))
+        });
     }
     let mut body = Map::new();
     let mut set = |name: &str, value: Option<Value>| {

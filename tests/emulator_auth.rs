@@ -12,7 +12,7 @@ use emulator_support::{Answer, answer, client, documented_path};
 use hmac::{Hmac, KeyInit, Mac};
 use otc_vpcep::{
     Client, Credentials, Error,
-    emulator::{DOCUMENTED_PROJECT_ID, DOCUMENTED_SERVICE_ID, Emulator},
+    emulator::{DOCUMENTED_PROJECT_ID, DOCUMENTED_SERVICE_ID, Emulator, EmulatorError},
 };
 use sha2::{Digest, Sha256};
 use time::{OffsetDateTime, macros::format_description};
@@ -48,11 +48,39 @@ fn signed_headers(
     at: SystemTime,
     body: &str,
 ) -> Vec<(String, String)> {
+    sign(
+        emulator,
+        (ak, sk),
+        at,
+        body,
+        &["host", "x-project-id", "x-sdk-date"],
+    )
+}
+
+/// Signs a PUT of `body` to the documented service as of `at`, signing the headers `names`
+/// (sorted), and returns the headers to send.
+fn sign(
+    emulator: &Emulator,
+    (ak, sk): (&str, &str),
+    at: SystemTime,
+    body: &str,
+    names: &[&str],
+) -> Vec<(String, String)> {
     let host = emulator.local_addr().to_string();
     let date = sdk_date(at);
+    let value = |name: &str| match name {
+        "host" => host.clone(),
+        "x-project-id" => DOCUMENTED_PROJECT_ID.to_owned(),
+        _ => date.clone(),
+    };
+    let headers: String = names
+        .iter()
+        .map(|n| format!("{n}:{}\n", value(n)))
+        .collect();
     let canonical = format!(
-        "PUT\n{}/\n\nhost:{host}\nx-project-id:{DOCUMENTED_PROJECT_ID}\nx-sdk-date:{date}\n\nhost;x-project-id;x-sdk-date\n{}",
+        "PUT\n{}/\n\n{headers}\n{}\n{}",
         documented_path(),
+        names.join(";"),
         hex_sha256(body.as_bytes())
     );
     let to_sign = format!(
@@ -68,7 +96,8 @@ fn signed_headers(
         (
             "authorization".to_owned(),
             format!(
-                "SDK-HMAC-SHA256 Access={ak}, SignedHeaders=host;x-project-id;x-sdk-date, Signature={signature}"
+                "SDK-HMAC-SHA256 Access={ak}, SignedHeaders={}, Signature={signature}",
+                names.join(";")
             ),
         ),
     ]
@@ -280,4 +309,109 @@ async fn the_client_signs_requests_the_emulator_accepts() {
         .unwrap_err();
     assert_eq!(error.status(), Some(401), "{error:?}");
     assert_eq!(error.error_code(), Some("EndPoint.0003"), "{error:?}");
+}
+
+#[tokio::test]
+async fn a_signature_must_cover_host_and_x_sdk_date_as_the_gateway_requires() {
+    let emulator = Emulator::builder()
+        .access_key("AK1", "SK1")
+        .start()
+        .await
+        .unwrap();
+    let now = SystemTime::now();
+    for (names, missing) in [
+        (&["x-sdk-date"][..], "host"),
+        (&["x-project-id", "x-sdk-date"][..], "host"),
+        (&["host", "x-project-id"][..], "x-sdk-date"),
+    ] {
+        let mut headers = sign(&emulator, ("AK1", "SK1"), now, BODY, names);
+        headers.push(("host".to_owned(), "evil.example".to_owned()));
+        let answer = put_signed(&emulator, &headers, BODY).await;
+        assert_eq!(
+            (answer.status, answer.code()),
+            (401, "APIG.0303"),
+            "{:?}",
+            answer.body
+        );
+        let message = answer.body["error_msg"].as_str().unwrap();
+        assert!(
+            message.contains(&format!("{missing} is not among the signed headers")),
+            "{message}"
+        );
+        assert_eq!(
+            answer.body["request_id"].as_str(),
+            answer.request_id.as_deref()
+        );
+    }
+    let headers = sign(
+        &emulator,
+        ("AK1", "SK1"),
+        now,
+        BODY,
+        &["host", "x-sdk-date"],
+    );
+    assert_eq!(put_signed(&emulator, &headers, BODY).await.status, 200);
+}
+
+#[tokio::test]
+async fn a_token_is_compared_whole() {
+    let emulator = Emulator::builder()
+        .token("right-token")
+        .token("other-token")
+        .start()
+        .await
+        .unwrap();
+    for wrong in ["right", "right-token-", "right-tokeN", "Right-token", "x"] {
+        assert_refused(&put(&emulator, &[("x-auth-token", wrong)], BODY).await);
+    }
+    for right in ["right-token", "other-token"] {
+        assert_eq!(
+            put(&emulator, &[("x-auth-token", right)], BODY)
+                .await
+                .status,
+            200
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_empty_token_or_key_is_a_configuration_error() {
+    for builder in [
+        Emulator::builder().token(""),
+        Emulator::builder().token("ok").token(""),
+        Emulator::builder().access_key("AK", ""),
+    ] {
+        let error = builder.start().await.unwrap_err();
+        assert!(error.to_string().contains("must not be empty"), "{error}");
+    }
+}
+
+#[tokio::test]
+async fn beyond_the_loopback_any_token_needs_an_explicit_yes() {
+    let everywhere = std::net::SocketAddr::from(([0, 0, 0, 0], 0));
+    let error = Emulator::builder()
+        .address(everywhere)
+        .access_key("AK", "SK")
+        .start()
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("beyond the loopback"), "{error}");
+    // Allowed, these get as far as binding: TEST-NET-1 (192.0.2.1) is no address of this
+    // machine, so nothing listens beyond the loopback during the test.
+    let elsewhere = std::net::SocketAddr::from(([192, 0, 2, 1], 0));
+    for builder in [
+        Emulator::builder().address(elsewhere).token("t"),
+        Emulator::builder().address(elsewhere).allow_any_token(true),
+    ] {
+        let error = builder.start().await.unwrap_err();
+        assert!(matches!(error, EmulatorError::Bind { .. }), "{error}");
+    }
+    let loopback = std::net::SocketAddr::from(([127, 0, 0, 2], 0));
+    Emulator::builder()
+        .address(loopback)
+        .start()
+        .await
+        .unwrap()
+        .shutdown()
+        .await;
 }

@@ -41,6 +41,27 @@ pub(crate) struct Arrived<'a> {
     pub(crate) body: &'a [u8],
 }
 
+/// The headers every signature must cover: the gateway's SDKs always sign them, and a
+/// signature without `host` could be replayed to another host.
+pub(crate) const REQUIRED_SIGNED_HEADERS: [&str; 2] = ["host", "x-sdk-date"];
+
+/// Why a signature is refused on its headers alone.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    /// A header of [`REQUIRED_SIGNED_HEADERS`] is not signed: the gateway answers that itself.
+    Unsigned(String),
+    /// Anything else.
+    Invalid(String),
+}
+
+impl From<Refusal> for String {
+    fn from(refusal: Refusal) -> Self {
+        match refusal {
+            Refusal::Unsigned(reason) | Refusal::Invalid(reason) => reason,
+        }
+    }
+}
+
 /// The three parts of an `Authorization: SDK-HMAC-SHA256 ...` header.
 #[derive(Debug, PartialEq, Eq)]
 struct Authorization<'a> {
@@ -49,26 +70,52 @@ struct Authorization<'a> {
     signature: &'a str,
 }
 
+/// Checks what the headers of a signed request tell before its body is read: the
+/// `Authorization` header's form, the [`REQUIRED_SIGNED_HEADERS`], a known access key, and an
+/// `X-Sdk-Date` within [`MAX_CLOCK_SKEW`] of `now`.
+pub(crate) fn check_headers(
+    keys: &HashMap<String, SecretString>,
+    headers: &HeaderMap,
+    now: SystemTime,
+) -> Result<(), Refusal> {
+    let auth = authorization(headers).map_err(Refusal::Invalid)?;
+    if let Some(missing) = REQUIRED_SIGNED_HEADERS
+        .iter()
+        .find(|h| !auth.signed_headers.contains(h))
+    {
+        return Err(Refusal::Unsigned(format!(
+            "{missing} is not among the signed headers (SignedHeaders={})",
+            auth.signed_headers.join(";")
+        )));
+    }
+    if !keys.contains_key(auth.access) {
+        return Err(Refusal::Invalid("the access key is not known".to_owned()));
+    }
+    let date = header_value(headers, "x-sdk-date")
+        .ok_or_else(|| Refusal::Invalid("the X-Sdk-Date header is missing".to_owned()))?;
+    check_clock_skew(date, now).map_err(Refusal::Invalid)
+}
+
+/// The parsed `Authorization` header.
+fn authorization(headers: &HeaderMap) -> Result<Authorization<'_>, String> {
+    let header = header_value(headers, "authorization")
+        .ok_or("the Authorization header is missing or not text")?;
+    parse_authorization(header)
+}
+
 /// Checks the signature of a request against the configured `access key -> secret key` pairs
-/// as of `now`. The error says why the request is refused (it never shows a secret).
+/// as of `now` ([`check_headers`], then the signature itself). The error says why the request
+/// is refused (it never shows a secret).
 pub(crate) fn verify(
     keys: &HashMap<String, SecretString>,
     request: &Arrived<'_>,
     now: SystemTime,
 ) -> Result<(), String> {
-    let header = request
-        .headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .ok_or("the Authorization header is missing or not text")?;
-    let auth = parse_authorization(header)?;
+    check_headers(keys, request.headers, now)?;
+    let auth = authorization(request.headers)?;
     let secret = keys.get(auth.access).ok_or("the access key is not known")?;
-    if !auth.signed_headers.contains(&"x-sdk-date") {
-        return Err("x-sdk-date is not among the signed headers".to_owned());
-    }
     let date =
         header_value(request.headers, "x-sdk-date").ok_or("the X-Sdk-Date header is missing")?;
-    check_clock_skew(date, now)?;
     let mut signed = Vec::with_capacity(auth.signed_headers.len());
     for name in &auth.signed_headers {
         let value = header_value(request.headers, name)

@@ -1,8 +1,9 @@
 //! The command line, as clap parses it.
 
-use std::path::PathBuf;
+use std::{path::PathBuf, time::Duration};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use otc_vpcep::emulator;
 
 /// Change VPC endpoint services of Open Telekom Cloud and Huawei Cloud, or run a local emulator
 /// of the API.
@@ -25,7 +26,7 @@ pub enum Command {
     Modify(Box<ModifyArgs>),
     /// Run the local emulator of the API in the foreground, until interrupted.
     #[command(after_help = EMULATOR_EXAMPLES)]
-    Emulator(EmulatorArgs),
+    Emulator(Box<EmulatorArgs>),
 }
 
 const MODIFY_EXAMPLES: &str = "\
@@ -43,9 +44,15 @@ Examples:
 Exit status: 0 success; 2 usage or validation error (nothing sent); 1 API, transport or timeout error.";
 
 const EMULATOR_EXAMPLES: &str = "\
+Secrets come from the environment, never from flags (which show in process listings):
+VPCEP_EMULATOR_TOKENS, the tokens to accept, comma-separated (without it, any token is accepted);
+VPCEP_EMULATOR_SECRET_KEY, the secret key of --access-key.
+
 Examples:
   vpcep emulator                                  # on 127.0.0.1:8080, the default seed
   vpcep emulator --listen 127.0.0.1:0             # a free port; the first line tells which
+  VPCEP_EMULATOR_TOKENS=t1,t2 vpcep emulator      # accept only these tokens
+  VPCEP_EMULATOR_SECRET_KEY=SK vpcep emulator --access-key AK   # verify AK/SK signatures
   OS_AUTH_TOKEN=x OS_PROJECT_ID=6e9dfd51d1124e8d8498dce894923a0d \\
       vpcep modify 4189d3c2-8882-4871-a3c2-d380272eed88 --endpoint http://127.0.0.1:8080 --name demo";
 
@@ -176,33 +183,93 @@ fn parse_port(text: &str) -> Result<PortArg, String> {
     })
 }
 
-/// How to run the emulator.
+/// How to run the emulator; its secrets come from the environment (see `EMULATOR_EXAMPLES`).
 #[derive(Debug, Args)]
 pub struct EmulatorArgs {
-    /// The address to listen on; port 0 picks a free port.
+    /// The address to listen on; port 0 picks a free port. Beyond the loopback it needs
+    /// VPCEP_EMULATOR_TOKENS or --allow-any-token.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
     pub listen: std::net::SocketAddr,
+
+    /// Listen beyond the loopback although any token is accepted (no VPCEP_EMULATOR_TOKENS).
+    #[arg(long)]
+    pub allow_any_token: bool,
 
     /// A JSON file of the services to start with (a list of services as the API answers
     /// them, each with its project_id); the documented example service when not given.
     #[arg(long, value_name = "FILE")]
     pub seed: Option<PathBuf>,
 
-    /// Accept only this token (repeatable); without it, any token is accepted.
-    #[arg(long = "token", value_name = "TOKEN")]
-    pub tokens: Vec<String>,
-
     /// The region written into the decorated service names the emulator answers.
     #[arg(long, value_name = "REGION", default_value = "eu-de")]
     pub region: String,
 
-    /// Verify AK/SK signatures with this access key (with --secret-key).
-    #[arg(long, value_name = "AK", requires = "secret_key")]
+    /// Verify AK/SK signatures with this access key and the secret key in
+    /// VPCEP_EMULATOR_SECRET_KEY.
+    #[arg(long, value_name = "AK", env = "VPCEP_EMULATOR_ACCESS_KEY")]
     pub access_key: Option<String>,
 
-    /// The secret key that goes with --access-key.
-    #[arg(long, value_name = "SK", requires = "access_key")]
-    pub secret_key: Option<String>,
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds,
+          help = with_default("Close a connection whose request headers take longer (from its opening, or from the first byte of a later request)", seconds_text(emulator::DEFAULT_HEADER_READ_TIMEOUT)))]
+    pub header_read_timeout: Option<Duration>,
+
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds,
+          help = with_default("Close a kept-alive connection idle for longer after an answer", seconds_text(emulator::DEFAULT_IDLE_TIMEOUT)))]
+    pub idle_timeout: Option<Duration>,
+
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds,
+          help = with_default("Answer 408 to a request whose body takes longer after its headers", seconds_text(emulator::DEFAULT_BODY_READ_TIMEOUT)))]
+    pub body_read_timeout: Option<Duration>,
+
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds,
+          help = with_default("On Ctrl-C or SIGTERM, let requests in flight finish for this long; a second signal stops at once", seconds_text(emulator::DEFAULT_SHUTDOWN_TIMEOUT)))]
+    pub shutdown_timeout: Option<Duration>,
+
+    #[arg(long, value_name = "N",
+          help = with_default("Serve at most this many connections at once; more wait", emulator::DEFAULT_MAX_CONNECTIONS.to_string()))]
+    pub max_connections: Option<usize>,
+
+    #[arg(long, value_name = "N",
+          help = with_default("Read at most this many request bodies at once; more wait", emulator::DEFAULT_MAX_BODY_READS.to_string()))]
+    pub max_body_reads: Option<usize>,
+
+    /// Refused: a token on the command line shows in process listings (set
+    /// VPCEP_EMULATOR_TOKENS).
+    #[arg(long = "token", value_name = "TOKEN", hide = true)]
+    pub token_flag: Vec<String>,
+
+    /// Refused: a secret key on the command line shows in process listings (set
+    /// VPCEP_EMULATOR_SECRET_KEY).
+    #[arg(long = "secret-key", value_name = "SK", hide = true)]
+    pub secret_key_flag: Option<String>,
+}
+
+/// The longest duration a flag takes: one day.
+pub const MAX_SECONDS: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// A number of seconds above zero and at most [`MAX_SECONDS`], if `seconds` is one.
+pub fn seconds(seconds: f64) -> Option<Duration> {
+    Duration::try_from_secs_f64(seconds)
+        .ok()
+        .filter(|d| !d.is_zero() && *d <= MAX_SECONDS)
+}
+
+/// A flag's help, ending with the library's default.
+fn with_default(help: &str, default: String) -> String {
+    format!("{help} [default: {default}]")
+}
+
+fn seconds_text(duration: Duration) -> String {
+    duration.as_secs_f64().to_string()
+}
+
+fn parse_seconds(text: &str) -> Result<Duration, String> {
+    text.parse().ok().and_then(seconds).ok_or_else(|| {
+        format!(
+            "{text:?} is not a number of seconds above 0 and at most {} (one day)",
+            MAX_SECONDS.as_secs()
+        )
+    })
 }
 
 #[cfg(test)]

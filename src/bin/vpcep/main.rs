@@ -29,6 +29,6 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Modify(args) => runtime.block_on(modify::run(*args)),
-        Command::Emulator(args) => runtime.block_on(emulator::run(args)),
+        Command::Emulator(args) => runtime.block_on(emulator::run(*args)),
     }
 }

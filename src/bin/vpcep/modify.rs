@@ -10,13 +10,10 @@ use otc_vpcep::{Client, ClientBuilder, Error, RetryPolicy};
 use serde_json::{Map, Value, json};
 
 use crate::{
-    FAILED, USAGE,
+    FAILED, USAGE, args,
     args::{ChangeArgs, ConnectionArgs, ModifyArgs, Output},
     input, table, terminal,
 };
-
-/// The longest `--timeout`: one day.
-const MAX_TIMEOUT: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// Runs `vpcep modify`, and says how it ended.
 pub async fn run(args: ModifyArgs) -> ExitCode {
@@ -159,15 +156,12 @@ fn client(connection: &ConnectionArgs, dry_run: bool) -> Result<Client, Failure>
     // `--timeout` bounds the whole command: each attempt and the retries together.
     let mut policy = RetryPolicy::default();
     if let Some(seconds) = connection.timeout {
-        let timeout = Duration::try_from_secs_f64(seconds)
-            .ok()
-            .filter(|t| !t.is_zero() && *t <= MAX_TIMEOUT)
-            .ok_or_else(|| {
-                Failure::Usage(format!(
-                    "--timeout: {seconds} is not a number of seconds above 0 and at most {} (one day)",
-                    MAX_TIMEOUT.as_secs()
-                ))
-            })?;
+        let timeout = args::seconds(seconds).ok_or_else(|| {
+            Failure::Usage(format!(
+                "--timeout: {seconds} is not a number of seconds above 0 and at most {} (one day)",
+                args::MAX_SECONDS.as_secs()
+            ))
+        })?;
         builder = builder.timeout(timeout);
         policy = policy.with_total_budget(timeout);
     }

@@ -41,6 +41,7 @@
 
 mod connection;
 mod errors;
+mod guard;
 mod handlers;
 mod limits;
 mod server;

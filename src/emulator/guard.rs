@@ -100,7 +100,7 @@ fn check_head(parts: &Parts) -> Result<(), Failure> {
             parts.headers.len()
         )));
     }
-    let head_bytes = parts.uri.to_string().len()
+    let head_bytes = parts.uri.path_and_query().map_or(0, |p| p.as_str().len())
         + parts
             .headers
             .iter()

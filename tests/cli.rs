@@ -529,3 +529,87 @@ fn a_bad_seed_file_is_a_usage_error() {
         stderr(&output)
     );
 }
+
+#[test]
+fn get_prints_the_service_as_json_or_a_table() {
+    let emulator = RunningEmulator::start(&[]);
+    let get = |args: &[&str]| {
+        vpcep()
+            .env("OS_AUTH_TOKEN", "any")
+            .env("OS_PROJECT_ID", PROJECT_ID)
+            .args(["get", "--endpoint", &emulator.base_url])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let output = get(&[SERVICE_ID]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let service: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(service["id"], SERVICE_ID);
+    assert_eq!(
+        service["service_name"],
+        format!("eu-de.test123.{SERVICE_ID}")
+    );
+    assert_eq!(service["status"], "available");
+
+    let output = get(&[SERVICE_ID, "--output", "table"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let table = stdout(&output);
+    assert!(
+        table.starts_with(&format!("id                {SERVICE_ID}\n")),
+        "{table}"
+    );
+    assert!(
+        table.contains("ports             8080:90/TCP, 8081:80/TCP\n"),
+        "{table}"
+    );
+
+    let output = get(&["00000000-0000-4000-8000-000000000000"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stdout(&output), "");
+    assert!(
+        stderr(&output).contains("HTTP 404 EndPoint.0005"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn get_refuses_a_bad_id_or_missing_credentials_without_sending() {
+    let server = TestServer::always(Reply::ok()).await;
+    let output = vpcep()
+        .env("OS_AUTH_TOKEN", "t")
+        .args([
+            "get",
+            "not-a-uuid",
+            "--endpoint",
+            server.url(),
+            "--project-id",
+            PROJECT_ID,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        "error: invalid request:\n  vpc_endpoint_service_id: \"not-a-uuid\" is not a UUID\n"
+    );
+    let output = vpcep()
+        .args([
+            "get",
+            SERVICE_ID,
+            "--endpoint",
+            server.url(),
+            "--project-id",
+            PROJECT_ID,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("OS_AUTH_TOKEN"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(server.received().is_empty());
+}

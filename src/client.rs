@@ -3,7 +3,7 @@
 use std::{sync::Arc, time::Duration};
 
 use crate::{
-    Credentials, Error, RetryPolicy, auth, generated, hooks::Context, types::ProjectId,
+    Credentials, Error, RetryPolicy, auth, generated, hooks::Context, schema, types::ProjectId,
     validation::Violations,
 };
 
@@ -205,7 +205,7 @@ impl ClientBuilder {
             }
         };
         let project_id = match &self.project_id {
-            Some(id) => violations.project_id(id),
+            Some(id) => checked_project_id(&mut violations, id),
             None => {
                 violations.push("project_id", "is required");
                 None
@@ -264,6 +264,16 @@ impl ClientBuilder {
             project_id,
         })
     }
+}
+
+/// `value` as the spec's project ID type, or `None` with the rule it breaks.
+fn checked_project_id(violations: &mut Violations, value: &str) -> Option<ProjectId> {
+    let converted = ProjectId::try_from(value).ok();
+    if converted.is_none() {
+        let value = serde_json::Value::String(value.to_owned());
+        schema::check("ProjectId", "project_id", &value, violations);
+    }
+    converted
 }
 
 /// Whether credentials may go to `endpoint` (a checked URL): over https, or to a loopback host.

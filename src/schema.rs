@@ -7,7 +7,10 @@ use std::{collections::HashMap, sync::LazyLock};
 
 use serde_json::Value;
 
-use crate::{spec, validation::Violations};
+use crate::{
+    spec,
+    validation::{Violations, shown},
+};
 
 /// A schema, compiled: `$ref`s resolved, patterns built.
 #[derive(Debug)]
@@ -343,15 +346,6 @@ fn json(value: &Value) -> String {
     match value {
         Value::String(s) => shown(s),
         other => cut(other.to_string()),
-    }
-}
-
-/// A string as a violation shows it: quoted, escaped, and cut after 40 characters.
-pub(crate) fn shown(value: &str) -> String {
-    const MAX: usize = 40;
-    match value.char_indices().nth(MAX) {
-        Some((end, _)) => format!("{:?}...", &value[..end]),
-        None => format!("{value:?}"),
     }
 }
 

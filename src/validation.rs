@@ -11,8 +11,6 @@ use std::{collections::HashMap, fmt};
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::{schema, types::ProjectId};
-
 /// One broken rule: the field, by its path in the request, and the rule.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Violation {
@@ -55,25 +53,11 @@ impl Violations {
         });
     }
 
-    /// Converts `value` into the project ID type the spec defines, or records why not.
-    pub(crate) fn project_id(&mut self, value: &str) -> Option<ProjectId> {
-        let converted = ProjectId::try_from(value).ok();
-        if converted.is_none() {
-            schema::check(
-                "ProjectId",
-                "project_id",
-                &Value::String(value.to_owned()),
-                self,
-            );
-        }
-        converted
-    }
-
     /// Converts `value` into a UUID, or records that `field` is not one.
     pub(crate) fn uuid(&mut self, field: &str, value: &str) -> Option<Uuid> {
         let converted = Uuid::try_parse(value).ok();
         if converted.is_none() {
-            self.push(field, format!("{} is not a UUID", schema::shown(value)));
+            self.push(field, format!("{} is not a UUID", shown(value)));
         }
         converted
     }
@@ -115,6 +99,15 @@ impl Violations {
                 }
             }
         }
+    }
+}
+
+/// A string as a violation shows it: quoted, escaped, and cut after 40 characters.
+pub(crate) fn shown(value: &str) -> String {
+    const MAX: usize = 40;
+    match value.char_indices().nth(MAX) {
+        Some((end, _)) => format!("{:?}...", &value[..end]),
+        None => format!("{value:?}"),
     }
 }
 

@@ -1,23 +1,29 @@
 //! The `SDK-HMAC-SHA256` request signature of the provider's API gateway, as a pure function:
 //! request parts and a date in, the canonical request, the string to sign and the
-//! `Authorization` header out. No I/O and no clock.
+//! `Authorization` header out. No I/O and no clock. Its test suite is data:
+//! `tests/fixtures/signing-vectors.json`, the published vectors of the provider's SDKs and the
+//! cases where implementations could disagree, also read by the emulator's verifier.
 //!
 //! ```
 //! use otc_vpcep::signer::{SigningRequest, sign};
 //!
 //! let request = SigningRequest {
-//!     method: "GET",
-//!     path: "/path",
-//!     query: "limit=1",
-//!     headers: &[],
-//!     body: b"",
+//!     method: "PUT",
+//!     path: "/v1/my-project/vpc-endpoint-services/my-service",
+//!     query: "",
+//!     headers: &[
+//!         ("Host", "vpcep.eu-de.otc.t-systems.com"),
+//!         ("X-Project-Id", "my-project"),
+//!         ("Content-Type", "application/json"),
+//!     ],
+//!     body: br#"{"approval_enabled":true}"#,
 //! };
-//! let signature = sign(&request, "20060102T150405Z", "AccessKey", b"SecretKey");
-//! assert_eq!(
-//!     signature.authorization,
-//!     "SDK-HMAC-SHA256 Access=AccessKey, SignedHeaders=x-sdk-date, \
-//!      Signature=5a2ce64c865e0e6046321c6f3d5a77ba8413eeaf355c3166c03d58d02ac79624",
-//! );
+//! let signature = sign(&request, "20261201T120000Z", "my-access-key", b"my-secret-key");
+//! assert_eq!(signature.signed_headers, "host;x-project-id;x-sdk-date");
+//! assert!(signature.authorization.starts_with(
+//!     "SDK-HMAC-SHA256 Access=my-access-key, SignedHeaders=host;x-project-id;x-sdk-date, \
+//!      Signature="
+//! ));
 //! ```
 
 use std::{

@@ -276,3 +276,95 @@ async fn the_client_signs_requests_the_emulator_accepts() {
         "{error:?}"
     );
 }
+
+/// A vector of the shared signing fixture (`tests/fixtures/README.md`), by name.
+fn fixture_vector(name: &str) -> serde_json::Value {
+    let fixture: serde_json::Value =
+        serde_json::from_str(include_str!("fixtures/signing-vectors.json")).unwrap();
+    let vectors = fixture["vectors"].as_array().unwrap();
+    vectors.iter().find(|v| v["name"] == name).unwrap().clone()
+}
+
+/// The `[name, value]` pairs of a fixture request's headers.
+fn pairs(headers: &serde_json::Value) -> Vec<(&str, &str)> {
+    headers
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| (h[0].as_str().unwrap(), h[1].as_str().unwrap()))
+        .collect()
+}
+
+/// The fixture's request with a header sent twice, signed now by the crate's signer and sent
+/// to the emulator with its headers in `order`: the emulator accepts the signature whatever
+/// the order of the two values, and refuses it when one of them is missing.
+#[tokio::test]
+async fn a_header_sent_twice_is_signed_and_verified_alike() {
+    let vector = fixture_vector("repeated-header");
+    let (ak, sk) = (
+        vector["access_key"].as_str().unwrap(),
+        vector["secret_key"].as_str().unwrap(),
+    );
+    let emulator = Emulator::builder()
+        .access_key(ak, sk)
+        .start()
+        .await
+        .unwrap();
+    let request = &vector["request"];
+    let (path, body) = (
+        request["path"].as_str().unwrap(),
+        request["body"].as_str().unwrap(),
+    );
+    let headers = pairs(&request["headers"]);
+    assert_eq!(
+        headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case("x-tag"))
+            .count(),
+        2,
+        "the fixture sends X-Tag twice"
+    );
+    let date = signer::sdk_date(SystemTime::now());
+    let signature = signer::sign(
+        &SigningRequest {
+            method: request["method"].as_str().unwrap(),
+            path,
+            query: request["query"].as_str().unwrap(),
+            headers: &headers,
+            body: body.as_bytes(),
+        },
+        &date,
+        ak,
+        sk.as_bytes(),
+    );
+    assert_eq!(
+        signature.signed_headers,
+        vector["signed_headers"].as_str().unwrap()
+    );
+    let send = |headers: Vec<(&str, &str)>| {
+        let mut put = reqwest::Client::new()
+            .put(format!("{}{path}", emulator.base_url()))
+            .header("x-sdk-date", &date)
+            .header("authorization", &signature.authorization)
+            .body(body.to_owned());
+        for (name, value) in headers {
+            put = put.header(name, value);
+        }
+        put.send()
+    };
+    let accepted = answer(send(headers.clone()).await.unwrap()).await;
+    assert_eq!(accepted.status, 200, "{:?}", accepted.body);
+    assert_eq!(accepted.body["approval_enabled"], true);
+
+    let mut swapped = headers.clone();
+    let tags: Vec<usize> = (0..swapped.len())
+        .filter(|&i| swapped[i].0.eq_ignore_ascii_case("x-tag"))
+        .collect();
+    swapped.swap(tags[0], tags[1]);
+    let swapped = answer(send(swapped).await.unwrap()).await;
+    assert_eq!(swapped.status, 200, "{:?}", swapped.body);
+
+    let mut one_value = headers.clone();
+    one_value.remove(tags[1]);
+    assert_refused(&answer(send(one_value).await.unwrap()).await);
+}

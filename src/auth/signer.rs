@@ -140,9 +140,9 @@ impl fmt::Debug for Signature {
 /// and the secret key's bytes.
 ///
 /// The signed headers are `x-sdk-date` (with `date`) and every header of `request` except
-/// the ones [`SigningRequest::headers`] names; a header given twice is signed with its values
-/// joined by `,`. The caller sends `date` as `X-Sdk-Date` and the other signed headers
-/// unchanged.
+/// the ones [`SigningRequest::headers`] names; a header given more than once is signed as one
+/// `name:value` line per value, the values trimmed and sorted, and its name is signed once.
+/// The caller sends `date` as `X-Sdk-Date` and the other signed headers unchanged.
 pub fn sign(
     request: &SigningRequest<'_>,
     date: &str,
@@ -150,30 +150,24 @@ pub fn sign(
     secret_key: &[u8],
 ) -> Signature {
     // Built with as few allocations as the result needs: signing runs on every attempt.
-    let mut headers: Vec<(Cow<'_, str>, Cow<'_, str>)> =
-        Vec::with_capacity(request.headers.len() + 1);
-    headers.push((Cow::Borrowed(DATE_HEADER), Cow::Borrowed(date)));
+    // One `name:value` line per value, as the provider's SDKs build them from a request's
+    // headers: a header sent twice is two lines, sorted by value, and one signed name.
+    let mut headers: Vec<(Cow<'_, str>, &str)> = Vec::with_capacity(request.headers.len() + 1);
+    headers.push((Cow::Borrowed(DATE_HEADER), date));
     for (name, value) in request.headers {
         let name = lower_case(name.trim());
-        if !is_signed(&name) {
-            continue;
-        }
-        let value = value.trim();
-        match headers.iter_mut().find(|(known, _)| *known == name) {
-            Some((_, values)) => {
-                let values = values.to_mut();
-                values.push(',');
-                values.push_str(value);
-            }
-            None => headers.push((name, Cow::Borrowed(value))),
+        if is_signed(&name) {
+            headers.push((name, value.trim()));
         }
     }
-    // Names are unique now: sorting by name is sorting by (name, value).
-    headers.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    headers.sort_unstable();
 
     let mut signed_headers = String::with_capacity(headers.iter().map(|(n, _)| n.len() + 1).sum());
     for (i, (name, _)) in headers.iter().enumerate() {
         if i > 0 {
+            if headers[i - 1].0 == *name {
+                continue;
+            }
             signed_headers.push(';');
         }
         signed_headers.push_str(name);
@@ -368,7 +362,7 @@ mod tests {
     }
 
     #[test]
-    fn unsigned_headers_are_left_out_and_repeated_ones_joined() {
+    fn unsigned_headers_are_left_out_and_a_repeated_one_is_a_line_per_value() {
         let request = SigningRequest {
             method: "put",
             path: "/",
@@ -378,8 +372,8 @@ mod tests {
                 ("TEST_UNDERSCORE", "x"),
                 ("Authorization", "old"),
                 ("X-Sdk-Date", "19700101T000000Z"),
-                ("Accept", " a "),
-                ("accept", "b"),
+                ("Accept", " b "),
+                ("accept", "a"),
                 ("Host", "h"),
             ],
             body: b"",
@@ -387,7 +381,8 @@ mod tests {
         let signature = sign(&request, "20200608T023900Z", "AK", b"SK");
         assert_eq!(signature.signed_headers, "accept;host;x-sdk-date");
         assert!(signature.canonical_request.starts_with(
-            "PUT\n/\n\naccept:a,b\nhost:h\nx-sdk-date:20200608T023900Z\n\naccept;host;x-sdk-date\n"
+            "PUT\n/\n\naccept:a\naccept:b\nhost:h\nx-sdk-date:20200608T023900Z\n\n\
+             accept;host;x-sdk-date\n"
         ));
     }
 }

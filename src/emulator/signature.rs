@@ -185,9 +185,22 @@ fn canonical_query(query: &str) -> String {
 fn canonical_request(request: &Arrived<'_>, signed_headers: &[&str]) -> Result<String, String> {
     let mut headers = String::new();
     for name in signed_headers {
-        let value = header_value(request.headers, name)
-            .ok_or_else(|| format!("the signed header {name} is missing"))?;
-        headers.push_str(&format!("{name}:{}\n", value.trim()));
+        // A header sent more than once is a line per value, the values sorted (as the
+        // provider's SDKs sign them).
+        let mut values = request
+            .headers
+            .get_all(*name)
+            .iter()
+            .map(|value| value.to_str().map(str::trim))
+            .collect::<Result<Vec<&str>, _>>()
+            .map_err(|_| format!("the signed header {name} is not text"))?;
+        if values.is_empty() {
+            return Err(format!("the signed header {name} is missing"));
+        }
+        values.sort_unstable();
+        for value in values {
+            headers.push_str(&format!("{name}:{value}\n"));
+        }
     }
     Ok(format!(
         "{}\n{}\n{}\n{headers}\n{}\n{}",

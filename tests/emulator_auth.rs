@@ -368,3 +368,55 @@ async fn a_header_sent_twice_is_signed_and_verified_alike() {
     one_value.remove(tags[1]);
     assert_refused(&answer(send(one_value).await.unwrap()).await);
 }
+
+/// The fixture's path with percent-encoded bytes that are not UTF-8 (`%ff`, a lone `%C3`),
+/// as the path of the endpoint (a proxy's, say): the client signs the real request and the
+/// emulator authenticates it (then answers that no API is there), and refuses it when it is
+/// signed with another secret key.
+#[tokio::test]
+async fn percent_encoded_path_bytes_that_are_not_utf8_are_signed_and_verified_alike() {
+    let vector = fixture_vector("non-utf8-percent-encoding");
+    let (ak, sk) = (
+        vector["access_key"].as_str().unwrap(),
+        vector["secret_key"].as_str().unwrap(),
+    );
+    let prefix = vector["request"]["path"].as_str().unwrap();
+    assert!(
+        prefix.contains("%ff"),
+        "the fixture's path has a byte that is not UTF-8"
+    );
+    let emulator = Emulator::builder()
+        .access_key(ak, sk)
+        .start()
+        .await
+        .unwrap();
+    let modify = |secret_key: &str| {
+        let client = Client::builder()
+            .endpoint(format!("{}{prefix}", emulator.base_url()))
+            .project_id(DOCUMENTED_PROJECT_ID)
+            .credentials(Credentials::access_key(ak, secret_key))
+            .no_retries()
+            .build()
+            .unwrap();
+        async move {
+            client
+                .modify_endpoint_service(DOCUMENTED_SERVICE_ID)
+                .approval_enabled(true)
+                .send()
+                .await
+                .unwrap_err()
+        }
+    };
+    let authenticated = modify(sk).await;
+    assert_eq!(
+        (authenticated.status(), authenticated.error_code()),
+        (Some(404), Some("EndPoint.0005")),
+        "{authenticated:?}"
+    );
+    let refused = modify("OtherKey").await;
+    assert_eq!(
+        (refused.status(), refused.error_code()),
+        (Some(401), Some("EndPoint.0003")),
+        "{refused:?}"
+    );
+}

@@ -33,7 +33,7 @@ use std::{
 };
 
 use hmac::{Hmac, KeyInit, Mac};
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
@@ -256,7 +256,9 @@ fn is_signed(name: &str) -> bool {
 }
 
 /// Appends the encoding of a path segment, query key or query value, given as sent: decoded
-/// first when it holds a `%`, so that an encoded value is not encoded twice.
+/// first when it holds a `%`, so that an encoded value is not encoded twice. Decoded bytes
+/// are encoded as they are, UTF-8 or not (`%ff` stays the byte `%FF`), as the gateway's Go
+/// SDKs do.
 fn push_encoded(out: &mut String, value: &str) {
     if value.contains('%') {
         let decoded: Vec<u8> = percent_decode_str(value).collect();
@@ -284,18 +286,27 @@ fn push_canonical_uri(out: &mut String, path: &str) {
     }
 }
 
-/// Appends the query's pairs, decoded and encoded again, sorted by key then value, `k=v`
-/// joined by `&`.
+/// Appends the query's pairs, decoded (`+` is a space) and encoded again, sorted by key then
+/// value, `k=v` joined by `&`.
 fn push_canonical_query(out: &mut String, query: &str) {
     if query.is_empty() {
         return;
     }
-    let mut pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
-        .map(|(key, value)| {
-            (
-                utf8_percent_encode(&key, ENCODED).to_string(),
-                utf8_percent_encode(&value, ENCODED).to_string(),
-            )
+    let part = |text: &str| {
+        let mut encoded = String::with_capacity(text.len());
+        if text.contains('+') {
+            push_encoded(&mut encoded, &text.replace('+', " "));
+        } else {
+            push_encoded(&mut encoded, text);
+        }
+        encoded
+    };
+    let mut pairs: Vec<(String, String)> = query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (part(key), part(value))
         })
         .collect();
     pairs.sort();

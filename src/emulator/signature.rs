@@ -13,7 +13,7 @@ use std::{
 
 use axum::http::{HeaderMap, Method};
 use hmac::{Hmac, KeyInit, Mac};
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, percent_encode};
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 use time::{PrimitiveDateTime, macros::format_description};
@@ -139,10 +139,12 @@ fn check_clock_skew(date: &str, now: SystemTime) -> Result<(), String> {
     Ok(())
 }
 
-/// Percent-decodes then re-encodes a path segment or query part in the canonical way.
+/// Percent-decodes a path segment or query part to its bytes, then encodes them in the
+/// canonical way. The bytes need not be UTF-8: `%ff` is the byte `%FF`, not a replacement
+/// character (the gateway's Go SDKs escape a path's bytes).
 fn canonical_part(raw: &str) -> String {
-    let decoded = percent_decode_str(raw).decode_utf8_lossy();
-    utf8_percent_encode(&decoded, ENCODED).to_string()
+    let decoded: Vec<u8> = percent_decode_str(raw).collect();
+    percent_encode(&decoded, ENCODED).to_string()
 }
 
 /// The canonical URI: each segment encoded, always ending in `/`.

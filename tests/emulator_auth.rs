@@ -296,8 +296,8 @@ fn pairs(headers: &serde_json::Value) -> Vec<(&str, &str)> {
 }
 
 /// The fixture's request with a header sent twice, signed now by the crate's signer and sent
-/// to the emulator with its headers in `order`: the emulator accepts the signature whatever
-/// the order of the two values, and refuses it when one of them is missing.
+/// to the emulator: it accepts the signature whatever the order of the two values on the
+/// wire, and refuses it when one of them is missing.
 #[tokio::test]
 async fn a_header_sent_twice_is_signed_and_verified_alike() {
     let vector = fixture_vector("repeated-header");

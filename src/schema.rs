@@ -3,7 +3,7 @@
 //! states (its type, bounds, lengths, pattern, format, enumeration, list sizes, required and
 //! undocumented fields). A field added to the spec is checked without any code here.
 
-use std::{collections::HashMap, sync::LazyLock};
+use std::{collections::HashMap, fmt, sync::LazyLock};
 
 use serde_json::Value;
 
@@ -62,10 +62,38 @@ static SCHEMAS: LazyLock<Result<HashMap<String, Schema>, String>> = LazyLock::ne
 /// records every violation in `violations`, with paths under `path` (empty: the value is the
 /// whole body, whose own problems are named `body`).
 pub(crate) fn check(schema: &str, path: &str, value: &Value, violations: &mut Violations) {
+    let path = match path {
+        "" => Path::Body,
+        name => Path::Root(name),
+    };
     match SCHEMAS.as_ref().map(|all| all.get(schema)) {
-        Ok(Some(compiled)) => compiled.check(value, path, violations),
-        Ok(None) => violations.push(shown_path(path), format!("the spec has no schema {schema}")),
-        Err(problem) => violations.push(shown_path(path), problem.clone()),
+        Ok(Some(compiled)) => compiled.check(value, &path, violations),
+        Ok(None) => violations.push(path.to_string(), format!("the spec has no schema {schema}")),
+        Err(problem) => violations.push(path.to_string(), problem.clone()),
+    }
+}
+
+/// Where a value is in the body, written out only for a violation: `body`, `ports`,
+/// `ports[3].client_port`.
+enum Path<'p> {
+    /// The whole body.
+    Body,
+    /// A value checked on its own, by its name.
+    Root(&'p str),
+    /// A field of an object.
+    Field(&'p Path<'p>, &'p str),
+    /// An entry of a list.
+    Entry(&'p Path<'p>, usize),
+}
+
+impl fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Body => f.write_str("body"),
+            Self::Root(name) | Self::Field(Path::Body, name) => f.write_str(name),
+            Self::Field(parent, name) => write!(f, "{parent}.{name}"),
+            Self::Entry(parent, i) => write!(f, "{parent}[{i}]"),
+        }
     }
 }
 
@@ -176,7 +204,7 @@ fn compile(document: &Value, schema: &Value, depth: usize) -> Result<Schema, Str
 }
 
 impl Schema {
-    fn check(&self, value: &Value, path: &str, violations: &mut Violations) {
+    fn check(&self, value: &Value, path: &Path<'_>, violations: &mut Violations) {
         if !(self.nullable && value.is_null()) {
             self.node.check(value, path, violations);
         }
@@ -184,8 +212,8 @@ impl Schema {
 }
 
 impl Node {
-    fn check(&self, value: &Value, path: &str, violations: &mut Violations) {
-        let mut refuse = |rule: String| violations.push(shown_path(path), rule);
+    fn check(&self, value: &Value, path: &Path<'_>, violations: &mut Violations) {
+        let mut refuse = |rule: String| violations.push(path.to_string(), rule);
         match (self, value) {
             (Self::Any, _) | (Self::Boolean, Value::Bool(_)) => {}
             (Self::Boolean, other) => refuse(format!("{} is not true or false", json(other))),
@@ -241,7 +269,7 @@ impl Node {
                     ));
                 }
                 for (i, item) in values.iter().enumerate() {
-                    items.check(item, &format!("{path}[{i}]"), violations);
+                    items.check(item, &Path::Entry(path, i), violations);
                 }
             }
             (Self::Array { .. }, other) => refuse(format!("{} is not a list", json(other))),
@@ -253,25 +281,24 @@ impl Node {
                 },
                 Value::Object(fields),
             ) => {
-                let field = |name: &str| match path {
-                    "" => name.to_owned(),
-                    _ => format!("{path}.{name}"),
-                };
                 if *closed {
                     for name in fields.keys() {
                         if !properties.iter().any(|(known, _)| known == name) {
-                            violations.push(field(name), "is not a field of the spec's schema");
+                            violations.push(
+                                Path::Field(path, name).to_string(),
+                                "is not a field of the spec's schema",
+                            );
                         }
                     }
                 }
                 for (name, property) in properties {
                     if let Some(value) = fields.get(name) {
-                        property.check(value, &field(name), violations);
+                        property.check(value, &Path::Field(path, name), violations);
                     }
                 }
                 for name in required {
                     if !fields.contains_key(name) {
-                        violations.push(field(name), "is required");
+                        violations.push(Path::Field(path, name).to_string(), "is required");
                     }
                 }
             }
@@ -330,15 +357,6 @@ fn characters(n: usize) -> &'static str {
 
 fn entries(n: usize) -> &'static str {
     if n == 1 { "entry is" } else { "entries" }
-}
-
-/// The name of the value at `path`: `body` for the whole body.
-fn shown_path(path: &str) -> String {
-    if path.is_empty() {
-        "body".to_owned()
-    } else {
-        path.to_owned()
-    }
 }
 
 /// A JSON value as a violation shows it, cut after 40 characters.

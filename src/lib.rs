@@ -36,16 +36,19 @@ mod client;
 #[cfg(feature = "emulator")]
 pub mod emulator;
 mod error;
+mod files;
 mod generated;
 mod hooks;
 mod modify;
 mod open_enum;
 mod retry;
+mod tls;
 mod validation;
 
-pub use auth::{Credentials, signer};
+pub use auth::{CloudsSearch, Credentials, UserDomain, signer};
 pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 pub use error::{ApiError, Error};
+pub use files::MAX_CONFIG_FILE_BYTES;
 pub use generated::types;
 pub use modify::ModifyEndpointService;
 pub use open_enum::OpenEnum;
@@ -53,6 +56,7 @@ pub use retry::{
     DEFAULT_INITIAL_BACKOFF, DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_BACKOFF, DEFAULT_TOTAL_BUDGET,
     RATE_LIMIT_CODE, RetryPolicy,
 };
+pub use tls::TlsError;
 pub use validation::{MAX_PORT_MAPPINGS, Violation, Violations};
 
 /// The generated client, as progenitor makes it from the spec, for callers who want it.

@@ -128,22 +128,19 @@ fn request_body(change: &ChangeArgs) -> Result<Value, Failure> {
     Ok(Value::Object(body))
 }
 
-/// The client: the environment's credentials (none for a dry run), and the flags over the
-/// environment's project and region.
+/// The client: the flags, over the environment, over the cloud of clouds.yaml (no credentials
+/// for a dry run).
 fn client(connection: &ConnectionArgs, dry_run: bool) -> Result<Client, Failure> {
-    let mut builder = if dry_run {
-        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-        let mut builder = ClientBuilder::default();
-        if let Some(region) = env("OS_REGION_NAME") {
-            builder = builder.region(region);
-        }
-        if let Some(project) = env("OS_PROJECT_ID") {
-            builder = builder.project_id(project);
-        }
-        builder
-    } else {
-        ClientBuilder::from_env()
-    };
+    let mut builder = ClientBuilder::from_env();
+    if dry_run {
+        builder = builder.no_credentials();
+    }
+    if let Some(cloud) = &connection.os_cloud {
+        builder = builder.cloud(cloud);
+    }
+    if let Some(path) = &connection.os_client_config_file {
+        builder = builder.clouds_file(path);
+    }
     if let Some(region) = &connection.region {
         builder = builder.region(region);
     }

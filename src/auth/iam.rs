@@ -31,12 +31,12 @@ pub(crate) fn login(resolved: &Resolved, violations: &mut Violations) {
     }) = &resolved.credentials
     {
         let at = auth_url(resolved)
-            .map(|url| format!(" at {} ({})", url.value, url.origin))
+            .map(|url| format!(", IAM at {} ({})", url.value, url.origin))
             .unwrap_or_default();
         violations.push(
             "credentials",
             format!(
-                "password login (user {username:?} from {origin}, IAM{at}) is not available \
+                "password login (user {username:?} from {origin}{at}) is not available \
                  yet in this version: use an IAM token (OS_AUTH_TOKEN, or auth_type: token in \
                  clouds.yaml) or an access key (OS_ACCESS_KEY and OS_SECRET_KEY, or ak and sk)"
             ),

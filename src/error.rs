@@ -40,9 +40,13 @@ pub enum Error {
     /// The last attempt did not complete within its timeout (connect or total).
     #[error("request timed out: {0}")]
     Timeout(#[source] reqwest::Error),
-    /// The request or its answer could not be carried (connection refused or reset, TLS, ...).
+    /// The request or its answer could not be carried (connection refused or reset, ...).
     #[error("transport error: {0}")]
     Transport(#[source] reqwest::Error),
+    /// The TLS handshake failed: the server's certificate is not trusted (or expired, or for
+    /// another name), or the handshake broke. Names the host.
+    #[error("{0}")]
+    Tls(#[source] crate::TlsError),
     /// The service answered something that is not the documented shape.
     #[error("undecodable response{}: {reason}", status.map(|s| format!(" (HTTP {s})")).unwrap_or_default())]
     InvalidResponse {
@@ -67,6 +71,7 @@ impl Error {
             Self::Api(api) => api.is_retryable(),
             Self::Timeout(_) => true,
             Self::Transport(e) => retry::is_retryable_transport(e),
+            Self::Tls(_) => false,
             Self::InvalidConfig(_) | Self::InvalidRequest(_) | Self::InvalidResponse { .. } => {
                 false
             }
@@ -96,7 +101,7 @@ impl Error {
             Self::Api(api) => Some(api.status),
             Self::InvalidResponse { status, .. } => *status,
             Self::Timeout(e) | Self::Transport(e) => e.status().map(|s| s.as_u16()),
-            Self::InvalidConfig(_) | Self::InvalidRequest(_) => None,
+            Self::Tls(_) | Self::InvalidConfig(_) | Self::InvalidRequest(_) => None,
         }
     }
 }
@@ -217,7 +222,7 @@ impl Error {
                 if e.is_timeout() {
                     Self::Timeout(e)
                 } else {
-                    Self::Transport(e)
+                    crate::tls::transport_error(e)
                 }
             }
             E::InvalidResponsePayload(body, e) => match answer {

@@ -39,6 +39,7 @@ mod client;
 #[cfg(feature = "emulator")]
 pub mod emulator;
 mod error;
+mod files;
 mod generated;
 mod get;
 mod hooks;
@@ -49,11 +50,13 @@ mod response;
 mod retry;
 mod schema;
 pub mod spec;
+mod tls;
 mod validation;
 
-pub use auth::{Credentials, signer};
+pub use auth::{CloudsSearch, Credentials, UserDomain, signer};
 pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 pub use error::{ApiError, Error};
+pub use files::MAX_CONFIG_FILE_BYTES;
 pub use generated::types;
 pub use get::GetEndpointService;
 pub use modify::ModifyEndpointService;
@@ -63,6 +66,7 @@ pub use retry::{
     RATE_LIMIT_CODE, RetryPolicy,
 };
 pub use spec::MAX_PORT_MAPPINGS;
+pub use tls::TlsError;
 pub use validation::{Violation, Violations};
 
 /// The generated client, as progenitor makes it from the spec, for callers who want it.

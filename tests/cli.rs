@@ -3,6 +3,7 @@
 #![cfg(feature = "cli")]
 
 mod common;
+mod tls_support;
 
 use std::io::Write;
 
@@ -25,6 +26,24 @@ fn vpcep() -> Command {
         "HUAWEICLOUD_SDK_SK",
         "OS_PROJECT_ID",
         "OS_REGION_NAME",
+        "OS_PROJECT_NAME",
+        "OS_USERNAME",
+        "OS_PASSWORD",
+        "OS_USER_DOMAIN_NAME",
+        "OS_DOMAIN_NAME",
+        "OS_AUTH_URL",
+        "OS_CACERT",
+        "OS_CLOUD",
+        "OS_CLIENT_CONFIG_FILE",
+        "OS_CLIENT_SECURE_FILE",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+        "NO_PROXY",
+        "no_proxy",
     ] {
         command.env_remove(name);
     }
@@ -388,7 +407,10 @@ impl RunningEmulator {
             .strip_prefix("listening on ")
             .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
             .to_owned();
-        assert!(base_url.starts_with("http://127.0.0.1:"), "{base_url}");
+        assert!(
+            base_url.starts_with("http://127.0.0.1:") || base_url.starts_with("https://127.0.0.1:"),
+            "{base_url}"
+        );
         Self { child, base_url }
     }
 }
@@ -527,6 +549,215 @@ fn a_bad_seed_file_is_a_usage_error() {
         stderr(&output).contains("--seed /nonexistent/seed.json"),
         "{}",
         stderr(&output)
+    );
+}
+
+/// A folder standing for the user's: `clouds.yaml` in it, and `HOME` pointing at it, so
+/// that no real clouds.yaml is read.
+fn clouds_dir(label: &str, clouds: &str) -> tls_support::TempDir {
+    let dir = tls_support::TempDir::new(label);
+    dir.write("clouds.yaml", clouds);
+    dir
+}
+
+#[test]
+fn os_cloud_with_a_token_cloud_against_the_emulator() {
+    let emulator = RunningEmulator::start(&["--token", "cloud-token"]);
+    let dir = clouds_dir(
+        "cli-token-cloud",
+        &format!(
+            "clouds:\n  emu:\n    auth_type: token\n    auth:\n      token: cloud-token\n      \
+             project_id: {PROJECT_ID}\n    vpcep_endpoint_override: {}/v1/{{project_id}}\n",
+            emulator.base_url
+        ),
+    );
+    let run = |cloud: &str| {
+        vpcep()
+            .current_dir(dir.path())
+            .env("HOME", dir.path())
+            .args([
+                "modify",
+                SERVICE_ID,
+                "--os-cloud",
+                cloud,
+                "--name",
+                "fromcloud",
+                "--retries",
+                "0",
+            ])
+            .output()
+            .unwrap()
+    };
+    let output = run("emu");
+    assert!(output.status.success(), "{}", stderr(&output));
+    let service: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(
+        service["service_name"],
+        format!("eu-de.fromcloud.{SERVICE_ID}")
+    );
+
+    let output = run("absent");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("cloud \"absent\" is not in"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn os_cloud_with_an_access_key_cloud_and_an_explicit_file() {
+    let emulator =
+        RunningEmulator::start(&["--access-key", "AK-CLOUD", "--secret-key", "SK-CLOUD"]);
+    let dir = clouds_dir("cli-keys-cloud", "");
+    let file = dir.write(
+        "conf/my-clouds.yaml",
+        format!(
+            "clouds:\n  keys:\n    ak: AK-CLOUD\n    auth: {{project_id: {PROJECT_ID}}}\n    \
+             vpcep_endpoint_override: {}\n  other: {{}}\n",
+            emulator.base_url
+        ),
+    );
+    // The secret key in secure.yaml beside it.
+    dir.write("conf/secure.yaml", "clouds:\n  keys:\n    sk: SK-CLOUD\n");
+    let output = vpcep()
+        .current_dir(dir.path())
+        .env("HOME", dir.path())
+        .env("OS_CLOUD", "keys")
+        .args([
+            "modify",
+            SERVICE_ID,
+            "--name",
+            "signedcloud",
+            "--retries",
+            "0",
+        ])
+        .arg("--os-client-config-file")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let service: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(
+        service["service_name"],
+        format!("eu-de.signedcloud.{SERVICE_ID}")
+    );
+
+    // A dry run takes the project and endpoint from the cloud and needs no credentials.
+    std::fs::remove_file(dir.path().join("conf/secure.yaml")).unwrap();
+    let output = vpcep()
+        .env("HOME", dir.path())
+        .args([
+            "modify",
+            SERVICE_ID,
+            "--os-cloud",
+            "keys",
+            "--name",
+            "x",
+            "--dry-run",
+        ])
+        .arg("--os-client-config-file")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stdout(&output).starts_with(&format!("PUT {}/v1/{PROJECT_ID}/", emulator.base_url)),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn a_malformed_clouds_yaml_exits_2_naming_file_cloud_and_key() {
+    let dir = clouds_dir(
+        "cli-bad-cloud",
+        "clouds:\n  otc:\n    region_name: eu-de\n    auth:\n      token: 12345\n    auth_type: token\n",
+    );
+    let output = vpcep()
+        .current_dir(dir.path())
+        .env("HOME", dir.path())
+        .env("OS_PROJECT_ID", PROJECT_ID)
+        .args(["modify", SERVICE_ID, "--os-cloud", "otc", "--name", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let errors = stderr(&output);
+    assert!(
+        errors.contains("clouds.yaml: clouds.otc.auth.token: is a number, expected a string"),
+        "{errors}"
+    );
+    assert!(!errors.contains("12345"), "{errors}");
+}
+
+/// `vpcep emulator` over HTTPS with a certificate made now; the folder holds `ca.pem`.
+fn https_emulator(label: &str) -> (RunningEmulator, tls_support::TempDir) {
+    let pki = tls_support::pki(&["127.0.0.1", "localhost"]);
+    let dir = tls_support::TempDir::new(label);
+    let cert = dir.write("cert.pem", &pki.cert_pem);
+    let key = dir.write("key.pem", &pki.key_pem);
+    dir.write("ca.pem", &pki.ca_pem);
+    let emulator = RunningEmulator::start(&[
+        "--tls-cert",
+        cert.to_str().unwrap(),
+        "--tls-key",
+        key.to_str().unwrap(),
+    ]);
+    assert!(
+        emulator.base_url.starts_with("https://"),
+        "{}",
+        emulator.base_url
+    );
+    (emulator, dir)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn https_through_a_connect_proxy_with_os_cacert() {
+    let (emulator, dir) = https_emulator("cli-proxy");
+    let proxy = tls_support::ConnectProxy::start().await;
+    let host = emulator.base_url.trim_start_matches("https://").to_owned();
+    let run = |extra: &'static [(&'static str, &'static str)], with_ca: bool| {
+        let mut command = vpcep();
+        command
+            .env("HTTPS_PROXY", &proxy.url)
+            .env("OS_AUTH_TOKEN", "t")
+            .env("OS_PROJECT_ID", PROJECT_ID)
+            .args(["modify", SERVICE_ID, "--endpoint", &emulator.base_url])
+            .args(["--name", "proxied", "--retries", "0"]);
+        if with_ca {
+            command.env("OS_CACERT", dir.path().join("ca.pem"));
+        }
+        for (name, value) in extra {
+            command.env(name, value);
+        }
+        async move {
+            tokio::task::spawn_blocking(move || command.output().unwrap())
+                .await
+                .unwrap()
+        }
+    };
+
+    let output = run(&[], true).await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    let service: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(
+        service["service_name"],
+        format!("eu-de.proxied.{SERVICE_ID}")
+    );
+    assert_eq!(proxy.targets(), std::slice::from_ref(&host));
+
+    // NO_PROXY sends it directly.
+    let output = run(&[("NO_PROXY", "127.0.0.1")], true).await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(proxy.targets().len(), 1, "{:?}", proxy.targets());
+
+    // Without the CA: a TLS error naming the host, exit 1.
+    let output = run(&[], false).await;
+    assert_eq!(output.status.code(), Some(1));
+    let errors = stderr(&output);
+    assert!(
+        errors.contains(&format!("TLS handshake with {host} failed")),
+        "{errors}"
     );
 }
 

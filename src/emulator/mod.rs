@@ -41,6 +41,7 @@ mod errors;
 mod handlers;
 mod signature;
 mod state;
+mod tls;
 mod validate;
 
 use std::{
@@ -91,6 +92,9 @@ pub enum EmulatorError {
     /// A seeded service lacks an attribute the emulator needs, or has an invalid one.
     #[error("invalid seed service: {0}")]
     InvalidSeed(String),
+    /// The TLS certificate or key given to [`EmulatorBuilder::tls`] cannot be used.
+    #[error("invalid TLS certificate or key: {0}")]
+    InvalidTls(String),
 }
 
 /// The service that the API reference's example request targets, as the emulator seeds it by
@@ -132,6 +136,8 @@ pub struct EmulatorBuilder {
     region: String,
     access: Access,
     services: Vec<EndpointService>,
+    /// HTTPS instead of plain HTTP, or why the certificate or key cannot be used.
+    tls: Option<Result<tls::TlsConfig, String>>,
 }
 
 impl Default for EmulatorBuilder {
@@ -141,6 +147,7 @@ impl Default for EmulatorBuilder {
             region: DEFAULT_REGION.to_owned(),
             access: Access::default(),
             services: vec![documented_service()],
+            tls: None,
         }
     }
 }
@@ -190,8 +197,19 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Serves HTTPS (TLS 1.2 and 1.3, HTTP/1.1) with this certificate chain (PEM, the
+    /// server's certificate first) and private key (PEM: PKCS#8, PKCS#1 or SEC1), instead of
+    /// plain HTTP; [`Emulator::base_url`] then starts with `https://`. A certificate or key
+    /// that cannot be used makes [`start`](Self::start) fail with
+    /// [`EmulatorError::InvalidTls`].
+    pub fn tls(mut self, cert_chain_pem: &[u8], private_key_pem: &[u8]) -> Self {
+        self.tls = Some(tls::TlsConfig::from_pem(cert_chain_pem, private_key_pem));
+        self
+    }
+
     /// Binds the address and starts serving on the current tokio runtime.
     pub async fn start(self) -> Result<Emulator, EmulatorError> {
+        let tls = self.tls.transpose().map_err(EmulatorError::InvalidTls)?;
         let shared = Arc::new(Shared {
             store: Mutex::new(Store::default()),
             access: self.access,
@@ -215,15 +233,24 @@ impl EmulatorBuilder {
             })?;
         let (stop, stopped) = oneshot::channel::<()>();
         let app = handlers::router(shared.clone());
-        let server = tokio::spawn(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
-                .await;
-        });
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let stopped = async {
+            let _ = stopped.await;
+        };
+        let server = match tls {
+            None => tokio::spawn(async move {
+                let _ = axum::serve(listener, app)
+                    .with_graceful_shutdown(stopped)
+                    .await;
+            }),
+            Some(tls) => tokio::spawn(async move {
+                let _ = axum::serve(tls::TlsListener::new(listener, &tls), app)
+                    .with_graceful_shutdown(stopped)
+                    .await;
+            }),
+        };
         Ok(Emulator {
-            base_url: format!("http://{local_addr}"),
+            base_url: format!("{scheme}://{local_addr}"),
             local_addr,
             shared,
             stop: Some(stop),
@@ -254,7 +281,8 @@ impl Emulator {
         Self::builder().start().await
     }
 
-    /// The base URL to give a client, for example `http://127.0.0.1:41234` (no trailing `/`).
+    /// The base URL to give a client, for example `http://127.0.0.1:41234` (no trailing `/`;
+    /// `https://` when serving [TLS](EmulatorBuilder::tls)).
     pub fn base_url(&self) -> &str {
         &self.base_url
     }

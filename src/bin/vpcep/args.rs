@@ -9,10 +9,12 @@ use serde::{Serialize, Serializer, ser::SerializeStruct};
 /// Read and change VPC endpoint services of Open Telekom Cloud and Huawei Cloud, or run a local
 /// emulator of the API.
 ///
-/// Credentials come only from the environment, never from flags (so they stay out of shell
-/// history): OS_AUTH_TOKEN; or OS_ACCESS_KEY + OS_SECRET_KEY (+ OS_SECURITY_TOKEN); or
-/// HUAWEICLOUD_SDK_AK + HUAWEICLOUD_SDK_SK. OS_PROJECT_ID and OS_REGION_NAME give the project
-/// and the region when the flags do not.
+/// Credentials come only from the environment or clouds.yaml, never from flags (so they stay
+/// out of shell history): OS_AUTH_TOKEN; or OS_ACCESS_KEY + OS_SECRET_KEY (+
+/// OS_SECURITY_TOKEN); or HUAWEICLOUD_SDK_AK + HUAWEICLOUD_SDK_SK; or the cloud that --os-cloud
+/// (or OS_CLOUD) names. OS_PROJECT_ID and OS_REGION_NAME give the project and the region when
+/// the flags do not; then the cloud. OS_CACERT names extra CA certificates (PEM);
+/// HTTPS_PROXY and NO_PROXY are honoured.
 #[derive(Debug, Parser)]
 #[command(name = "vpcep", version, propagate_version = true)]
 pub struct Cli {
@@ -44,6 +46,8 @@ Examples:
 
   # Show what would be sent, and send nothing
   vpcep modify 4189d3c2-8882-4871-a3c2-d380272eed88 --region eu-de --name test --dry-run
+  # Credentials, project and region from the cloud \"otc\" of clouds.yaml
+  vpcep modify 4189d3c2-8882-4871-a3c2-d380272eed88 --os-cloud otc --name test
 
 Exit status: 0 success; 2 usage or validation error (nothing sent); 1 API, transport or timeout error.";
 
@@ -58,6 +62,7 @@ const EMULATOR_EXAMPLES: &str = "\
 Examples:
   vpcep emulator                                  # on 127.0.0.1:8080, the default seed
   vpcep emulator --listen 127.0.0.1:0             # a free port; the first line tells which
+  vpcep emulator --tls-cert cert.pem --tls-key key.pem   # HTTPS
   OS_AUTH_TOKEN=x OS_PROJECT_ID=6e9dfd51d1124e8d8498dce894923a0d \\
       vpcep modify 4189d3c2-8882-4871-a3c2-d380272eed88 --endpoint http://127.0.0.1:8080 --name demo";
 
@@ -168,6 +173,17 @@ pub struct ConnectionArgs {
     #[arg(long, value_name = "ID")]
     pub project_id: Option<String>,
 
+    /// The cloud of clouds.yaml to use (instead of OS_CLOUD); its settings come after the
+    /// flags and the environment.
+    #[arg(long, value_name = "NAME")]
+    pub os_cloud: Option<String>,
+
+    /// The clouds.yaml file to read (instead of OS_CLIENT_CONFIG_FILE and ./clouds.yaml,
+    /// ~/.config/openstack/clouds.yaml, /etc/openstack/clouds.yaml); a secure.yaml beside it
+    /// is merged.
+    #[arg(long, value_name = "FILE")]
+    pub os_client_config_file: Option<PathBuf>,
+
     /// Give up on a request after this many seconds.
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<f64>,
@@ -252,6 +268,15 @@ pub struct EmulatorArgs {
     /// The secret key that goes with --access-key.
     #[arg(long, value_name = "SK", requires = "access_key")]
     pub secret_key: Option<String>,
+
+    /// Serve HTTPS with this certificate chain (PEM, the server's certificate first; with
+    /// --tls-key).
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// The private key (PEM) of --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
-//! The client of a command: the environment's credentials (none for a dry run), and the
-//! flags over the environment's project and region.
+//! The client of a command: the flags, over the environment, over the cloud of clouds.yaml
+//! (no credentials for a dry run).
 
 use std::time::Duration;
 
@@ -10,19 +10,16 @@ use crate::{args::ConnectionArgs, failure::Failure};
 /// The client the flags and the environment describe; `credentials: false` leaves the
 /// credentials out (a dry run needs none).
 pub fn client(connection: &ConnectionArgs, credentials: bool) -> Result<Client, Failure> {
-    let mut builder = if credentials {
-        ClientBuilder::from_env()
-    } else {
-        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-        let mut builder = ClientBuilder::default();
-        if let Some(region) = env("OS_REGION_NAME") {
-            builder = builder.region(region);
-        }
-        if let Some(project) = env("OS_PROJECT_ID") {
-            builder = builder.project_id(project);
-        }
-        builder
-    };
+    let mut builder = ClientBuilder::from_env();
+    if !credentials {
+        builder = builder.no_credentials();
+    }
+    if let Some(cloud) = &connection.os_cloud {
+        builder = builder.cloud(cloud);
+    }
+    if let Some(path) = &connection.os_client_config_file {
+        builder = builder.clouds_file(path);
+    }
     if let Some(region) = &connection.region {
         builder = builder.region(region);
     }

@@ -32,8 +32,25 @@ pub async fn run(args: EmulatorArgs) -> ExitCode {
     if let (Some(access_key), Some(secret_key)) = (args.access_key, args.secret_key) {
         builder = builder.access_key(access_key, secret_key);
     }
+    if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
+        match (read_pem(cert), read_pem(key)) {
+            (Ok(cert), Ok(key)) => builder = builder.tls(&cert, &key),
+            (Err(problem), _) => {
+                eprintln!("error: --tls-cert {}: {problem}", cert.display());
+                return ExitCode::from(USAGE);
+            }
+            (_, Err(problem)) => {
+                eprintln!("error: --tls-key {}: {problem}", key.display());
+                return ExitCode::from(USAGE);
+            }
+        }
+    }
     let emulator = match builder.start().await {
         Ok(emulator) => emulator,
+        Err(error @ otc_vpcep::emulator::EmulatorError::InvalidTls(_)) => {
+            eprintln!("error: --tls-cert/--tls-key: {error}");
+            return ExitCode::from(USAGE);
+        }
         Err(error) => {
             eprintln!("error: {error}");
             return ExitCode::from(FAILED);
@@ -56,6 +73,20 @@ pub async fn run(args: EmulatorArgs) -> ExitCode {
 fn seed(path: &std::path::Path) -> Result<Vec<EndpointService>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
     serde_json::from_str(&text).map_err(|e| format!("not a JSON list of services: {e}"))
+}
+
+/// A PEM file (a certificate chain or a key), at most 1 MiB.
+fn read_pem(path: &std::path::Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let limit = otc_vpcep::MAX_CONFIG_FILE_BYTES;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(limit + 1).read_to_end(&mut bytes))
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > limit {
+        return Err(format!("is larger than {limit} bytes"));
+    }
+    Ok(bytes)
 }
 
 /// Waits for Ctrl-C (SIGINT) or, on Unix, SIGTERM.

@@ -55,7 +55,13 @@ struct Schema {
     nullable: bool,
 }
 
-/// Every schema of `components/schemas`, compiled from [`spec::OPENAPI_JSON`] at first use.
+/// The spec, as parsed from [`spec::OPENAPI_JSON`] at first use.
+static DOCUMENT: LazyLock<Result<Value, String>> = LazyLock::new(|| {
+    serde_json::from_str(spec::OPENAPI_JSON)
+        .map_err(|e| format!("the embedded spec is not JSON: {e}"))
+});
+
+/// Every schema of `components/schemas`, compiled at first use.
 static SCHEMAS: LazyLock<Result<HashMap<String, Schema>, String>> = LazyLock::new(compile_all);
 
 /// Checks `value` against the spec's schema `schema` (a name under `components/schemas`), and
@@ -97,16 +103,36 @@ impl fmt::Display for Path<'_> {
     }
 }
 
+/// Checks `value`, the field `field`, against the schema at the JSON pointer `pointer` of the
+/// spec (for example `/components/schemas/PortMapping/properties/client_port`), recording
+/// every violation. Compiled anew on each call: for wording a refusal, not for the way of a
+/// valid request.
+pub(crate) fn check_at(pointer: &str, field: &str, value: &Value, violations: &mut Violations) {
+    let path = Path::Root(field);
+    let compiled = DOCUMENT
+        .as_ref()
+        .map_err(Clone::clone)
+        .and_then(|document| {
+            let schema = document
+                .pointer(pointer)
+                .ok_or_else(|| format!("the spec has no schema at {pointer}"))?;
+            compile(document, schema, 0)
+        });
+    match compiled {
+        Ok(schema) => schema.check(value, &path, violations),
+        Err(problem) => violations.push(path.to_string(), problem),
+    }
+}
+
 fn compile_all() -> Result<HashMap<String, Schema>, String> {
-    let document: Value = serde_json::from_str(spec::OPENAPI_JSON)
-        .map_err(|e| format!("the embedded spec is not JSON: {e}"))?;
+    let document = DOCUMENT.as_ref().map_err(Clone::clone)?;
     let schemas = document
         .pointer("/components/schemas")
         .and_then(Value::as_object)
         .ok_or("the embedded spec has no components/schemas")?;
     schemas
         .iter()
-        .map(|(name, schema)| Ok((name.clone(), compile(&document, schema, 0)?)))
+        .map(|(name, schema)| Ok((name.clone(), compile(document, schema, 0)?)))
         .collect()
 }
 
@@ -222,21 +248,20 @@ impl Node {
             }
             (Self::Number, _) => {}
             (Self::Integer { minimum, maximum }, other) => {
-                let range = match (minimum, maximum) {
+                let range = || match (minimum, maximum) {
                     (Some(min), Some(max)) => format!(" in {min}..={max}"),
                     (Some(min), None) => format!(" of at least {min}"),
                     (None, Some(max)) => format!(" of at most {max}"),
                     (None, None) => String::new(),
                 };
-                let number = other.as_i64();
-                match number {
+                match other.as_i64() {
                     None if other.as_u64().is_some() && minimum.is_none() && maximum.is_none() => {}
-                    None => refuse(format!("{} is not an integer{range}", json(other))),
+                    None => refuse(format!("{} is not an integer{}", json(other), range())),
                     Some(n)
                         if minimum.is_some_and(|min| n < min)
                             || maximum.is_some_and(|max| n > max) =>
                     {
-                        refuse(format!("{n} is not{range}"));
+                        refuse(format!("{n} is not{}", range()));
                     }
                     Some(_) => {}
                 }
@@ -255,18 +280,8 @@ impl Node {
                 },
                 Value::Array(values),
             ) => {
-                if let Some(min) = min_items.filter(|min| values.len() < *min) {
-                    let rule = match values.len() {
-                        0 => format!("is empty; at least {min} {} required", entries(min)),
-                        n => format!("has {n} {}; at least {min} are required", entries(n)),
-                    };
+                if let Some(rule) = list_length(*min_items, *max_items, values.len()) {
                     refuse(rule);
-                }
-                if let Some(max) = max_items.filter(|max| values.len() > *max) {
-                    refuse(format!(
-                        "has {} entries; at most {max} are allowed",
-                        values.len()
-                    ));
                 }
                 for (i, item) in values.iter().enumerate() {
                     items.check(item, &Path::Entry(path, i), violations);
@@ -348,6 +363,40 @@ impl Text {
             }
             _ => None,
         }
+    }
+}
+
+/// The rule that a list of `length` entries breaks, if any, of at least `min` and at most
+/// `max` entries.
+fn list_length(min: Option<usize>, max: Option<usize>, length: usize) -> Option<String> {
+    if let Some(min) = min.filter(|min| length < *min) {
+        return Some(match length {
+            0 => format!("is empty; at least {min} {} required", entries(min)),
+            n => format!("has {n} {}; at least {min} are required", entries(n)),
+        });
+    }
+    max.filter(|max| length > *max)
+        .map(|max| format!("has {length} entries; at most {max} are allowed"))
+}
+
+/// Checks the length `length` of the list `field` against the list schema at the JSON
+/// pointer `pointer` of the spec, recording the rule it breaks (its entries are not looked at).
+pub(crate) fn check_length_at(
+    pointer: &str,
+    field: &str,
+    length: usize,
+    violations: &mut Violations,
+) {
+    let size = |schema: &Value, key: &str| {
+        schema
+            .get(key)
+            .and_then(Value::as_u64)
+            .and_then(|n| usize::try_from(n).ok())
+    };
+    let schema = DOCUMENT.as_ref().ok().and_then(|d| d.pointer(pointer));
+    let (min, max) = schema.map_or((None, None), |s| (size(s, "minItems"), size(s, "maxItems")));
+    if let Some(rule) = list_length(min, max, length) {
+        violations.push(field, rule);
     }
 }
 

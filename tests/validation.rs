@@ -201,15 +201,15 @@ fn every_violation_is_reported_together() {
     let found = violations(result);
     assert_eq!(found.len(), 5, "{found:#?}");
     let fields: Vec<_> = found.iter().map(|v| v.split(':').next().unwrap()).collect();
-    // The ID, then the body's fields in the order of their names (as the body is sent).
+    // The ID, then the fields in the order they were set, then the port mappings.
     assert_eq!(
         fields,
         [
             "vpc_endpoint_service_id",
-            "description",
-            "port_id",
-            "ports[0].client_port",
             "service_name",
+            "port_id",
+            "description",
+            "ports[0].client_port",
         ]
     );
 }

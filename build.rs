@@ -1,4 +1,5 @@
-//! Generates the client in `$OUT_DIR/codegen.rs` from `spec/vpcep.yaml` with progenitor.
+//! Generates the client in `$OUT_DIR/codegen.rs` from `spec/vpcep.yaml` with progenitor, and
+//! the spec as JSON in `$OUT_DIR/vpcep.json`.
 
 #[path = "build/codegen.rs"]
 mod codegen;
@@ -12,9 +13,16 @@ fn main() -> ExitCode {
     let generated = fs::read_to_string(SPEC)
         .map_err(|e| format!("cannot read it: {e}"))
         .and_then(|yaml| codegen::generate(&yaml));
-    let written = generated.and_then(|code| {
-        let out = Path::new(&env::var("OUT_DIR").map_err(|e| e.to_string())?).join("codegen.rs");
-        fs::write(&out, code).map_err(|e| format!("cannot write {}: {e}", out.display()))
+    let written = generated.and_then(|generated| {
+        let out = env::var("OUT_DIR").map_err(|e| e.to_string())?;
+        for (name, text) in [
+            ("codegen.rs", generated.code),
+            ("vpcep.json", generated.json),
+        ] {
+            let path = Path::new(&out).join(name);
+            fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        }
+        Ok(())
     });
     match written {
         Ok(()) => ExitCode::SUCCESS,

@@ -108,8 +108,12 @@ fn main() {
         .build()
         .expect("client runtime");
     let url = format!(
-        "{}/v1/{DOCUMENTED_PROJECT_ID}/vpc-endpoint-services/{DOCUMENTED_SERVICE_ID}",
-        emulator.base_url()
+        "{}{}",
+        emulator.base_url(),
+        otc_vpcep::spec::MODIFY_ENDPOINT_SERVICE.path_with(&[
+            ("project_id", DOCUMENTED_PROJECT_ID),
+            ("vpc_endpoint_service_id", DOCUMENTED_SERVICE_ID),
+        ])
     );
     let loads: Vec<Load> = (0..CONCURRENCY[1])
         .map(|_| Load {

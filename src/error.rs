@@ -1,13 +1,10 @@
-//! [`Error`]: the one error type of the ergonomic layer, and the tolerant reading of error
-//! bodies.
+//! [`Error`]: the one error type of the ergonomic layer.
 
 use std::fmt;
 
-use serde_json::{Map, Value};
-
 use crate::{
     generated,
-    hooks::{Answer, MAX_BODY_BYTES},
+    response::{Answer, ErrorBody, MAX_BODY_BYTES, request_id_text},
     retry,
     types::ErrorResponse,
     validation::Violations,
@@ -49,6 +46,10 @@ pub enum Error {
     /// completed`.
     #[error("transport error: {}", with_cause(.0))]
     Transport(#[source] reqwest::Error),
+    /// The TLS handshake failed: the server's certificate is not trusted (or expired, or for
+    /// another name), or the handshake broke. Names the host.
+    #[error("{0}")]
+    Tls(#[source] crate::TlsError),
     /// The service answered something that is not the documented shape.
     #[error("undecodable response{}: {reason}", status.map(|s| format!(" (HTTP {s})")).unwrap_or_default())]
     InvalidResponse {
@@ -73,6 +74,7 @@ impl Error {
             Self::Api(api) => api.is_retryable(),
             Self::Timeout(_) => true,
             Self::Transport(e) => retry::is_retryable_transport(e),
+            Self::Tls(_) => false,
             Self::InvalidConfig(_) | Self::InvalidRequest(_) | Self::InvalidResponse { .. } => {
                 false
             }
@@ -102,7 +104,7 @@ impl Error {
             Self::Api(api) => Some(api.status),
             Self::InvalidResponse { status, .. } => *status,
             Self::Timeout(e) | Self::Transport(e) => e.status().map(|s| s.as_u16()),
-            Self::InvalidConfig(_) | Self::InvalidRequest(_) => None,
+            Self::Tls(_) | Self::InvalidConfig(_) | Self::InvalidRequest(_) => None,
         }
     }
 }
@@ -197,69 +199,6 @@ impl fmt::Display for ApiError {
     }
 }
 
-/// The code, message and request id read from an error body.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(crate) struct ErrorBody {
-    pub(crate) code: Option<String>,
-    pub(crate) message: Option<String>,
-    pub(crate) request_id: Option<String>,
-}
-
-impl ErrorBody {
-    /// Reads an error body tolerantly, in the order of the Huawei Cloud SDKs: `error_code` /
-    /// `error_msg`, then `code` / `message`, then the same one level down under any key (for
-    /// example `{"error": {"code": ..., "message": ...}}`); `request_id` (the API gateway's)
-    /// at the top or next to the nested pair. Numbers are accepted as codes. `None` when the
-    /// body is not a JSON object.
-    pub(crate) fn parse(body: &[u8]) -> Option<Self> {
-        let Value::Object(top) = serde_json::from_slice::<Value>(body).ok()? else {
-            return None;
-        };
-        let mut found = Self::from_object(&top);
-        if !found.is_useful()
-            && let Some(nested) = top.values().find_map(|v| match v {
-                Value::Object(inner) => Some(Self::from_object(inner)).filter(Self::is_useful),
-                _ => None,
-            })
-        {
-            found.code = nested.code;
-            found.message = nested.message;
-            found.request_id = found.request_id.or(nested.request_id);
-        }
-        Some(found)
-    }
-
-    /// Whether a code or a message was found.
-    fn is_useful(&self) -> bool {
-        self.code.is_some() || self.message.is_some()
-    }
-
-    fn from_object(object: &Map<String, Value>) -> Self {
-        let pair = |code: &str, message: &str| {
-            let code = object.get(code).and_then(scalar);
-            let message = object.get(message).and_then(scalar);
-            (code.is_some() || message.is_some()).then_some((code, message))
-        };
-        let (code, message) = pair("error_code", "error_msg")
-            .or_else(|| pair("code", "message"))
-            .unwrap_or_default();
-        Self {
-            code,
-            message,
-            request_id: object.get("request_id").and_then(scalar),
-        }
-    }
-}
-
-/// A string, or a number written as a string; anything else is ignored.
-fn scalar(value: &Value) -> Option<String> {
-    match value {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
 /// At most this many bytes of an undecodable body are kept.
 pub(crate) const EXCERPT_BYTES: usize = 512;
 /// At most this many bytes of a non-JSON error body are kept.
@@ -277,11 +216,6 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
 
 fn header_request_id(headers: &reqwest::header::HeaderMap) -> Option<String> {
     request_id_text(headers.get("x-request-id"))
-}
-
-/// An `X-Request-Id` header's value, when it is text.
-pub(crate) fn request_id_text(value: Option<&reqwest::header::HeaderValue>) -> Option<String> {
-    value?.to_str().ok().map(str::to_owned)
 }
 
 impl Error {
@@ -309,7 +243,7 @@ impl Error {
                 if e.is_timeout() {
                     Self::Timeout(e)
                 } else {
-                    Self::Transport(e)
+                    crate::tls::transport_error(e)
                 }
             }
             E::InvalidResponsePayload(body, e) => match answer {
@@ -346,6 +280,19 @@ impl Error {
     }
 }
 
+impl Error {
+    /// The error of a success answer whose body is not a JSON object (which would otherwise
+    /// decode as a service if it is a list of values).
+    pub(crate) fn not_an_object(answer: &Answer) -> Self {
+        Self::InvalidResponse {
+            status: Some(answer.status),
+            reason: "the answer is not a JSON object".to_owned(),
+            excerpt: excerpt(&answer.body),
+            request_id: answer.request_id(),
+        }
+    }
+}
+
 impl From<generated::Error<ErrorResponse>> for Error {
     /// Converts an error of the [raw client](crate::raw::Client). Prefer the ergonomic
     /// operations: only they know the status of an answer whose body did not decode.
@@ -357,74 +304,6 @@ impl From<generated::Error<ErrorResponse>> for Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn parsed(body: &str) -> Option<ErrorBody> {
-        ErrorBody::parse(body.as_bytes())
-    }
-
-    fn body(code: Option<&str>, message: Option<&str>, request_id: Option<&str>) -> ErrorBody {
-        ErrorBody {
-            code: code.map(str::to_owned),
-            message: message.map(str::to_owned),
-            request_id: request_id.map(str::to_owned),
-        }
-    }
-
-    #[test]
-    fn service_shape() {
-        assert_eq!(
-            parsed(r#"{"error_code":"EndPoint.0002","error_msg":"Parameter error."}"#),
-            Some(body(Some("EndPoint.0002"), Some("Parameter error."), None))
-        );
-    }
-
-    #[test]
-    fn gateway_shape_keeps_request_id() {
-        assert_eq!(
-            parsed(r#"{"error_code":"APIG.0303","error_msg":"Incorrect app","request_id":"r1"}"#),
-            Some(body(Some("APIG.0303"), Some("Incorrect app"), Some("r1")))
-        );
-    }
-
-    #[test]
-    fn error_code_pair_wins_over_code_pair() {
-        assert_eq!(
-            parsed(r#"{"code":"B","message":"second","error_code":"A","error_msg":"first"}"#),
-            Some(body(Some("A"), Some("first"), None))
-        );
-    }
-
-    #[test]
-    fn code_message_and_numbers() {
-        assert_eq!(
-            parsed(r#"{"code":404,"message":"not here"}"#),
-            Some(body(Some("404"), Some("not here"), None))
-        );
-    }
-
-    #[test]
-    fn nested_one_level() {
-        assert_eq!(
-            parsed(r#"{"error":{"code":"EndPoint.0005","message":"gone","request_id":"n"}}"#),
-            Some(body(Some("EndPoint.0005"), Some("gone"), Some("n")))
-        );
-        assert_eq!(
-            parsed(r#"{"request_id":"top","x":1,"badRequest":{"error_code":"E","error_msg":"m"}}"#),
-            Some(body(Some("E"), Some("m"), Some("top")))
-        );
-        // Two levels down is not searched.
-        assert_eq!(
-            parsed(r#"{"a":{"b":{"code":"X","message":"deep"}}}"#),
-            Some(ErrorBody::default())
-        );
-    }
-
-    #[test]
-    fn not_an_object() {
-        for text in ["<html>502</html>", "[1,2]", "\"x\"", "", "{\"error_code\":"] {
-            assert_eq!(parsed(text), None, "{text}");
-        }
-    }
 
     #[test]
     fn html_error_keeps_raw_body_and_a_message() {

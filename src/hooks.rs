@@ -5,30 +5,23 @@
 //! fresh clone of the request, authorized anew (a fresh signature date), with its timeout cut
 //! to what is left of the call's budget. The answer's body is read in full inside the attempt
 //! (so a body that breaks off is retried too, and the error status's code can be checked), and
-//! handed on to the generated code as a buffered response.
+//! handed on to the generated code as a buffered response. Which failures are worth another
+//! attempt is the operation's [`Classifier`]'s to say (`src/retry.rs`).
 
 use std::{
-    cell::OnceCell,
     sync::Arc,
     time::{Duration, Instant, SystemTime},
 };
 
-use bytes::Bytes;
-
-use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo, ResponseValue};
+use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
 use tracing::{debug, info};
 
 use crate::{
     Credentials, RetryPolicy, auth,
-    error::{self, ErrorBody},
     generated::Client,
-    retry,
-    types::ErrorResponse,
+    response::{self, Answer, Body},
+    retry::{self, Classifier},
 };
-
-/// The most bytes of an answer's body that are read; a longer body is cut there (and then
-/// fails to decode, reported as such).
-pub(crate) const MAX_BODY_BYTES: usize = 4 << 20;
 
 /// The state the generated client carries for its hooks.
 #[derive(Clone, Debug, Default)]
@@ -43,56 +36,6 @@ pub struct Context {
     /// The timeout of one attempt (cut to what is left of the budget): the HTTP client's
     /// own timeout, which `build` set to the same value. `None` leaves it to that setting.
     pub(crate) attempt_timeout: Option<Duration>,
-}
-
-tokio::task_local! {
-    /// Where `exec` leaves the final answer of the call in whose task it runs: set for the
-    /// duration of one call by [`recorded`], so never shared between calls.
-    static RECORD: OnceCell<Answer>;
-}
-
-/// What the final attempt of a call got back, for the error of that call: the generated code
-/// loses the status and headers when an error body does not decode. It shares the answer's
-/// buffers (nothing is copied unless an error needs it).
-#[derive(Debug)]
-pub(crate) struct Answer {
-    /// The HTTP status.
-    pub(crate) status: u16,
-    /// The `X-Request-Id` header.
-    request_id: Option<reqwest::header::HeaderValue>,
-    /// The body, as read (see [`MAX_BODY_BYTES`]).
-    pub(crate) body: Bytes,
-    /// Whether the body was longer than [`MAX_BODY_BYTES`] and was cut.
-    pub(crate) body_cut: bool,
-}
-
-impl Answer {
-    /// The `X-Request-Id` header, when it is text.
-    pub(crate) fn request_id(&self) -> Option<String> {
-        error::request_id_text(self.request_id.as_ref())
-    }
-}
-
-/// Runs one generated operation, made by `operation` (or fails at once with its error, a
-/// request refused before sending), with a record of its final answer kept for this call
-/// alone, so that its error carries the status and request id of the final answer even when
-/// the error body did not decode (the generated code drops them then).
-///
-/// The operation's future is made inside the scope, and the error is completed there too, so
-/// that the call's future holds the operation's future once (no copy beside it, no shared
-/// record to allocate), and no other future wraps this one.
-pub(crate) fn recorded<T, F>(
-    operation: Result<impl FnOnce() -> F, crate::Error>,
-) -> impl Future<Output = Result<T, crate::Error>>
-where
-    F: Future<Output = Result<ResponseValue<T>, Error<ErrorResponse>>>,
-{
-    RECORD.scope(OnceCell::new(), async move {
-        match operation?().await {
-            Ok(answer) => Ok(answer.into_inner()),
-            Err(error) => Err(RECORD.with(|record| crate::Error::from_call(error, record.get()))),
-        }
-    })
 }
 
 impl ClientHooks<Context> for Client {
@@ -113,9 +56,9 @@ impl ClientHooks<Context> for Client {
     fn exec(
         &self,
         request: reqwest::Request,
-        _info: &OperationInfo,
+        info: &OperationInfo,
     ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
-        let call = Call::new(&request);
+        let call = Call::new(&request, info);
         async move {
             let policy = &self.inner().retry;
             let mut attempt: u32 = 1;
@@ -139,6 +82,7 @@ impl ClientHooks<Context> for Client {
                         return outcome.finish(&call);
                     };
                     info!(
+                        operation = call.operation,
                         method = call.method,
                         path = call.path,
                         attempt,
@@ -158,17 +102,19 @@ impl ClientHooks<Context> for Client {
     }
 }
 
-/// What every attempt of one call shares, for its logs and its budget.
+/// What every attempt of one call shares: its operation's retry rules, its logs and its budget.
 struct Call {
     method: String,
     path: String,
+    operation: &'static str,
+    classifier: Classifier,
     started: Instant,
 }
 
 impl Call {
     /// Starts the call's clock. The method and path are only for the logs: not copied when
     /// nobody listens.
-    fn new(request: &reqwest::Request) -> Self {
+    fn new(request: &reqwest::Request, info: &OperationInfo) -> Self {
         let logged = tracing::enabled!(tracing::Level::ERROR);
         let copied = |text: &str| {
             if logged {
@@ -180,6 +126,8 @@ impl Call {
         Self {
             method: copied(request.method().as_str()),
             path: copied(request.url().path()),
+            operation: info.operation_id,
+            classifier: Classifier::for_operation(info.operation_id),
             started: Instant::now(),
         }
     }
@@ -234,7 +182,7 @@ impl Client {
         let sent = self.client().execute(request);
         async move {
             let result = match sent.await {
-                Ok(response) => buffered(response).await,
+                Ok(response) => response::buffered(response).await,
                 Err(e) => Err(e),
             };
             Outcome::of(call, attempt, result)
@@ -249,10 +197,7 @@ impl Outcome {
         match result {
             Ok((response, body)) => {
                 let status = response.status().as_u16();
-                let code = (status == 400)
-                    .then(|| ErrorBody::parse(&body.bytes).and_then(|b| b.code))
-                    .flatten();
-                let retryable = retry::is_retryable_answer(status, code.as_deref());
+                let retryable = call.classifier.is_retryable_answer(status, &body.bytes);
                 let retry_after = retryable
                     .then(|| response.headers().get(reqwest::header::RETRY_AFTER))
                     .flatten()
@@ -285,7 +230,7 @@ impl Outcome {
                     "attempt failed"
                 );
                 Outcome {
-                    retryable: retry::is_retryable_transport(&e),
+                    retryable: call.classifier.is_retryable_transport(&e),
                     result: Err(e),
                     status: None,
                     failure: Some(failure),
@@ -308,73 +253,14 @@ impl Outcome {
             );
         }
         let (response, body) = self.result?;
-        // Outside a recorded call (the raw client) there is no record to keep.
-        let _ = RECORD.try_with(|record| {
-            // Each call has its own record and one final answer: a second `set` cannot happen.
-            let _ = record.set(Answer {
-                status: response.status().as_u16(),
-                request_id: response.headers().get("x-request-id").cloned(),
-                body: body.bytes.clone(),
-                body_cut: body.cut,
-            });
+        response::record(|| Answer {
+            status: response.status().as_u16(),
+            request_id: response.headers().get("x-request-id").cloned(),
+            body: body.bytes.clone(),
+            body_cut: body.cut,
         });
-        Ok(rebuilt(response, body.bytes))
+        Ok(response::rebuilt(response, body.bytes))
     }
-}
-
-/// A body read in full (up to [`MAX_BODY_BYTES`]).
-struct Body {
-    bytes: Bytes,
-    cut: bool,
-}
-
-/// Reads the whole body of `response` (up to [`MAX_BODY_BYTES`]). A body that arrives in one
-/// chunk, as a small one does, is kept as it came, without a copy.
-async fn buffered(mut response: reqwest::Response) -> reqwest::Result<(reqwest::Response, Body)> {
-    let mut first = Bytes::new();
-    let mut joined: Option<Vec<u8>> = None;
-    let mut cut = false;
-    while let Some(mut chunk) = response.chunk().await? {
-        let read = joined.as_ref().map_or(first.len(), Vec::len);
-        let room = MAX_BODY_BYTES - read;
-        if chunk.len() > room {
-            chunk.truncate(room);
-            cut = true;
-        }
-        if read == 0 && joined.is_none() {
-            first = chunk;
-        } else {
-            joined
-                .get_or_insert_with(|| first.to_vec())
-                .extend_from_slice(&chunk);
-        }
-        if cut {
-            break;
-        }
-    }
-    let bytes = joined.map_or(first, Bytes::from);
-    Ok((response, Body { bytes, cut }))
-}
-
-/// The answer again, with its status, version, headers, extensions and URL, and the buffered
-/// body. The parts are moved, not copied, and the URL is carried over (a `reqwest::Response`
-/// made from bare parts would parse a placeholder URL on every call).
-fn rebuilt(response: reqwest::Response, body: Bytes) -> reqwest::Response {
-    use reqwest::ResponseBuilderExt;
-    let url = response.url().clone();
-    let (parts, _) = http::Response::from(response).into_parts();
-    let mut answer = http::Response::from_parts(parts, body);
-    // reqwest keeps a response's URL in an extension that only its builder can set: the
-    // answer's own extensions pass through a builder to take it.
-    let mut builder = http::Response::builder();
-    if let Some(extensions) = builder.extensions_mut() {
-        std::mem::swap(extensions, answer.extensions_mut());
-    }
-    let mut builder = builder.url(url);
-    if let Some(extensions) = builder.extensions_mut() {
-        std::mem::swap(extensions, answer.extensions_mut());
-    }
-    reqwest::Response::from(answer)
 }
 
 /// A short name for a transport failure, for logs (the error's text may carry the URL).

@@ -1,11 +1,13 @@
 //! A spec-first client for the VPC Endpoint (VPCEP) API of Open Telekom Cloud and Huawei
-//! Cloud: change a VPC endpoint service with
-//! `PUT /v1/{project_id}/vpc-endpoint-services/{vpc_endpoint_service_id}`.
+//! Cloud: read a VPC endpoint service with
+//! `GET /v1/{project_id}/vpc-endpoint-services/{vpc_endpoint_service_id}` and change it with
+//! `PUT` on the same path.
 //!
 //! The OpenAPI document `spec/vpcep.yaml` is the source of truth: `build.rs` generates the
 //! [`types`] and the [raw client](raw::Client) from it with progenitor. This crate adds a small
 //! ergonomic face: [`Client`], its [`ClientBuilder`], and one fluent builder per operation,
-//! [`ModifyEndpointService`], which checks every documented rule before anything is sent.
+//! [`GetEndpointService`] and [`ModifyEndpointService`], which check every documented rule
+//! before anything is sent. The spec itself is in [`spec`].
 //! With the feature `emulator`, the module `emulator` is a local emulator of the API, to try
 //! the crate and test code that uses it offline.
 //!
@@ -32,29 +34,41 @@
 #![warn(missing_docs)]
 
 mod auth;
+mod call;
 mod client;
 #[cfg(feature = "emulator")]
 pub mod emulator;
 mod error;
+mod files;
 mod generated;
+mod get;
 mod hooks;
 pub mod json;
 mod modify;
 mod open_enum;
+mod request;
+mod response;
 mod retry;
+mod schema;
+pub mod spec;
+mod tls;
 mod validation;
 
-pub use auth::{Credentials, signer};
+pub use auth::{CloudsSearch, Credentials, UserDomain, signer};
 pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 pub use error::{ApiError, Error};
+pub use files::MAX_CONFIG_FILE_BYTES;
 pub use generated::types;
+pub use get::GetEndpointService;
 pub use modify::ModifyEndpointService;
 pub use open_enum::OpenEnum;
 pub use retry::{
     DEFAULT_INITIAL_BACKOFF, DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_BACKOFF, DEFAULT_TOTAL_BUDGET,
     RATE_LIMIT_CODE, RetryPolicy,
 };
-pub use validation::{MAX_PORT_MAPPINGS, Violation, Violations};
+pub use spec::MAX_PORT_MAPPINGS;
+pub use tls::TlsError;
+pub use validation::{Violation, Violations};
 
 /// The generated client, as progenitor makes it from the spec, for callers who want it.
 pub mod raw {

@@ -1,14 +1,46 @@
-//! [`ModifyEndpointService`]: the fluent builder of the modify call.
+//! [`ModifyEndpointService`]: the change of one VPC endpoint service,
+//! `PUT /v1/{project_id}/vpc-endpoint-services/{vpc_endpoint_service_id}`.
+//!
+//! Its setters of the body's single fields are generated from the spec (`build/codegen.rs`);
+//! this file adds the client's method, the conveniences for the list of port mappings, the
+//! rule that spans the list, and the call.
 
-mod json_body;
+use std::num::NonZeroU16;
 
+use serde_json::Value;
 use uuid::Uuid;
 
 use crate::{
-    Client, Error, hooks,
-    types::{EndpointService, ModifyEndpointServiceRequest, Protocol, TcpProxy},
-    validation::{PortEntry, Violations},
+    Client, Error, call,
+    request::Input,
+    schema,
+    types::{EndpointService, ModifyEndpointServiceRequest, PortMapping, Protocol},
+    validation::Violations,
 };
+
+/// The spec's schema of the body.
+const BODY: &str = "ModifyEndpointServiceRequest";
+/// The spec's schemas of the list of mappings and of a mapping's ports, for the words of a
+/// refusal.
+const PORTS: &str = "/components/schemas/ModifyEndpointServiceRequest/properties/ports";
+const CLIENT_PORT: &str = "/components/schemas/PortMapping/properties/client_port";
+const SERVER_PORT: &str = "/components/schemas/PortMapping/properties/server_port";
+
+impl Client {
+    /// Starts a change of the VPC endpoint service `service_id` (a UUID): set what should
+    /// change, then [`send`](ModifyEndpointService::send) it.
+    pub fn modify_endpoint_service(
+        &self,
+        service_id: impl Into<String>,
+    ) -> ModifyEndpointService<'_> {
+        ModifyEndpointService {
+            client: self,
+            service_id: service_id.into(),
+            input: Input::default(),
+            ports: None,
+        }
+    }
+}
 
 /// A change of one VPC endpoint service, made by [`Client::modify_endpoint_service`].
 ///
@@ -39,100 +71,66 @@ use crate::{
 #[derive(Clone, Debug)]
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct ModifyEndpointService<'a> {
-    pub(crate) client: &'a Client,
+    client: &'a Client,
     service_id: String,
-    approval_enabled: Option<bool>,
-    service_name: Option<String>,
-    ports: Option<Vec<Option<PortEntry>>>,
-    port_id: Option<String>,
-    vip_port_id: Option<String>,
-    tcp_proxy: Option<TcpProxy>,
-    description: Option<String>,
-    /// What a JSON body set that does not fit the request's shape.
-    malformed: Violations,
+    /// The body's fields set so far (the generated setters write here).
+    pub(crate) input: Input<ModifyEndpointServiceRequest>,
+    /// The port mappings given by [`port`](Self::port) and [`ports`](Self::ports), as given:
+    /// checked when the request is, so that each keeps its place in the list.
+    ports: Option<Vec<(u16, u16, Protocol)>>,
 }
 
 impl<'a> ModifyEndpointService<'a> {
-    pub(crate) fn new(client: &'a Client, service_id: String) -> Self {
-        Self {
-            client,
-            service_id,
-            approval_enabled: None,
-            service_name: None,
-            ports: None,
-            port_id: None,
-            vip_port_id: None,
-            tcp_proxy: None,
-            description: None,
-            malformed: Violations::default(),
-        }
-    }
-
-    /// Whether a new VPC endpoint needs the owner's approval before it can connect.
-    pub fn approval_enabled(mut self, enabled: bool) -> Self {
-        self.approval_enabled = Some(enabled);
-        self
-    }
-
-    /// The service's new name: 1 to 16 of letters, digits, `_` and `-`. (The service answers
-    /// the name decorated as `{region}.{name}.{id}`.)
-    pub fn service_name(mut self, name: impl Into<String>) -> Self {
-        self.service_name = Some(name.into());
-        self
-    }
-
     /// Adds a port mapping: `client_port` on the VPC endpoint to `server_port` on the backend
     /// (both 1 to 65535). The mappings sent **replace all** of the service's mappings.
     pub fn port(mut self, client_port: u16, server_port: u16, protocol: Protocol) -> Self {
-        self.ports.get_or_insert_with(Vec::new).push(Some((
-            client_port.into(),
-            server_port.into(),
-            protocol,
-        )));
+        self.ports
+            .get_or_insert_with(Vec::new)
+            .push((client_port, server_port, protocol));
         self
     }
 
     /// Sets the whole list of port mappings as `(client_port, server_port, protocol)`, at most
-    /// 200; it **replaces all** of the service's mappings. An empty list is refused.
+    /// [`MAX_PORT_MAPPINGS`](crate::MAX_PORT_MAPPINGS); it **replaces all** of the service's
+    /// mappings. An empty list is refused.
     pub fn ports(mut self, ports: impl IntoIterator<Item = (u16, u16, Protocol)>) -> Self {
-        self.ports = Some(
-            ports
-                .into_iter()
-                .map(|(client, server, protocol)| Some((client.into(), server.into(), protocol)))
-                .collect(),
-        );
+        self.ports = Some(ports.into_iter().collect());
         self
     }
 
-    /// The ID (a UUID) of the backend resource: the port of a load balancer's private IP
-    /// address, the NIC of an ECS, or the NIC of the server of a virtual IP address.
-    pub fn port_id(mut self, port_id: impl Into<String>) -> Self {
-        self.port_id = Some(port_id.into());
-        self
-    }
-
-    /// The ID (a UUID) of the virtual NIC to which the virtual IP address is bound.
-    #[deprecated(note = "the current API no longer documents vip_port_id; it still accepts it")]
-    pub fn vip_port_id(mut self, vip_port_id: impl Into<String>) -> Self {
-        self.vip_port_id = Some(vip_port_id.into());
-        self
-    }
-
-    /// Whether client addresses are passed to the backend (TOA, Proxy Protocol, ...).
-    pub fn tcp_proxy(mut self, tcp_proxy: TcpProxy) -> Self {
-        self.tcp_proxy = Some(tcp_proxy);
-        self
-    }
-
-    /// The service's description: at most 128 characters, without `<` and `>`.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
+    /// Sets every field that the JSON request body `body` holds, as a file or a pipe gives it
+    /// (the shape of the spec's `ModifyEndpointServiceRequest`). Nothing is refused here: what
+    /// does not fit (an unknown field, a wrong type, a port out of range) is reported with every
+    /// other violation by [`send`](Self::send) and [`build_body`](Self::build_body).
+    ///
+    /// ```
+    /// # let client = otc_vpcep::Client::builder().region("eu-de").project_id("p").build()?;
+    /// let body = serde_json::json!({"service_name": "test", "ports": [{"client_port": 0}]});
+    /// let refused = client
+    ///     .modify_endpoint_service("4189d3c2-8882-4871-a3c2-d380272eed88")
+    ///     .json_body(&body)
+    ///     .build_body()
+    ///     .unwrap_err();
+    /// assert_eq!(
+    ///     refused.to_string(),
+    ///     "invalid request: ports[0].client_port: 0 is not in 1..=65535; \
+    ///      ports[0].server_port: is required"
+    /// );
+    /// # Ok::<(), otc_vpcep::Error>(())
+    /// ```
+    pub fn json_body(mut self, body: &Value) -> Self {
+        if body.get("ports").is_some() {
+            self.ports = None;
+        }
+        self.input.merge_json(BODY, body, |body, v| {
+            v.unique_json_port_mappings(body.get("ports"));
+        });
         self
     }
 
     /// The body that [`send`](Self::send) would send, after every check, without sending it.
     pub fn build_body(&self) -> Result<ModifyEndpointServiceRequest, Error> {
-        self.checked().map(|(_, body)| body)
+        self.clone().checked().map(|(_, body)| body)
     }
 
     /// Checks the request, sends it, and returns the service as the API answers it.
@@ -140,7 +138,7 @@ impl<'a> ModifyEndpointService<'a> {
     /// The checks run here, at once; nothing is sent until the future is awaited.
     pub fn send(self) -> impl Future<Output = Result<EndpointService, Error>> + Send + 'a {
         let client = self.client;
-        hooks::recorded(self.checked().map(|(service_id, body)| {
+        call::run(self.checked().map(|(service_id, body)| {
             move || {
                 client
                     .raw()
@@ -154,28 +152,51 @@ impl<'a> ModifyEndpointService<'a> {
     }
 
     /// The service ID and the body, or every rule they break.
-    fn checked(&self) -> Result<(Uuid, ModifyEndpointServiceRequest), Error> {
-        let mut v = self.malformed.clone();
+    fn checked(self) -> Result<(Uuid, ModifyEndpointServiceRequest), Error> {
+        let mut v = Violations::default();
         let service_id = v.uuid("vpc_endpoint_service_id", &self.service_id);
-        let body = ModifyEndpointServiceRequest {
-            approval_enabled: self.approval_enabled,
-            service_name: self.service_name.as_deref().and_then(|n| v.service_name(n)),
-            ports: self
-                .ports
-                .as_deref()
-                .map(|p| v.ports(p))
-                .unwrap_or_default(),
-            port_id: self.port_id.as_deref().and_then(|id| v.uuid("port_id", id)),
-            vip_port_id: self
-                .vip_port_id
-                .as_deref()
-                .and_then(|id| v.uuid("vip_port_id", id)),
-            tcp_proxy: self.tcp_proxy,
-            description: self.description.as_deref().and_then(|d| v.description(d)),
-        };
+        let (mut body, refused) = self.input.into_parts();
+        v.extend(refused);
+        if let Some(ports) = &self.ports {
+            body.ports = port_mappings(ports, &mut v);
+        }
         match service_id {
             Some(id) if v.is_empty() => Ok((id, body)),
             _ => Err(Error::InvalidRequest(v)),
         }
     }
+}
+
+/// The port mappings as the body carries them, or the rules they break: each port, the
+/// number of mappings, and no two with the same client port and protocol. Linear in the
+/// number of mappings.
+fn port_mappings(ports: &[(u16, u16, Protocol)], v: &mut Violations) -> Vec<PortMapping> {
+    schema::check_length_at(PORTS, "ports", ports.len(), v);
+    let mappings = ports
+        .iter()
+        .enumerate()
+        .filter_map(|(i, &(client, server, protocol))| {
+            let mut port = |name: &str, schema: &str, port: u16| {
+                let converted = NonZeroU16::new(port);
+                if converted.is_none() {
+                    let field = format!("ports[{i}].{name}");
+                    schema::check_at(schema, &field, &Value::from(port), v);
+                }
+                converted
+            };
+            let client_port = port("client_port", CLIENT_PORT, client);
+            let server_port = port("server_port", SERVER_PORT, server);
+            Some(PortMapping {
+                client_port: client_port?,
+                server_port: server_port?,
+                protocol: Some(protocol),
+            })
+        })
+        .collect();
+    v.unique_port_mappings(
+        ports.iter().map(|&(client, server, protocol)| {
+            Some((client.into(), Some(server.into()), protocol))
+        }),
+    );
+    mappings
 }

@@ -1,10 +1,11 @@
 //! [`RetryPolicy`]: which failures are tried again, how long to wait between attempts, and the
-//! time budget of a whole call. The loop that applies it lives in the `exec` hook
+//! time budget of a whole call; and the [`Classifier`] of each operation, which says which
+//! failures are worth another attempt. The loop that applies them lives in the `exec` hook
 //! (`src/hooks.rs`), so every generated operation is covered.
 
 use std::time::{Duration, SystemTime};
 
-use crate::validation::Violations;
+use crate::{response::ErrorBody, spec::Operation, tls::rustls_error, validation::Violations};
 
 /// The default number of attempts per call: the first one and up to three retries.
 pub const DEFAULT_MAX_ATTEMPTS: u32 = 4;
@@ -165,17 +166,73 @@ impl RetryPolicy {
     }
 }
 
-/// Whether an answer with HTTP `status` and error code `code` is worth another attempt:
-/// 500, 502, 503, 504, or 400 with the rate-limit code `EndPoint.0022` (any case).
-pub(crate) fn is_retryable_answer(status: u16, code: Option<&str>) -> bool {
-    matches!(status, 500 | 502 | 503 | 504)
-        || (status == 400 && code.is_some_and(|c| c.eq_ignore_ascii_case(RATE_LIMIT_CODE)))
+/// Which failures of one operation's attempts are worth another attempt.
+///
+/// The rate limit (HTTP 400 `EndPoint.0022`) and a connection that could not be made are
+/// retried for every operation: the request was refused, or never sent. The other failures
+/// (HTTP 500, 502, 503, 504; a timeout; a connection, request or body that broke off) leave
+/// unknown whether the request took effect, so they are retried only for an idempotent
+/// operation (its HTTP method is idempotent, RFC 9110: the spec's GET and PUT are; a POST is
+/// not).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Classifier {
+    idempotent: bool,
 }
 
-/// Whether a failure to carry a request or its answer is worth another attempt: a timeout, a
-/// failed connection, or a request or body that broke off (the modify call is idempotent).
+impl Classifier {
+    /// The classifier of the operation named `operation_id` (as the generated client names
+    /// it); an operation the spec does not have is treated as not idempotent.
+    pub(crate) fn for_operation(operation_id: &str) -> Self {
+        Self {
+            idempotent: Operation::find(operation_id).is_some_and(Operation::is_idempotent),
+        }
+    }
+
+    /// Whether an answer with HTTP `status` and `body` is worth another attempt.
+    pub(crate) fn is_retryable_answer(&self, status: u16, body: &[u8]) -> bool {
+        (self.idempotent && is_unavailable(status))
+            || (status == 400
+                && ErrorBody::parse(body).is_some_and(|b| is_rate_limit(b.code.as_deref())))
+    }
+
+    /// Whether a failure to carry a request or its answer is worth another attempt.
+    pub(crate) fn is_retryable_transport(&self, error: &reqwest::Error) -> bool {
+        !is_tls_failure(error) && (error.is_connect() || (self.idempotent && is_interrupted(error)))
+    }
+}
+
+/// Whether `status` says the service is unavailable for now: 500, 502, 503 or 504.
+fn is_unavailable(status: u16) -> bool {
+    matches!(status, 500 | 502 | 503 | 504)
+}
+
+/// Whether `code` is the rate-limit code `EndPoint.0022` (in any case).
+fn is_rate_limit(code: Option<&str>) -> bool {
+    code.is_some_and(|c| c.eq_ignore_ascii_case(RATE_LIMIT_CODE))
+}
+
+/// Whether an answer with HTTP `status` and error code `code` may succeed when the same
+/// (idempotent) call is tried again: 500, 502, 503, 504, or the rate limit.
+pub(crate) fn is_retryable_answer(status: u16, code: Option<&str>) -> bool {
+    is_unavailable(status) || (status == 400 && is_rate_limit(code))
+}
+
+/// Whether a transport failure may pass when the same (idempotent) call is tried again: a
+/// timeout, a failed connection, or a request or body that broke off; not a TLS failure.
 pub(crate) fn is_retryable_transport(error: &reqwest::Error) -> bool {
-    error.is_timeout() || error.is_connect() || error.is_request() || body_broke_off(error)
+    !is_tls_failure(error) && (error.is_connect() || is_interrupted(error))
+}
+
+/// Whether the TLS handshake failed (an untrusted or expired certificate, another name, a
+/// protocol the server refuses): trying again does not change that.
+fn is_tls_failure(error: &reqwest::Error) -> bool {
+    rustls_error(error).is_some()
+}
+
+/// Whether the exchange broke off after the request may have left: a timeout, or a request or
+/// body that broke off.
+fn is_interrupted(error: &reqwest::Error) -> bool {
+    error.is_timeout() || error.is_request() || body_broke_off(error)
 }
 
 /// Whether the answer's body broke off: a body error, which reqwest reports as a decode error
@@ -275,6 +332,22 @@ mod tests {
         ] {
             assert!(!is_retryable_answer(status, code), "{status} {code:?}");
         }
+    }
+
+    #[test]
+    fn classifiers_know_their_operation() {
+        let get = Classifier::for_operation("get_endpoint_service");
+        let put = Classifier::for_operation("modify_endpoint_service");
+        let post = Classifier::for_operation("no_such_operation");
+        let rate_limit = br#"{"error_code":"EndPoint.0022","error_msg":"slow down"}"#;
+        for idempotent in [get, put] {
+            assert!(idempotent.is_retryable_answer(503, b""));
+            assert!(idempotent.is_retryable_answer(400, rate_limit));
+            assert!(!idempotent.is_retryable_answer(404, b""));
+            assert!(!idempotent.is_retryable_answer(400, b"{}"));
+        }
+        assert!(!post.is_retryable_answer(503, b""));
+        assert!(post.is_retryable_answer(400, rate_limit));
     }
 
     #[test]

@@ -1,18 +1,15 @@
-//! Checks of the documented constraints, made before any I/O, that report every violation.
+//! [`Violations`]: every rule a request or a client configuration broke, and the checks that
+//! the spec's schemas cannot state.
 //!
-//! The rules on single values live in the spec: the generated types ([`ServiceName`],
-//! [`ServiceDescription`], [`ProjectId`], `NonZeroU16` ports, `Uuid`s) cannot hold a bad value,
-//! so a check here is a conversion into them. Only the rules that span values (the number of
-//! mappings, duplicates) are written out here.
+//! The rules on single values and lists live in the spec and are checked by `schema`; the
+//! generated types (`ServiceName`, `ProjectId`, `NonZeroU16` ports, `Uuid`s) cannot hold a bad
+//! value either. Only the rule that spans the entries of a list is written out here: no two
+//! port mappings with the same client port and protocol.
 
-use std::{collections::HashMap, fmt, num::NonZeroU16};
+use std::{collections::HashMap, fmt, hash::Hash};
 
+use serde_json::Value;
 use uuid::Uuid;
-
-use crate::types::{PortMapping, ProjectId, Protocol, ServiceDescription, ServiceName};
-
-/// The most port mappings one request may carry.
-pub const MAX_PORT_MAPPINGS: usize = 200;
 
 /// One broken rule: the field, by its path in the request, and the rule.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,6 +52,92 @@ impl Violations {
             rule: rule.into(),
         });
     }
+
+    /// Adds every violation of `other`, after these.
+    pub(crate) fn extend(&mut self, other: Violations) {
+        self.0.extend(other.0);
+    }
+
+    /// Forgets the violations of `field` and of what it holds (`field[i]...`, `field.x`).
+    pub(crate) fn forget(&mut self, field: &str) {
+        if self.0.is_empty() {
+            return;
+        }
+        self.0.retain(|v| {
+            let under = v.field.strip_prefix(field);
+            !matches!(under, Some(rest) if rest.is_empty() || rest.starts_with(['.', '[']))
+        });
+    }
+
+    /// Converts `value` into a UUID, or records that `field` is not one.
+    pub(crate) fn uuid(&mut self, field: &str, value: &str) -> Option<Uuid> {
+        let converted = Uuid::try_parse(value).ok();
+        if converted.is_none() {
+            self.push(field, format!("{} is not a UUID", shown(value)));
+        }
+        converted
+    }
+
+    /// Checks that no two port mappings of a JSON body's `ports` (if it is a list) share a
+    /// client port and protocol (TCP when left out); see [`unique_port_mappings`](Self::unique_port_mappings).
+    /// Entries that are not mappings are left to the schema's check.
+    pub(crate) fn unique_json_port_mappings(&mut self, ports: Option<&Value>) {
+        let Some(Value::Array(entries)) = ports else {
+            return;
+        };
+        self.unique_port_mappings(entries.iter().map(|entry| {
+            let client = entry.get("client_port").and_then(Value::as_i64)?;
+            let server = entry.get("server_port").and_then(Value::as_i64);
+            let protocol = match entry.get("protocol") {
+                None => "TCP",
+                Some(Value::String(protocol)) => protocol.as_str(),
+                Some(_) => return None,
+            };
+            Some((client, server, protocol))
+        }));
+    }
+
+    /// Checks that no two port mappings, given as `(client_port, server_port, protocol)` in
+    /// their order (`None` for an entry to skip), share a client port and protocol, which also
+    /// rules out duplicate mappings. Linear in the number of mappings.
+    pub(crate) fn unique_port_mappings<P: Copy + Eq + Hash + fmt::Display>(
+        &mut self,
+        entries: impl IntoIterator<Item = Option<(i64, Option<i64>, P)>>,
+    ) {
+        let entries = entries.into_iter();
+        let mut first_use: HashMap<(i64, P), (usize, Option<i64>)> =
+            HashMap::with_capacity(entries.size_hint().0);
+        for (i, entry) in entries.enumerate() {
+            let Some((client, server, protocol)) = entry else {
+                continue;
+            };
+            match first_use.get(&(client, protocol)) {
+                Some(&(j, first_server)) => {
+                    let rule = match (first_server, server) {
+                        (Some(a), Some(b)) if a == b => {
+                            format!("duplicates ports[{j}] ({client}:{b}/{protocol})")
+                        }
+                        _ => format!(
+                            "client port {client}/{protocol} is already mapped by ports[{j}]"
+                        ),
+                    };
+                    self.push(format!("ports[{i}]"), rule);
+                }
+                None => {
+                    first_use.insert((client, protocol), (i, server));
+                }
+            }
+        }
+    }
+}
+
+/// A string as a violation shows it: quoted, escaped, and cut after 40 characters.
+pub(crate) fn shown(value: &str) -> String {
+    const MAX: usize = 40;
+    match value.char_indices().nth(MAX) {
+        Some((end, _)) => format!("{:?}...", &value[..end]),
+        None => format!("{value:?}"),
+    }
 }
 
 impl fmt::Display for Violations {
@@ -78,129 +161,11 @@ impl<'a> IntoIterator for &'a Violations {
     }
 }
 
-/// A value as a violation shows it: quoted, escaped, and cut after 40 characters.
-fn shown(value: &str) -> String {
-    const MAX: usize = 40;
-    match value.char_indices().nth(MAX) {
-        Some((end, _)) => format!("{:?}...", &value[..end]),
-        None => format!("{value:?}"),
-    }
-}
-
-impl Violations {
-    /// Converts `value` into a generated, constrained type, or records `rule` for `field`.
-    fn convert<'v, T: TryFrom<&'v str>>(
-        &mut self,
-        field: &str,
-        value: &'v str,
-        rule: &str,
-    ) -> Option<T> {
-        T::try_from(value)
-            .map_err(|_| self.push(field, format!("{} {rule}", shown(value))))
-            .ok()
-    }
-
-    pub(crate) fn project_id(&mut self, value: &str) -> Option<ProjectId> {
-        self.convert(
-            "project_id",
-            value,
-            "is not 1 to 64 of letters, digits, '_' and '-'",
-        )
-    }
-
-    pub(crate) fn uuid(&mut self, field: &str, value: &str) -> Option<Uuid> {
-        self.convert(field, value, "is not a UUID")
-    }
-
-    pub(crate) fn service_name(&mut self, value: &str) -> Option<ServiceName> {
-        self.convert(
-            "service_name",
-            value,
-            "is not 1 to 16 of letters, digits, '_' and '-'",
-        )
-    }
-
-    pub(crate) fn description(&mut self, value: &str) -> Option<ServiceDescription> {
-        self.convert(
-            "description",
-            value,
-            "is not at most 128 characters without '<' and '>'",
-        )
-    }
-
-    /// Checks a list of port mappings: the number of mappings, each port, and that no two
-    /// mappings share a client port and protocol (which also rules out duplicate mappings).
-    /// Linear in the number of mappings. An entry that is `None` was malformed in a JSON body;
-    /// its violation is already recorded, and it keeps its place so that indices stay right.
-    pub(crate) fn ports(&mut self, ports: &[Option<PortEntry>]) -> Vec<PortMapping> {
-        if ports.is_empty() {
-            self.push(
-                "ports",
-                "is empty; at least 1 mapping is required (leave ports out to keep the current ones)",
-            );
-        }
-        if ports.len() > MAX_PORT_MAPPINGS {
-            self.push(
-                "ports",
-                format!(
-                    "has {} mappings; at most {MAX_PORT_MAPPINGS} are allowed",
-                    ports.len()
-                ),
-            );
-        }
-        let mut first_use: HashMap<(i64, Protocol), usize> = HashMap::with_capacity(ports.len());
-        let mut mappings = Vec::with_capacity(ports.len());
-        for (i, entry) in ports.iter().enumerate() {
-            let Some((client, server, protocol)) = *entry else {
-                continue;
-            };
-            let client_port = self.port(|| format!("ports[{i}].client_port"), client);
-            let server_port = self.port(|| format!("ports[{i}].server_port"), server);
-            if let Some(&j) = first_use.get(&(client, protocol)) {
-                let first_server = ports[j].map(|(_, server, _)| server);
-                let rule = if first_server == Some(server) {
-                    format!("duplicates ports[{j}] ({client}:{server}/{protocol})")
-                } else {
-                    format!("client port {client}/{protocol} is already mapped by ports[{j}]")
-                };
-                self.push(format!("ports[{i}]"), rule);
-            } else {
-                first_use.insert((client, protocol), i);
-            }
-            if let (Some(client_port), Some(server_port)) = (client_port, server_port) {
-                mappings.push(PortMapping {
-                    client_port,
-                    server_port,
-                    protocol: Some(protocol),
-                });
-            }
-        }
-        mappings
-    }
-
-    /// Checks one port number; `field` names it, built only for a violation.
-    pub(crate) fn port(&mut self, field: impl FnOnce() -> String, port: i64) -> Option<NonZeroU16> {
-        let checked = u16::try_from(port).ok().and_then(NonZeroU16::new);
-        if checked.is_none() {
-            self.push(field(), format!("{port} is not in 1..=65535"));
-        }
-        checked
-    }
-}
-
-/// A port mapping as given, before its checks: `(client_port, server_port, protocol)`.
-pub(crate) type PortEntry = (i64, i64, Protocol);
-
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use serde_json::json;
 
-    #[test]
-    fn shown_cuts_long_values_on_a_char_boundary() {
-        let long = "é".repeat(50);
-        assert_eq!(shown(&long), format!("{:?}...", "é".repeat(40)));
-        assert_eq!(shown("a\"b"), r#""a\"b""#);
-    }
+    use super::*;
 
     #[test]
     fn violations_display_joins_every_violation() {
@@ -209,5 +174,39 @@ mod tests {
         v.push("b[1].c", "rule two");
         assert_eq!(v.to_string(), "a: rule one; b[1].c: rule two");
         assert_eq!(v.len(), 2);
+    }
+
+    #[test]
+    fn forgetting_a_field_forgets_what_it_holds() {
+        let mut v = Violations::default();
+        for field in [
+            "ports",
+            "ports[0].client_port",
+            "ports_extra",
+            "port",
+            "service_name",
+        ] {
+            v.push(field, "rule");
+        }
+        v.forget("ports");
+        let left: Vec<&str> = v.iter().map(|v| v.field.as_str()).collect();
+        assert_eq!(left, ["ports_extra", "port", "service_name"]);
+    }
+
+    #[test]
+    fn port_mappings_are_unique_by_client_port_and_protocol() {
+        let mut v = Violations::default();
+        v.unique_json_port_mappings(Some(&json!([
+            {"client_port": 80, "server_port": 8080},
+            {"client_port": 80, "server_port": 8080, "protocol": "TCP"},
+            {"client_port": 80, "server_port": 9090, "protocol": "TCP"},
+            {"client_port": 80, "server_port": 9090, "protocol": "UDP"},
+            {"client_port": "x"},
+        ])));
+        assert_eq!(
+            v.to_string(),
+            "ports[1]: duplicates ports[0] (80:8080/TCP); \
+             ports[2]: client port 80/TCP is already mapped by ports[0]"
+        );
     }
 }

@@ -1,4 +1,6 @@
-//! The build script's generator: a broken spec is refused with a message saying what is wrong.
+//! The build script's generator: what it generates is pinned (a spec change shows in review
+//! as the change of `snapshots/build_script__generated_code.snap`), and a broken spec is
+//! refused with a message saying what is wrong.
 
 #[path = "../build/codegen.rs"]
 mod codegen;
@@ -7,9 +9,45 @@ const SPEC: &str = include_str!("../spec/vpcep.yaml");
 
 #[test]
 fn the_spec_generates_the_client() {
-    let code = codegen::generate(SPEC).expect("the spec is valid");
+    let generated = codegen::generate(SPEC).expect("the spec is valid");
+    let code = &generated.code;
     assert!(code.contains("pub fn modify_endpoint_service"));
+    assert!(code.contains("pub fn get_endpoint_service"));
     assert!(code.contains("crate::OpenEnum<crate::types::ServiceStatus>"));
+    let json: serde_json::Value = serde_json::from_str(&generated.json).unwrap();
+    let yaml: serde_json::Value = serde_yaml_ng::from_str(SPEC).unwrap();
+    assert_eq!(json, yaml);
+}
+
+/// The generated source, pinned: review its snapshot's change with every spec change.
+#[test]
+fn generated_code() {
+    let generated = codegen::generate(SPEC).expect("the spec is valid");
+    insta::assert_snapshot!(generated.code);
+}
+
+#[test]
+fn the_layer_gets_a_setter_per_scalar_field_and_the_tables() {
+    let code = codegen::generate(SPEC).expect("the spec is valid").code;
+    for setter in [
+        "pub fn approval_enabled(mut self, value: bool) -> Self",
+        "pub fn service_name(mut self, value: impl Into<String>) -> Self",
+        "pub fn tcp_proxy(mut self, value: crate::types::TcpProxy) -> Self",
+        "pub const MAX_PORT_MAPPINGS: usize = 200usize;",
+        "pub const VALUES: [&'static str; 5usize] = [",
+        "pub const GET_ENDPOINT_SERVICE: crate::spec::Operation",
+    ] {
+        assert!(code.contains(setter), "{setter}");
+    }
+    // A field added to the spec gets its setter without any other change.
+    let more = SPEC.replacen(
+        "        tcp_proxy:\n          $ref: \"#/components/schemas/TcpProxy\"\n",
+        "        tcp_proxy:\n          $ref: \"#/components/schemas/TcpProxy\"\n        enable_policy:\n          type: boolean\n",
+        1,
+    );
+    assert_ne!(more, SPEC);
+    let code = codegen::generate(&more).expect("the spec is valid").code;
+    assert!(code.contains("pub fn enable_policy(mut self, value: bool) -> Self"));
 }
 
 #[test]

@@ -3,6 +3,7 @@
 #![cfg(feature = "cli")]
 
 mod common;
+mod tls_support;
 
 use std::io::Write;
 
@@ -28,6 +29,24 @@ fn vpcep() -> Command {
         "VPCEP_EMULATOR_TOKENS",
         "VPCEP_EMULATOR_ACCESS_KEY",
         "VPCEP_EMULATOR_SECRET_KEY",
+        "OS_PROJECT_NAME",
+        "OS_USERNAME",
+        "OS_PASSWORD",
+        "OS_USER_DOMAIN_NAME",
+        "OS_DOMAIN_NAME",
+        "OS_AUTH_URL",
+        "OS_CACERT",
+        "OS_CLOUD",
+        "OS_CLIENT_CONFIG_FILE",
+        "OS_CLIENT_SECURE_FILE",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+        "NO_PROXY",
+        "no_proxy",
     ] {
         command.env_remove(name);
     }
@@ -194,9 +213,9 @@ fn a_body_is_checked_like_the_flags() {
     assert_eq!(stdout(&output), "");
     let errors = stderr(&output);
     for expected in [
-        "ports[0].protocol: \"SCTP\" is not TCP or UDP",
-        "colour: is not a field of the request",
-        "service_name: \"no spaces allowed\" is not 1 to 16 of letters, digits, '_' and '-'",
+        "ports[0].protocol: \"SCTP\" is not one of TCP, UDP",
+        "colour: is not a field of the spec's schema",
+        "service_name: \"no spaces allowed\" is not 1 to 16 characters long",
         "ports[0].client_port: 70000 is not in 1..=65535",
     ] {
         assert!(errors.contains(expected), "{expected:?} in {errors}");
@@ -233,8 +252,8 @@ fn a_validation_failure_lists_every_violation_and_exits_2() {
         stderr(&output),
         "error: invalid request:\n  \
          vpc_endpoint_service_id: \"not-a-uuid\" is not a UUID\n  \
-         service_name: \"way-too-long-for-a-name\" is not 1 to 16 of letters, digits, '_' and '-'\n  \
          ports[0].client_port: 0 is not in 1..=65535\n  \
+         service_name: \"way-too-long-for-a-name\" is not 1 to 16 characters long\n  \
          ports[2]: client port 8081/TCP is already mapped by ports[1]\n"
     );
 }
@@ -398,7 +417,10 @@ impl RunningEmulator {
             .strip_prefix("listening on ")
             .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
             .to_owned();
-        assert!(base_url.starts_with("http://127.0.0.1:"), "{base_url}");
+        assert!(
+            base_url.starts_with("http://127.0.0.1:") || base_url.starts_with("https://127.0.0.1:"),
+            "{base_url}"
+        );
         Self { child, base_url }
     }
 }
@@ -592,7 +614,7 @@ fn a_body_of_exactly_the_limit_is_read() {
     let output = run(&exact);
     assert_eq!(output.status.code(), Some(2));
     assert!(
-        stderr(&output).contains("is not at most 128 characters"),
+        stderr(&output).contains("is longer than 128 characters"),
         "read and checked: {}",
         stderr(&output)
     );
@@ -685,7 +707,7 @@ fn an_invalid_seed_service_is_a_usage_error_like_invalid_seed_json() {
             r#"[{"id": "not-a-uuid", "project_id": "p"}]"#,
             "invalid seed service",
         ),
-        (r#"[{"project_id": "p"}]"#, "id is missing"),
+        (r#"[{"project_id": "p"}]"#, "missing field `id`"),
         (r#"{"id": 1"#, "not a JSON list of services"),
     ] {
         std::fs::write(&seed, content).unwrap();
@@ -891,4 +913,299 @@ fn a_second_signal_stops_the_emulator_at_once() {
     signal(emulator.child.id(), "INT");
     let status = exits_within(&mut emulator, std::time::Duration::from_secs(2));
     assert_eq!(status, Some(130));
+}
+
+/// A folder standing for the user's: `clouds.yaml` in it, and `HOME` pointing at it, so
+/// that no real clouds.yaml is read.
+fn clouds_dir(label: &str, clouds: &str) -> tls_support::TempDir {
+    let dir = tls_support::TempDir::new(label);
+    dir.write("clouds.yaml", clouds);
+    dir
+}
+
+#[test]
+fn os_cloud_with_a_token_cloud_against_the_emulator() {
+    let emulator = RunningEmulator::start_with(&[], &[("VPCEP_EMULATOR_TOKENS", "cloud-token")]);
+    let dir = clouds_dir(
+        "cli-token-cloud",
+        &format!(
+            "clouds:\n  emu:\n    auth_type: token\n    auth:\n      token: cloud-token\n      \
+             project_id: {PROJECT_ID}\n    vpcep_endpoint_override: {}/v1/{{project_id}}\n",
+            emulator.base_url
+        ),
+    );
+    let run = |cloud: &str| {
+        vpcep()
+            .current_dir(dir.path())
+            .env("HOME", dir.path())
+            .args([
+                "modify",
+                SERVICE_ID,
+                "--os-cloud",
+                cloud,
+                "--name",
+                "fromcloud",
+                "--retries",
+                "0",
+            ])
+            .output()
+            .unwrap()
+    };
+    let output = run("emu");
+    assert!(output.status.success(), "{}", stderr(&output));
+    let service: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(
+        service["service_name"],
+        format!("eu-de.fromcloud.{SERVICE_ID}")
+    );
+
+    let output = run("absent");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("cloud \"absent\" is not in"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn os_cloud_with_an_access_key_cloud_and_an_explicit_file() {
+    let emulator = RunningEmulator::start_with(
+        &["--access-key", "AK-CLOUD"],
+        &[("VPCEP_EMULATOR_SECRET_KEY", "SK-CLOUD")],
+    );
+    let dir = clouds_dir("cli-keys-cloud", "");
+    let file = dir.write(
+        "conf/my-clouds.yaml",
+        format!(
+            "clouds:\n  keys:\n    ak: AK-CLOUD\n    auth: {{project_id: {PROJECT_ID}}}\n    \
+             vpcep_endpoint_override: {}\n  other: {{}}\n",
+            emulator.base_url
+        ),
+    );
+    // The secret key in secure.yaml beside it.
+    dir.write("conf/secure.yaml", "clouds:\n  keys:\n    sk: SK-CLOUD\n");
+    let output = vpcep()
+        .current_dir(dir.path())
+        .env("HOME", dir.path())
+        .env("OS_CLOUD", "keys")
+        .args([
+            "modify",
+            SERVICE_ID,
+            "--name",
+            "signedcloud",
+            "--retries",
+            "0",
+        ])
+        .arg("--os-client-config-file")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let service: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(
+        service["service_name"],
+        format!("eu-de.signedcloud.{SERVICE_ID}")
+    );
+
+    // A dry run takes the project and endpoint from the cloud and needs no credentials.
+    std::fs::remove_file(dir.path().join("conf/secure.yaml")).unwrap();
+    let output = vpcep()
+        .env("HOME", dir.path())
+        .args([
+            "modify",
+            SERVICE_ID,
+            "--os-cloud",
+            "keys",
+            "--name",
+            "x",
+            "--dry-run",
+        ])
+        .arg("--os-client-config-file")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stdout(&output).starts_with(&format!("PUT {}/v1/{PROJECT_ID}/", emulator.base_url)),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn a_malformed_clouds_yaml_exits_2_naming_file_cloud_and_key() {
+    let dir = clouds_dir(
+        "cli-bad-cloud",
+        "clouds:\n  otc:\n    region_name: eu-de\n    auth:\n      token: 12345\n    auth_type: token\n",
+    );
+    let output = vpcep()
+        .current_dir(dir.path())
+        .env("HOME", dir.path())
+        .env("OS_PROJECT_ID", PROJECT_ID)
+        .args(["modify", SERVICE_ID, "--os-cloud", "otc", "--name", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let errors = stderr(&output);
+    assert!(
+        errors.contains("clouds.yaml: clouds.otc.auth.token: is a number, expected a string"),
+        "{errors}"
+    );
+    assert!(!errors.contains("12345"), "{errors}");
+}
+
+/// `vpcep emulator` over HTTPS with a certificate made now; the folder holds `ca.pem`.
+fn https_emulator(label: &str) -> (RunningEmulator, tls_support::TempDir) {
+    let pki = tls_support::pki(&["127.0.0.1", "localhost"]);
+    let dir = tls_support::TempDir::new(label);
+    let cert = dir.write("cert.pem", &pki.cert_pem);
+    let key = dir.write("key.pem", &pki.key_pem);
+    dir.write("ca.pem", &pki.ca_pem);
+    let emulator = RunningEmulator::start(&[
+        "--tls-cert",
+        cert.to_str().unwrap(),
+        "--tls-key",
+        key.to_str().unwrap(),
+    ]);
+    assert!(
+        emulator.base_url.starts_with("https://"),
+        "{}",
+        emulator.base_url
+    );
+    (emulator, dir)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn https_through_a_connect_proxy_with_os_cacert() {
+    let (emulator, dir) = https_emulator("cli-proxy");
+    let proxy = tls_support::ConnectProxy::start().await;
+    let host = emulator.base_url.trim_start_matches("https://").to_owned();
+    let run = |extra: &'static [(&'static str, &'static str)], with_ca: bool| {
+        let mut command = vpcep();
+        command
+            .env("HTTPS_PROXY", &proxy.url)
+            .env("OS_AUTH_TOKEN", "t")
+            .env("OS_PROJECT_ID", PROJECT_ID)
+            .args(["modify", SERVICE_ID, "--endpoint", &emulator.base_url])
+            .args(["--name", "proxied", "--retries", "0"]);
+        if with_ca {
+            command.env("OS_CACERT", dir.path().join("ca.pem"));
+        }
+        for (name, value) in extra {
+            command.env(name, value);
+        }
+        async move {
+            tokio::task::spawn_blocking(move || command.output().unwrap())
+                .await
+                .unwrap()
+        }
+    };
+
+    let output = run(&[], true).await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    let service: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(
+        service["service_name"],
+        format!("eu-de.proxied.{SERVICE_ID}")
+    );
+    assert_eq!(proxy.targets(), std::slice::from_ref(&host));
+
+    // NO_PROXY sends it directly.
+    let output = run(&[("NO_PROXY", "127.0.0.1")], true).await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(proxy.targets().len(), 1, "{:?}", proxy.targets());
+
+    // Without the CA: a TLS error naming the host, exit 1.
+    let output = run(&[], false).await;
+    assert_eq!(output.status.code(), Some(1));
+    let errors = stderr(&output);
+    assert!(
+        errors.contains(&format!("TLS handshake with {host} failed")),
+        "{errors}"
+    );
+}
+
+#[test]
+fn get_prints_the_service_as_json_or_a_table() {
+    let emulator = RunningEmulator::start(&[]);
+    let get = |args: &[&str]| {
+        vpcep()
+            .env("OS_AUTH_TOKEN", "any")
+            .env("OS_PROJECT_ID", PROJECT_ID)
+            .args(["get", "--endpoint", &emulator.base_url])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let output = get(&[SERVICE_ID]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let service: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(service["id"], SERVICE_ID);
+    assert_eq!(
+        service["service_name"],
+        format!("eu-de.test123.{SERVICE_ID}")
+    );
+    assert_eq!(service["status"], "available");
+
+    let output = get(&[SERVICE_ID, "--output", "table"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let table = stdout(&output);
+    assert!(
+        table.starts_with(&format!("id                {SERVICE_ID}\n")),
+        "{table}"
+    );
+    assert!(
+        table.contains("ports             8080:90/TCP, 8081:80/TCP\n"),
+        "{table}"
+    );
+
+    let output = get(&["00000000-0000-4000-8000-000000000000"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stdout(&output), "");
+    assert!(
+        stderr(&output).contains("HTTP 404 EndPoint.0005"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn get_refuses_a_bad_id_or_missing_credentials_without_sending() {
+    let server = TestServer::always(Reply::ok()).await;
+    let output = vpcep()
+        .env("OS_AUTH_TOKEN", "t")
+        .args([
+            "get",
+            "not-a-uuid",
+            "--endpoint",
+            server.url(),
+            "--project-id",
+            PROJECT_ID,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        "error: invalid request:\n  vpc_endpoint_service_id: \"not-a-uuid\" is not a UUID\n"
+    );
+    let output = vpcep()
+        .args([
+            "get",
+            SERVICE_ID,
+            "--endpoint",
+            server.url(),
+            "--project-id",
+            PROJECT_ID,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("OS_AUTH_TOKEN"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(server.received().is_empty());
 }

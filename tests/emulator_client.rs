@@ -54,7 +54,7 @@ async fn the_documented_example_modifies_the_documented_service() {
         .send()
         .await
         .unwrap();
-    assert_eq!(service.id.as_deref(), Some(DOCUMENTED_SERVICE_ID));
+    assert_eq!(service.id, DOCUMENTED_SERVICE_ID);
     assert_eq!(
         service.service_name.as_deref(),
         Some("eu-de.test.4189d3c2-8882-4871-a3c2-d380272eed88")
@@ -177,7 +177,7 @@ async fn a_service_that_is_not_available_answers_3045_and_stays_unchanged() {
 /// A second service on the documented service's `port_id`, using 9000->9001/TCP.
 fn neighbour() -> EndpointService {
     EndpointService {
-        id: Some("0f6f5d2e-4c1b-4e55-9a43-5b0d2c9e7a11".to_owned()),
+        id: "0f6f5d2e-4c1b-4e55-9a43-5b0d2c9e7a11".to_owned(),
         service_name: Some("neighbour".to_owned()),
         ports: vec![port(9000, 9001, Protocol::Tcp)],
         ..documented_service()
@@ -332,13 +332,18 @@ async fn after_shutdown_nothing_answers() {
 }
 
 #[tokio::test]
-async fn seeds_without_an_id_or_project_are_refused() {
+async fn seeds_without_a_valid_id_or_project_are_refused() {
     let emulator = Emulator::start().await.unwrap();
-    let no_id = EndpointService {
-        id: None,
+    let bad_id = EndpointService {
+        id: "not-a-uuid".to_owned(),
         ..documented_service()
     };
-    assert!(emulator.seed(no_id).is_err());
+    assert!(emulator.seed(bad_id).is_err());
+    let no_project = EndpointService {
+        project_id: None,
+        ..documented_service()
+    };
+    assert!(emulator.seed(no_project).is_err());
     let bad_project = EndpointService {
         project_id: Some("not a project".to_owned()),
         ..documented_service()

@@ -182,31 +182,33 @@ async fn invalid_path_parameters_answer_their_codes() {
             (answer.status, answer.code().to_owned())
         }
     };
+    let path = |project: &str, service: &str| {
+        otc_vpcep::spec::MODIFY_ENDPOINT_SERVICE.path_with(&[
+            ("project_id", project),
+            ("vpc_endpoint_service_id", service),
+        ])
+    };
     assert_eq!(
-        put(format!(
-            "/v1/not%20a%20project/vpc-endpoint-services/{DOCUMENTED_SERVICE_ID}"
-        ))
-        .await,
+        put(path("not a project", DOCUMENTED_SERVICE_ID)).await,
         (400, "EndPoint.0014".to_owned())
     );
     assert_eq!(
-        put(format!(
-            "/v1/{DOCUMENTED_PROJECT_ID}/vpc-endpoint-services/not-a-uuid"
-        ))
-        .await,
+        put(path(DOCUMENTED_PROJECT_ID, "not-a-uuid")).await,
         (400, "EndPoint.3062".to_owned())
     );
     assert_eq!(
-        put(format!(
-            "/v1/{DOCUMENTED_PROJECT_ID}/vpc-endpoint-services/4189d3c288824871a3c2d380272eed88"
+        put(path(
+            DOCUMENTED_PROJECT_ID,
+            "4189d3c288824871a3c2d380272eed88"
         ))
         .await,
         (400, "EndPoint.3062".to_owned()),
         "only the hyphenated form is a UUID"
     );
     assert_eq!(
-        put(format!(
-            "/v1/0123456789abcdef0123456789abcdef/vpc-endpoint-services/{DOCUMENTED_SERVICE_ID}"
+        put(path(
+            "0123456789abcdef0123456789abcdef",
+            DOCUMENTED_SERVICE_ID
         ))
         .await,
         (404, "EndPoint.0005".to_owned()),

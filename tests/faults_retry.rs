@@ -5,7 +5,9 @@ mod faults_server;
 
 use std::time::{Duration, Instant};
 
-use faults_server::{FaultServer, PROJECT, Reply, SERVICE, TOKEN, client, modify, tiny_policy};
+use faults_server::{
+    FaultServer, PROJECT, Reply, SERVICE, TOKEN, client, get, modify, tiny_policy,
+};
 use otc_vpcep::{Client, Error, RetryPolicy};
 
 #[tokio::test]
@@ -20,6 +22,35 @@ async fn a_503_then_200_succeeds_on_the_second_attempt() {
         .expect("retried to success");
     assert_eq!(service.service_name.as_deref(), Some("test123"));
     assert_eq!(server.hits(), 2);
+}
+
+/// GET is idempotent: a 503 and a reset connection are retried, a 404 never.
+#[tokio::test]
+async fn a_query_retries_a_503_and_a_reset_but_never_a_404() {
+    let server = FaultServer::sequence(
+        vec![
+            Reply::error(503, "APIG.0201", "Backend unavailable"),
+            Reply::Reset,
+        ],
+        Reply::ok(),
+    )
+    .await;
+    let service = get(&client(&server, tiny_policy(4)))
+        .await
+        .expect("retried to success");
+    assert_eq!(service.id, "4189d3c2-8882-4871-a3c2-d380272eed83");
+    assert_eq!(server.hits(), 3);
+    assert!(server.received().iter().all(|r| r.method == "GET"));
+
+    let server = FaultServer::always(Reply::error(
+        404,
+        "EndPoint.0005",
+        "The requested resource does not exist.",
+    ))
+    .await;
+    let error = get(&client(&server, tiny_policy(4))).await.unwrap_err();
+    assert_eq!(error.error_code(), Some("EndPoint.0005"));
+    assert_eq!(server.hits(), 1, "a 404 is not retried");
 }
 
 #[tokio::test]
@@ -150,7 +181,7 @@ async fn each_attempt_is_authorized_and_carries_the_same_request() {
         .expect("third attempt succeeds");
     let received = server.received();
     assert_eq!(received.len(), 3);
-    let path = format!("/v1/{PROJECT}/vpc-endpoint-services/{SERVICE}");
+    let path = common::service_path(PROJECT, SERVICE);
     for request in &received {
         assert_eq!(
             (request.method.as_str(), request.path()),

@@ -61,7 +61,7 @@ async fn every_attempt_and_retry_is_traced_with_method_path_status_attempt_and_d
     )
     .await;
     let logs = logs_of(&server, Credentials::token(TOKEN)).await;
-    let path = format!("/v1/{PROJECT}/vpc-endpoint-services/{SERVICE}");
+    let path = common::service_path(PROJECT, SERVICE);
     let lines: Vec<&str> = logs.lines().collect();
 
     let sent: Vec<_> = lines

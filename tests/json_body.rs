@@ -26,10 +26,11 @@ fn the_documented_body_goes_through_unchanged() {
 }
 
 #[test]
-fn the_protocol_defaults_to_tcp_and_is_sent() {
+fn a_mapping_without_a_protocol_is_sent_without_one() {
+    // The service's default (TCP) applies; the body goes as it was given.
     assert_eq!(
         checked(json!({"ports": [{"client_port": 1, "server_port": 2}]})),
-        Ok(json!({"ports": [{"client_port": 1, "server_port": 2, "protocol": "TCP"}]}))
+        Ok(json!({"ports": [{"client_port": 1, "server_port": 2}]}))
     );
 }
 
@@ -47,21 +48,22 @@ fn every_shape_problem_is_named() {
         "tags": [],
     }))
     .unwrap_err();
-    // Fields are read in the order of their names; the cross-mapping checks come last.
+    // Fields the spec does not have first, then the fields in the order of their names;
+    // within a mapping the same.
     assert_eq!(
         found,
         [
-            "approval_enabled: is not true or false",
-            "ports[1].client_port: 1.5 is not an integer in 1..=65535",
-            "ports[1].server_port: is required",
-            "ports[1].protocol: \"tcp\" is not TCP or UDP",
-            "ports[1].weight: is not a field of a port mapping",
-            "ports[2]: is not a port mapping object",
-            "service_name: is not a string",
-            "tags: is not a field of the request",
-            "tcp_proxy: \"sometimes\" is not one of close, toa_open, proxy_open, open, proxy_vni",
+            "tags: is not a field of the spec's schema",
+            "approval_enabled: \"yes\" is not true or false",
             "ports[0].client_port: 70000 is not in 1..=65535",
             "ports[0].server_port: -1 is not in 1..=65535",
+            "ports[1].weight: is not a field of the spec's schema",
+            "ports[1].client_port: 1.5 is not an integer in 1..=65535",
+            "ports[1].protocol: \"tcp\" is not one of TCP, UDP",
+            "ports[1].server_port: is required",
+            "ports[2]: \"8081:22\" is not an object",
+            "service_name: 7 is not a string",
+            "tcp_proxy: \"sometimes\" is not one of close, toa_open, proxy_open, open, proxy_vni",
         ]
     );
 }
@@ -70,7 +72,7 @@ fn every_shape_problem_is_named() {
 fn a_body_that_is_not_an_object_is_refused() {
     assert_eq!(
         checked(json!([1, 2])),
-        Err(vec!["body: is not a JSON object".to_owned()])
+        Err(vec!["body: [1,2] is not an object".to_owned()])
     );
 }
 

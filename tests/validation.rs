@@ -39,14 +39,13 @@ fn service_id_must_be_a_uuid() {
 
 #[test]
 fn service_name_rules() {
-    let rule = "is not 1 to 16 of letters, digits, '_' and '-'";
-    for bad in [
-        "",
-        "seventeen-chars-x",
-        "with space",
-        "dot.ted",
-        "ümlaut",
-        "a/b",
+    for (bad, rule) in [
+        ("", "is not 1 to 16 characters long"),
+        ("seventeen-chars-x", "is not 1 to 16 characters long"),
+        ("with space", "does not match ^[A-Za-z0-9_-]{1,16}$"),
+        ("dot.ted", "does not match ^[A-Za-z0-9_-]{1,16}$"),
+        ("ümlaut", "does not match ^[A-Za-z0-9_-]{1,16}$"),
+        ("a/b", "does not match ^[A-Za-z0-9_-]{1,16}$"),
     ] {
         assert_eq!(
             check(|c| c.service_name(bad)),
@@ -93,7 +92,7 @@ fn at_most_200_mappings() {
     let ports: Vec<_> = (1..=201).map(|p| (p, p, Protocol::Tcp)).collect();
     assert_eq!(
         check(|c| c.ports(ports)),
-        ["ports: has 201 mappings; at most 200 are allowed"]
+        ["ports: has 201 entries; at most 200 are allowed"]
     );
 }
 
@@ -101,9 +100,7 @@ fn at_most_200_mappings() {
 fn an_empty_list_of_mappings_is_refused() {
     assert_eq!(
         check(|c| c.ports([])),
-        [
-            "ports: is empty; at least 1 mapping is required (leave ports out to keep the current ones)"
-        ]
+        ["ports: is empty; at least 1 entry is required"]
     );
 }
 
@@ -175,15 +172,17 @@ fn port_ids_must_be_uuids() {
 
 #[test]
 fn description_rules() {
-    let rule = "is not at most 128 characters without '<' and '>'";
     assert_eq!(
         check(|c| c.description("a <b> c")),
-        [format!(r#"description: "a <b> c" {rule}"#)]
+        [r#"description: "a <b> c" does not match ^[^<>]*$"#]
     );
     let long = "x".repeat(129);
     assert_eq!(
         check(|c| c.description(long)),
-        [format!("description: {:?}... {rule}", "x".repeat(40))]
+        [format!(
+            "description: {:?}... is longer than 128 characters",
+            "x".repeat(40)
+        )]
     );
     assert!(check_ok(|c| c.description("é".repeat(128))));
     assert!(check_ok(|c| c.description("")));
@@ -202,16 +201,38 @@ fn every_violation_is_reported_together() {
     let found = violations(result);
     assert_eq!(found.len(), 5, "{found:#?}");
     let fields: Vec<_> = found.iter().map(|v| v.split(':').next().unwrap()).collect();
+    // The ID, then the fields in the order they were set, then the port mappings.
     assert_eq!(
         fields,
         [
             "vpc_endpoint_service_id",
             "service_name",
-            "ports[0].client_port",
             "port_id",
-            "description"
+            "description",
+            "ports[0].client_port",
         ]
     );
+}
+
+/// The query checks its service ID before any I/O, as the change does; the project ID is
+/// checked when the client is built (see `configuration` below).
+#[tokio::test]
+async fn a_query_with_an_invalid_service_id_sends_nothing() {
+    let server = TestServer::always(Reply::ok()).await;
+    let client = client(server.url());
+    for bad in [
+        "",
+        "4189d3c2-8882",
+        "../../x",
+        "4189d3c2-8882-4871-a3c2-d380272eed8g",
+    ] {
+        let result = client.get_endpoint_service(bad).send().await;
+        assert_eq!(
+            violations(result),
+            [format!("vpc_endpoint_service_id: {bad:?} is not a UUID")]
+        );
+    }
+    assert!(server.received().is_empty());
 }
 
 #[tokio::test]
@@ -253,12 +274,16 @@ mod configuration {
 
     #[test]
     fn project_id_must_be_safe_in_a_path() {
-        for bad in ["", "a/b", "../x", "p?q", "p%2F"] {
+        for (bad, rule) in [
+            ("", "is not 1 to 64 characters long"),
+            ("a/b", "does not match ^[A-Za-z0-9_-]{1,64}$"),
+            ("../x", "does not match ^[A-Za-z0-9_-]{1,64}$"),
+            ("p?q", "does not match ^[A-Za-z0-9_-]{1,64}$"),
+            ("p%2F", "does not match ^[A-Za-z0-9_-]{1,64}$"),
+        ] {
             assert_eq!(
                 config_violations(otc_vpcep::Client::builder().region("eu-de").project_id(bad)),
-                [format!(
-                    "project_id: {bad:?} is not 1 to 64 of letters, digits, '_' and '-'"
-                )]
+                [format!("project_id: {bad:?} {rule}")]
             );
         }
     }

@@ -31,7 +31,10 @@ pub const DOCUMENTED_RESPONSE: &str =
 
 /// The path of the documented request.
 pub fn documented_path() -> String {
-    format!("/v1/{PROJECT_ID}/vpc-endpoint-services/{SERVICE_ID}")
+    otc_vpcep::spec::MODIFY_ENDPOINT_SERVICE.path_with(&[
+        ("project_id", PROJECT_ID),
+        ("vpc_endpoint_service_id", SERVICE_ID),
+    ])
 }
 
 /// The documented example request, through the ergonomic builder.

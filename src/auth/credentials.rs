@@ -29,6 +29,29 @@ pub enum Credentials {
         /// The security token of temporary credentials, sent as `X-Security-Token`.
         security_token: Option<SecretString>,
     },
+    /// A user name and password, to log in to IAM for a token (`POST /v3/auth/tokens`).
+    ///
+    /// Not available yet: [`ClientBuilder::build`](crate::ClientBuilder::build) refuses it
+    /// with [`Error::InvalidConfig`](crate::Error::InvalidConfig). Give a token or an access
+    /// key meanwhile.
+    Password {
+        /// The user name (IAM user); not a secret.
+        username: String,
+        /// The password.
+        password: SecretString,
+        /// The domain (account) of the user.
+        user_domain: UserDomain,
+    },
+}
+
+/// The domain (account) a user belongs to, by name (`OTC00000000001000000xxx`) or by ID.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum UserDomain {
+    /// The domain's name.
+    Name(String),
+    /// The domain's ID.
+    Id(String),
 }
 
 impl Credentials {
@@ -46,6 +69,26 @@ impl Credentials {
         }
     }
 
+    /// A user name and password of the user's domain, to log in to IAM.
+    ///
+    /// ```
+    /// use otc_vpcep::{Credentials, UserDomain};
+    ///
+    /// let login = Credentials::password("me", "pass-word", UserDomain::Name("OTC0000".into()));
+    /// assert!(!format!("{login:?}").contains("pass-word"));
+    /// ```
+    pub fn password(
+        username: impl Into<String>,
+        password: impl Into<String>,
+        user_domain: UserDomain,
+    ) -> Self {
+        Self::Password {
+            username: username.into(),
+            password: SecretString::from(password.into()),
+            user_domain,
+        }
+    }
+
     /// Temporary credentials: an access key, a secret key and their security token.
     pub fn temporary(
         access_key: impl Into<String>,
@@ -58,8 +101,7 @@ impl Credentials {
     /// Adds the security token of temporary access keys (sent, and signed, as
     /// `X-Security-Token`).
     ///
-    /// Only access keys carry a security token: a [`Credentials::Token`] is returned
-    /// unchanged.
+    /// Only access keys carry a security token: other credentials are returned unchanged.
     pub fn with_security_token(self, token: impl Into<String>) -> Self {
         match self {
             Self::AccessKey {
@@ -71,7 +113,7 @@ impl Credentials {
                 secret_key,
                 security_token: Some(SecretString::from(token.into())),
             },
-            token @ Self::Token(_) => token,
+            other @ (Self::Token(_) | Self::Password { .. }) => other,
         }
     }
 
@@ -101,6 +143,23 @@ impl Credentials {
                         "credentials.security_token",
                         token.expose_secret(),
                     );
+                }
+            }
+            Self::Password {
+                username,
+                password,
+                user_domain,
+            } => {
+                if username.is_empty() {
+                    violations.push("credentials.username", "must not be empty");
+                }
+                if password.expose_secret().is_empty() {
+                    violations.push("credentials.password", "must not be empty");
+                }
+                if let UserDomain::Name(value) | UserDomain::Id(value) = user_domain
+                    && value.is_empty()
+                {
+                    violations.push("credentials.user_domain", "must not be empty");
                 }
             }
         }

@@ -23,7 +23,6 @@ use hyper::{body::Incoming, server::conn::http1, service::service_fn};
 use hyper_util::{rt::TokioIo, server::graceful::Watcher};
 use tokio::{
     io::{AsyncRead, AsyncWrite, ReadBuf},
-    net::TcpStream,
     sync::{Notify, OwnedSemaphorePermit},
     time::Instant,
 };
@@ -87,13 +86,13 @@ impl Clock {
     }
 }
 
-/// The socket, telling the clock when bytes arrive.
-struct Clocked {
-    stream: TcpStream,
+/// The connection's stream (TCP, or TLS over TCP), telling the clock when bytes arrive.
+struct Clocked<S> {
+    stream: S,
     clock: Arc<Clock>,
 }
 
-impl AsyncRead for Clocked {
+impl<S: AsyncRead + Unpin> AsyncRead for Clocked<S> {
     fn poll_read(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -108,7 +107,7 @@ impl AsyncRead for Clocked {
     }
 }
 
-impl AsyncWrite for Clocked {
+impl<S: AsyncWrite + Unpin> AsyncWrite for Clocked<S> {
     fn poll_write(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -141,14 +140,15 @@ impl AsyncWrite for Clocked {
 /// Serves one accepted connection with `router` until the client closes it, it passes a
 /// deadline, or a shutdown (`watcher`) ends it; `permit` holds its place among the
 /// connections served at once.
-pub(crate) async fn serve(
-    stream: TcpStream,
+pub(crate) async fn serve<S>(
+    stream: S,
     router: Router,
     limits: Limits,
     watcher: Watcher,
     permit: OwnedSemaphorePermit,
-) {
-    let _ = stream.set_nodelay(true);
+) where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
     let clock = Arc::new(Clock::new());
     let io = TokioIo::new(Clocked {
         stream,

@@ -199,6 +199,14 @@ impl Failure {
         }
     }
 
+    /// The answer for a service that the project does not have: 404 `EndPoint.0005`.
+    pub(crate) fn not_found(project_id: &str, id: uuid::Uuid) -> Self {
+        Self::new(
+            Code::NotFound,
+            format!("no VPC endpoint service {id} in project {project_id}"),
+        )
+    }
+
     /// An answer with any status and code, for faults injected by a test.
     pub(crate) fn custom(status: StatusCode, code: &str, message: &str) -> Self {
         Self {

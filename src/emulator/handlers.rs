@@ -15,7 +15,8 @@ use axum::{
     },
     http::{HeaderMap, Method, StatusCode, header},
     middleware,
-    routing::put,
+    response::{IntoResponse, Response},
+    routing::get,
 };
 use secrecy::SecretString;
 use time::{OffsetDateTime, macros::format_description};
@@ -28,10 +29,7 @@ use super::{
     state::Store,
     validate,
 };
-use crate::types::EndpointService;
-
-/// The one path the API serves.
-pub(crate) const PATH: &str = "/v1/{project_id}/vpc-endpoint-services/{vpc_endpoint_service_id}";
+use crate::{spec, types::EndpointService};
 
 /// Who may call the emulator.
 #[derive(Debug, Default)]
@@ -65,22 +63,64 @@ impl Shared {
     /// A stored service as the API answers it: the name decorated as `{region}.{name}.{id}`.
     pub(crate) fn answered(&self, mut service: EndpointService) -> EndpointService {
         if let Some(name) = &service.service_name {
-            let id = service.id.as_deref().unwrap_or_default();
-            service.service_name = Some(format!("{}.{name}.{id}", self.region));
+            service.service_name = Some(format!("{}.{name}.{}", self.region, service.id));
         }
         service
     }
 }
 
-/// The emulator's router: the modify operation, JSON answers for any other path or method,
-/// the guard, and an `X-Request-Id` on every answer.
+/// The emulator's router: the API's operations behind the guard, the published spec (open to
+/// anyone, as documentation is), JSON answers for any other path or method, and an
+/// `X-Request-Id` on every answer.
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
-    Router::new()
-        .route(PATH, put(modify).fallback(method_not_allowed))
+    let api = Router::new()
+        .route(
+            spec::MODIFY_ENDPOINT_SERVICE.path,
+            get(query).put(modify).fallback(method_not_allowed),
+        )
         .fallback(not_found)
-        .layer(middleware::from_fn_with_state(shared.clone(), guard::guard))
+        .layer(middleware::from_fn_with_state(shared.clone(), guard::guard));
+    Router::new()
+        .route("/openapi.yaml", get(spec_yaml))
+        .route("/openapi.json", get(spec_json))
+        .merge(api)
         .layer(middleware::from_fn(guard::with_request_id))
         .with_state(shared)
+}
+
+/// `GET /openapi.yaml`: the spec as the crate publishes it.
+async fn spec_yaml() -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/yaml")],
+        spec::OPENAPI_YAML,
+    )
+        .into_response()
+}
+
+/// `GET /openapi.json`: the spec as JSON.
+async fn spec_json() -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        spec::OPENAPI_JSON,
+    )
+        .into_response()
+}
+
+/// `GET /v1/{project_id}/vpc-endpoint-services/{vpc_endpoint_service_id}`.
+async fn query(
+    State(shared): State<Arc<Shared>>,
+    path: Result<Path<(String, String)>, PathRejection>,
+) -> Result<Json<EndpointService>, Failure> {
+    let Path((project_id, service_id)) =
+        path.map_err(|e| Failure::new(Code::ParameterError, e.body_text()))?;
+    let project_id = validate::project_id(&project_id)?;
+    let service_id = validate::service_id(&service_id)?;
+    let service = shared
+        .store()
+        .get(&project_id, service_id)
+        .cloned()
+        .ok_or_else(|| Failure::not_found(&project_id, service_id))?;
+    Ok(Json(shared.answered(service)))
 }
 
 /// `PUT /v1/{project_id}/vpc-endpoint-services/{vpc_endpoint_service_id}`.
@@ -115,10 +155,10 @@ fn now() -> String {
 async fn method_not_allowed(method: Method) -> Failure {
     let mut failure = Failure::new(
         Code::ParameterError,
-        format!("method {method} is not allowed here; use PUT"),
+        format!("method {method} is not allowed here; use GET or PUT"),
     );
     failure.status = StatusCode::METHOD_NOT_ALLOWED;
-    failure.allow = Some("PUT");
+    failure.allow = Some("GET, PUT");
     failure
 }
 

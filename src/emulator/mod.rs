@@ -47,6 +47,7 @@ mod limits;
 mod server;
 mod signature;
 mod state;
+mod tls;
 mod validate;
 
 use std::{
@@ -112,6 +113,9 @@ pub enum EmulatorError {
     /// A setting of the builder cannot work (every problem, by the builder method's name).
     #[error("invalid emulator configuration: {}", .0.join("; "))]
     InvalidConfig(Vec<String>),
+    /// The TLS certificate or key given to [`EmulatorBuilder::tls`] cannot be used.
+    #[error("invalid TLS certificate or key: {0}")]
+    InvalidTls(String),
 }
 
 /// The service that the API reference's example request targets, as the emulator seeds it by
@@ -124,23 +128,25 @@ pub fn documented_service() -> EndpointService {
         server_port: Some(server_port),
         protocol: Some(OpenEnum::Known(Protocol::Tcp)),
     };
-    EndpointService {
-        id: Some(DOCUMENTED_SERVICE_ID.to_owned()),
-        port_id: Some("4189d3c2-8882-4871-a3c2-d380272eed88".to_owned()),
-        vpc_id: Some("4189d3c2-8882-4871-a3c2-d380272eed80".to_owned()),
-        pool_id: Some("5289d3c2-8882-4871-a3c2-d380272eed80".to_owned()),
-        status: Some(OpenEnum::Known(ServiceStatus::Available)),
-        approval_enabled: Some(false),
-        service_name: Some("test123".to_owned()),
-        service_type: Some(OpenEnum::Known(ServiceType::Interface)),
-        server_type: Some(OpenEnum::Known(ServerType::Vm)),
-        project_id: Some(DOCUMENTED_PROJECT_ID.to_owned()),
-        created_at: Some("2018-01-30T07:42:01.174".to_owned()),
-        cidr_type: Some(OpenEnum::Known(CidrType::Internal)),
-        tcp_proxy: Some(OpenEnum::Known(TcpProxy::Close)),
-        ports: vec![port(8080, 90), port(8081, 80)],
-        ..EndpointService::default()
-    }
+    let service = EndpointService::builder()
+        .id(DOCUMENTED_SERVICE_ID.to_owned())
+        .port_id("4189d3c2-8882-4871-a3c2-d380272eed88".to_owned())
+        .vpc_id("4189d3c2-8882-4871-a3c2-d380272eed80".to_owned())
+        .pool_id("5289d3c2-8882-4871-a3c2-d380272eed80".to_owned())
+        .status(OpenEnum::Known(ServiceStatus::Available))
+        .approval_enabled(false)
+        .service_name("test123".to_owned())
+        .service_type(OpenEnum::Known(ServiceType::Interface))
+        .server_type(OpenEnum::Known(ServerType::Vm))
+        .project_id(DOCUMENTED_PROJECT_ID.to_owned())
+        .created_at("2018-01-30T07:42:01.174".to_owned())
+        .cidr_type(OpenEnum::Known(CidrType::Internal))
+        .tcp_proxy(OpenEnum::Known(TcpProxy::Close))
+        .ports(vec![port(8080, 90), port(8081, 80)]);
+    // Every required field (the id) is set, so the conversion cannot fail.
+    service
+        .try_into()
+        .unwrap_or_else(|_| unreachable!("the documented service has an id"))
 }
 
 /// Configures an [`Emulator`]; see [`Emulator::builder`].
@@ -153,6 +159,8 @@ pub struct EmulatorBuilder {
     services: Vec<EndpointService>,
     limits: Limits,
     allow_any_token: bool,
+    /// HTTPS instead of plain HTTP, or why the certificate or key cannot be used.
+    tls: Option<Result<tls::TlsConfig, String>>,
 }
 
 impl Default for EmulatorBuilder {
@@ -164,6 +172,7 @@ impl Default for EmulatorBuilder {
             services: vec![documented_service()],
             limits: Limits::default(),
             allow_any_token: false,
+            tls: None,
         }
     }
 }
@@ -302,12 +311,24 @@ impl EmulatorBuilder {
         problems
     }
 
+    /// Serves HTTPS (TLS 1.2 and 1.3, HTTP/1.1) with this certificate chain (PEM, the
+    /// server's certificate first) and private key (PEM: PKCS#8, PKCS#1 or SEC1), instead of
+    /// plain HTTP; [`Emulator::base_url`] then starts with `https://`. A certificate or key
+    /// that cannot be used makes [`start`](Self::start) fail with
+    /// [`EmulatorError::InvalidTls`].
+    pub fn tls(mut self, cert_chain_pem: &[u8], private_key_pem: &[u8]) -> Self {
+        self.tls = Some(tls::TlsConfig::from_pem(cert_chain_pem, private_key_pem));
+        self
+    }
+
     /// Binds the address and starts serving on the current tokio runtime.
     pub async fn start(self) -> Result<Emulator, EmulatorError> {
         let problems = self.problems();
         if !problems.is_empty() {
             return Err(EmulatorError::InvalidConfig(problems));
         }
+        let tls = self.tls.transpose().map_err(EmulatorError::InvalidTls)?;
+        let scheme = if tls.is_some() { "https" } else { "http" };
         let shared = Arc::new(Shared {
             store: Mutex::new(Store::default()),
             access: self.access,
@@ -333,9 +354,9 @@ impl EmulatorBuilder {
             })?;
         let (stop, stopped) = oneshot::channel::<()>();
         let app = handlers::router(shared.clone());
-        let server = tokio::spawn(server::run(listener, app, self.limits, stopped));
+        let server = tokio::spawn(server::run(listener, app, self.limits, tls, stopped));
         Ok(Emulator {
-            base_url: format!("http://{local_addr}"),
+            base_url: format!("{scheme}://{local_addr}"),
             local_addr,
             shared,
             stop: Some(stop),
@@ -366,7 +387,8 @@ impl Emulator {
         Self::builder().start().await
     }
 
-    /// The base URL to give a client, for example `http://127.0.0.1:41234` (no trailing `/`).
+    /// The base URL to give a client, for example `http://127.0.0.1:41234` (no trailing `/`;
+    /// `https://` when serving [TLS](EmulatorBuilder::tls)).
     pub fn base_url(&self) -> &str {
         &self.base_url
     }
@@ -441,11 +463,8 @@ impl Drop for Emulator {
 
 /// Checks a seed service and stores it.
 fn seed(shared: &Shared, mut service: EndpointService) -> Result<(), EmulatorError> {
-    let id = service
-        .id
-        .as_deref()
-        .ok_or_else(|| EmulatorError::InvalidSeed("id is missing".to_owned()))?;
-    let id = validate::service_id(id).map_err(|f| EmulatorError::InvalidSeed(f.message))?;
+    let id =
+        validate::service_id(&service.id).map_err(|f| EmulatorError::InvalidSeed(f.message))?;
     let project_id = service
         .project_id
         .as_deref()

@@ -13,17 +13,24 @@ use tokio::{
     task::JoinSet,
 };
 
-use super::{connection, limits::Limits};
+use super::{
+    connection,
+    limits::Limits,
+    tls::{self, TlsConfig},
+};
 
 /// How long the loop waits after a failed accept (out of descriptors, say) before it tries
 /// again, rather than spinning.
 const ACCEPT_RETRY: Duration = Duration::from_millis(100);
 
-/// Serves `router` on `listener` until `stop` fires (or its sender is dropped).
+/// Serves `router` on `listener`, over TLS when `tls` is given, until `stop` fires (or its
+/// sender is dropped). A TLS handshake happens on the connection's own task, within
+/// [`tls::HANDSHAKE_TIMEOUT`], holding the connection's place.
 pub(crate) async fn run(
     listener: TcpListener,
     router: Router,
     limits: Limits,
+    tls: Option<TlsConfig>,
     mut stop: oneshot::Receiver<()>,
 ) {
     let graceful = GracefulShutdown::new();
@@ -46,13 +53,22 @@ pub(crate) async fn run(
         while connections.try_join_next().is_some() {}
         match accepted {
             Ok((stream, _)) => {
-                connections.spawn(connection::serve(
-                    stream,
-                    router.clone(),
-                    limits,
-                    graceful.watcher(),
-                    permit,
-                ));
+                let _ = stream.set_nodelay(true);
+                let (router, watcher) = (router.clone(), graceful.watcher());
+                match &tls {
+                    None => {
+                        connections
+                            .spawn(connection::serve(stream, router, limits, watcher, permit));
+                    }
+                    Some(tls) => {
+                        let acceptor = tls.acceptor();
+                        connections.spawn(async move {
+                            if let Some(stream) = tls::handshake(acceptor, stream).await {
+                                connection::serve(stream, router, limits, watcher, permit).await;
+                            }
+                        });
+                    }
+                }
             }
             Err(error) => {
                 tracing::warn!(%error, "the emulator could not accept a connection");

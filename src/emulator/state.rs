@@ -7,6 +7,7 @@ use std::{
     time::Duration,
 };
 
+use serde_json::Value;
 use uuid::Uuid;
 
 use super::{
@@ -15,7 +16,10 @@ use super::{
 };
 use crate::{
     OpenEnum,
-    types::{EndpointService, EndpointServicePort, PortMapping, Protocol, ServiceStatus},
+    types::{
+        EndpointService, EndpointServicePort, ModifyEndpointServiceRequest, PortMapping, Protocol,
+        ServiceStatus,
+    },
 };
 
 /// A service as the emulator keeps it: its attributes with the name as it was set (not
@@ -54,11 +58,6 @@ impl Store {
         self.services.get(&(project_id.to_owned(), id))
     }
 
-    /// A service's stored attributes, to change them.
-    pub(crate) fn get_mut(&mut self, project_id: &str, id: Uuid) -> Option<&mut EndpointService> {
-        self.services.get_mut(&(project_id.to_owned(), id))
-    }
-
     /// Queues a fault for the next `times` requests (after those already queued).
     pub(crate) fn queue_fault(&mut self, kind: FaultKind, times: usize) {
         if times > 0 {
@@ -90,12 +89,9 @@ impl Store {
         change: Change,
         now: String,
     ) -> Result<EndpointService, Failure> {
-        let current = self.get(project_id, id).ok_or_else(|| {
-            Failure::new(
-                Code::NotFound,
-                format!("no VPC endpoint service {id} in project {project_id}"),
-            )
-        })?;
+        let current = self
+            .get(project_id, id)
+            .ok_or_else(|| Failure::not_found(project_id, id))?;
         let available = current
             .status
             .as_ref()
@@ -107,40 +103,21 @@ impl Store {
                 format!("the service is {}", status.unwrap_or_default()),
             ));
         }
-        let request = change.request;
-        let port_id = request
+        let port_id = change
+            .request
             .port_id
             .map(|p| p.to_string())
             .or_else(|| current.port_id.clone());
-        let ports = match change.ports {
+        let ports = match &change.ports {
             Some(ports) => ports.iter().map(answered_port).collect(),
             None => current.ports.clone(),
         };
         if let Some(port_id) = &port_id {
             self.check_conflicts(project_id, id, port_id, &ports)?;
         }
-        let service = self
-            .get_mut(project_id, id)
-            .ok_or_else(|| Failure::new(Code::NotFound, ""))?;
-        if let Some(approval) = request.approval_enabled {
-            service.approval_enabled = Some(approval);
-        }
-        if let Some(name) = request.service_name {
-            service.service_name = Some(name.to_string());
-        }
-        service.ports = ports;
-        service.port_id = port_id;
-        if let Some(vip) = request.vip_port_id {
-            service.vip_port_id = Some(vip.to_string());
-        }
-        if let Some(proxy) = request.tcp_proxy {
-            service.tcp_proxy = Some(OpenEnum::Known(proxy));
-        }
-        if let Some(description) = request.description {
-            service.description = Some(description.to_string());
-        }
-        service.updated_at = Some(now);
-        Ok(service.clone())
+        let service = applied(current, &change.request, ports, now)?;
+        self.insert(project_id.to_owned(), id, service.clone());
+        Ok(service)
     }
 
     /// Refuses `ports` when another service with the same `port_id` uses one of its client
@@ -180,6 +157,35 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// `service` with every field of `request` set (as the generated request type writes it: UUIDs
+/// in lower case), its `ports` replaced by `ports`, and `updated_at` set to `now`. Fields are
+/// applied by name, so a field the spec adds to both the request and the service needs no
+/// code here.
+fn applied(
+    service: &EndpointService,
+    request: &ModifyEndpointServiceRequest,
+    ports: Vec<EndpointServicePort>,
+    now: String,
+) -> Result<EndpointService, Failure> {
+    let broken = |e: serde_json::Error| Failure::new(Code::SystemError, e.to_string());
+    let (Value::Object(mut fields), Value::Object(changes)) = (
+        serde_json::to_value(service).map_err(broken)?,
+        serde_json::to_value(request).map_err(broken)?,
+    ) else {
+        return Err(Failure::new(
+            Code::SystemError,
+            "a service is not an object",
+        ));
+    };
+    fields.extend(changes);
+    fields.insert(
+        "ports".to_owned(),
+        serde_json::to_value(ports).map_err(broken)?,
+    );
+    fields.insert("updated_at".to_owned(), Value::String(now));
+    serde_json::from_value(Value::Object(fields)).map_err(broken)
 }
 
 /// A mapping as the service answers it, with its protocol spelled out.

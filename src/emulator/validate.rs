@@ -1,6 +1,9 @@
 //! The emulator's own checks of a modify request, rule by rule as the API reference documents
 //! them, each answered with its documented error code. These are written out here rather than
 //! borrowed from the client's checks, so that the emulator can catch a client that is wrong.
+//! The facts they rest on (lengths, patterns, limits, the values of enumerations) come from the
+//! spec, through the generated types: a field without a rule of its own is checked by the
+//! generated request type, and refused as a parameter error.
 
 use std::{collections::HashMap, num::NonZeroU16};
 
@@ -8,32 +11,10 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use super::errors::{Code, Failure};
-use crate::types::{
-    ModifyEndpointServiceRequest, PortMapping, ProjectId, Protocol, ServiceDescription,
-    ServiceName, TcpProxy,
+use crate::{
+    MAX_PORT_MAPPINGS,
+    types::{ModifyEndpointServiceRequest, PortMapping, ProjectId, Protocol, ServiceName},
 };
-
-/// The most port mappings one request may carry.
-pub(crate) const MAX_PORT_MAPPINGS: usize = 200;
-/// The longest service name, in characters.
-const MAX_NAME_CHARS: usize = 16;
-/// The longest description, in characters.
-const MAX_DESCRIPTION_CHARS: usize = 128;
-/// The longest project ID, in characters.
-const MAX_PROJECT_ID_CHARS: usize = 64;
-
-/// The fields a request body may carry.
-const FIELDS: [&str; 7] = [
-    "approval_enabled",
-    "service_name",
-    "ports",
-    "port_id",
-    "vip_port_id",
-    "tcp_proxy",
-    "description",
-];
-/// The fields a port mapping may carry.
-const PORT_FIELDS: [&str; 3] = ["client_port", "server_port", "protocol"];
 
 /// A checked request: what to change, as the spec's request type, and whether `ports` was
 /// sent (the generated type cannot tell an absent list from an empty one).
@@ -43,14 +24,10 @@ pub(crate) struct Change {
     pub(crate) ports: Option<Vec<PortMapping>>,
 }
 
-/// Checks the path's project ID: 1 to 64 of letters, digits, `_` and `-`.
+/// Checks the path's project ID: the spec's `ProjectId`.
 pub(crate) fn project_id(value: &str) -> Result<ProjectId, Failure> {
-    let valid = (1..=MAX_PROJECT_ID_CHARS).contains(&value.chars().count())
-        && value.chars().all(is_name_char);
-    valid
-        .then(|| ProjectId::try_from(value).ok())
-        .flatten()
-        .ok_or_else(|| Failure::new(Code::InvalidProjectId, format!("project_id {value:?}")))
+    ProjectId::try_from(value)
+        .map_err(|_| Failure::new(Code::InvalidProjectId, format!("project_id {value:?}")))
 }
 
 /// Checks the path's service ID: a UUID in its hyphenated form.
@@ -104,44 +81,24 @@ pub(crate) fn body(bytes: &[u8]) -> Result<Change, Failure> {
             "the body must be a JSON object",
         ));
     };
-    if let Some(unknown) = fields.keys().find(|k| !FIELDS.contains(&k.as_str())) {
+    // The spec has no nullable field: `null` is not "left out" (serde would read it so).
+    if let Some((name, _)) = fields.iter().find(|(_, value)| value.is_null()) {
         return Err(Failure::new(
             Code::ParameterError,
-            format!("unknown field {unknown:?}"),
+            format!("{name} must not be null"),
         ));
     }
-    let approval_enabled = match fields.get("approval_enabled") {
-        None => None,
-        Some(Value::Bool(b)) => Some(*b),
-        Some(other) => {
-            return Err(Failure::new(
-                Code::ParameterError,
-                format!("approval_enabled must be true or false, not {other}"),
-            ));
-        }
-    };
-    let service_name = fields.get("service_name").map(service_name).transpose()?;
+    if let Some(name) = fields.get("service_name") {
+        service_name(name)?;
+    }
     let ports = fields.get("ports").map(ports).transpose()?;
-    let port_id = optional_uuid(&fields, "port_id", Code::InvalidPortId)?;
-    let vip_port_id = optional_uuid(&fields, "vip_port_id", Code::InvalidVipPortId)?;
-    let tcp_proxy = fields.get("tcp_proxy").map(tcp_proxy).transpose()?;
-    let description = fields.get("description").map(description).transpose()?;
-    Ok(Change {
-        request: ModifyEndpointServiceRequest {
-            approval_enabled,
-            service_name,
-            ports: ports.clone().unwrap_or_default(),
-            port_id,
-            vip_port_id,
-            tcp_proxy,
-            description,
-        },
-        ports,
-    })
-}
-
-fn is_name_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '_' || c == '-'
+    optional_uuid(&fields, "port_id", Code::InvalidPortId)?;
+    optional_uuid(&fields, "vip_port_id", Code::InvalidVipPortId)?;
+    // Every other rule (the other fields' types, lengths, patterns and values, and fields the
+    // spec does not have) is the generated type's.
+    let request = serde_json::from_value(Value::Object(fields))
+        .map_err(|e| Failure::new(Code::ParameterError, e.to_string()))?;
+    Ok(Change { request, ports })
 }
 
 /// A UUID written as 8-4-4-4-12 hexadecimal digits (either case), the form `format: uuid` means.
@@ -154,15 +111,11 @@ fn strict_uuid(value: &str) -> Option<Uuid> {
     shaped.then(|| Uuid::try_parse(value).ok()).flatten()
 }
 
-fn optional_uuid(
-    fields: &Map<String, Value>,
-    field: &str,
-    code: Code,
-) -> Result<Option<Uuid>, Failure> {
+fn optional_uuid(fields: &Map<String, Value>, field: &str, code: Code) -> Result<(), Failure> {
     match fields.get(field) {
-        None => Ok(None),
+        None => Ok(()),
         Some(Value::String(s)) => strict_uuid(s)
-            .map(Some)
+            .map(|_| ())
             .ok_or_else(|| Failure::new(code, format!("{field} {s:?} is not a UUID"))),
         Some(other) => Err(Failure::new(
             code,
@@ -172,51 +125,10 @@ fn optional_uuid(
 }
 
 fn service_name(value: &Value) -> Result<ServiceName, Failure> {
-    let invalid = || {
-        Failure::new(
-            Code::InvalidServiceName,
-            format!("service_name {value} is not 1 to 16 of letters, digits, '_' and '-'"),
-        )
-    };
-    let Value::String(name) = value else {
-        return Err(invalid());
-    };
-    let valid =
-        (1..=MAX_NAME_CHARS).contains(&name.chars().count()) && name.chars().all(is_name_char);
-    if !valid {
-        return Err(invalid());
-    }
-    ServiceName::try_from(name.as_str()).map_err(|_| invalid())
-}
-
-fn description(value: &Value) -> Result<ServiceDescription, Failure> {
-    let invalid = || {
-        Failure::new(
-            Code::ParameterError,
-            "description must be at most 128 characters without '<' and '>'",
-        )
-    };
-    let Value::String(text) = value else {
-        return Err(invalid());
-    };
-    if text.chars().count() > MAX_DESCRIPTION_CHARS || text.contains(['<', '>']) {
-        return Err(invalid());
-    }
-    ServiceDescription::try_from(text.as_str()).map_err(|_| invalid())
-}
-
-fn tcp_proxy(value: &Value) -> Result<TcpProxy, Failure> {
     value
         .as_str()
-        .and_then(|s| TcpProxy::try_from(s).ok())
-        .ok_or_else(|| {
-            Failure::new(
-                Code::ParameterError,
-                format!(
-                    "tcp_proxy {value} is not one of close, toa_open, proxy_open, open, proxy_vni"
-                ),
-            )
-        })
+        .and_then(|name| ServiceName::try_from(name).ok())
+        .ok_or_else(|| Failure::new(Code::InvalidServiceName, format!("service_name {value}")))
 }
 
 /// Checks the list of port mappings: its length, each mapping, and duplicates.
@@ -272,12 +184,6 @@ fn port_mapping(i: usize, item: &Value) -> Result<PortMapping, Failure> {
             format!("ports[{i}] must be an object"),
         ));
     };
-    if let Some(unknown) = fields.keys().find(|k| !PORT_FIELDS.contains(&k.as_str())) {
-        return Err(Failure::new(
-            Code::ParameterError,
-            format!("ports[{i}] has an unknown field {unknown:?}"),
-        ));
-    }
     let client_port = port(i, fields, "client_port")?;
     let server_port = port(i, fields, "server_port")?;
     let protocol = match fields.get("protocol") {
@@ -289,7 +195,10 @@ fn port_mapping(i: usize, item: &Value) -> Result<PortMapping, Failure> {
                 .ok_or_else(|| {
                     Failure::new(
                         Code::InvalidProtocol,
-                        format!("ports[{i}].protocol {value} is not TCP or UDP"),
+                        format!(
+                            "ports[{i}].protocol {value} is not one of {}",
+                            Protocol::VALUES.join(", ")
+                        ),
                     )
                 })?,
         ),

@@ -17,9 +17,21 @@ pub fn spec() -> Value {
     serde_yaml_ng::from_str(&text).expect("the spec is YAML")
 }
 
+/// The path of the service `service` of `project` (both operations share it).
+pub fn service_path(project: &str, service: &str) -> String {
+    otc_vpcep::spec::GET_ENDPOINT_SERVICE.path_with(&[
+        ("project_id", project),
+        ("vpc_endpoint_service_id", service),
+    ])
+}
+
+/// The spec's operation `method` (lower case) on the service's path.
+pub fn operation_of(method: &str) -> Value {
+    spec()["paths"][otc_vpcep::spec::GET_ENDPOINT_SERVICE.path][method].clone()
+}
+
 fn operation() -> Value {
-    spec()["paths"]["/v1/{project_id}/vpc-endpoint-services/{vpc_endpoint_service_id}"]["put"]
-        .clone()
+    operation_of("put")
 }
 
 /// The documented example request, as embedded in the spec.

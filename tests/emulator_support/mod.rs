@@ -11,7 +11,10 @@ use serde_json::Value;
 
 /// The path of the documented service on an emulator.
 pub fn documented_path() -> String {
-    format!("/v1/{DOCUMENTED_PROJECT_ID}/vpc-endpoint-services/{DOCUMENTED_SERVICE_ID}")
+    otc_vpcep::spec::GET_ENDPOINT_SERVICE.path_with(&[
+        ("project_id", DOCUMENTED_PROJECT_ID),
+        ("vpc_endpoint_service_id", DOCUMENTED_SERVICE_ID),
+    ])
 }
 
 /// A client configuration for the emulator's documented project, with a token.

@@ -3,15 +3,18 @@
 use std::{path::PathBuf, time::Duration};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use otc_vpcep::emulator;
+use otc_vpcep::{emulator, types::TcpProxy};
+use serde::{Serialize, Serializer, ser::SerializeStruct};
 
-/// Change VPC endpoint services of Open Telekom Cloud and Huawei Cloud, or run a local emulator
-/// of the API.
+/// Read and change VPC endpoint services of Open Telekom Cloud and Huawei Cloud, or run a local
+/// emulator of the API.
 ///
-/// Credentials come only from the environment, never from flags (so they stay out of shell
-/// history): OS_AUTH_TOKEN; or OS_ACCESS_KEY + OS_SECRET_KEY (+ OS_SECURITY_TOKEN); or
-/// HUAWEICLOUD_SDK_AK + HUAWEICLOUD_SDK_SK. OS_PROJECT_ID and OS_REGION_NAME give the project
-/// and the region when the flags do not.
+/// Credentials come only from the environment or clouds.yaml, never from flags (so they stay
+/// out of shell history): OS_AUTH_TOKEN; or OS_ACCESS_KEY + OS_SECRET_KEY (+
+/// OS_SECURITY_TOKEN); or HUAWEICLOUD_SDK_AK + HUAWEICLOUD_SDK_SK; or the cloud that --os-cloud
+/// (or OS_CLOUD) names. OS_PROJECT_ID and OS_REGION_NAME give the project and the region when
+/// the flags do not; then the cloud. OS_CACERT names extra CA certificates (PEM);
+/// HTTPS_PROXY and NO_PROXY are honoured.
 #[derive(Debug, Parser)]
 #[command(name = "vpcep", version, propagate_version = true)]
 pub struct Cli {
@@ -21,6 +24,9 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Show a VPC endpoint service: its status, ports and every other attribute.
+    #[command(after_help = GET_EXAMPLES)]
+    Get(GetArgs),
     /// Modify a VPC endpoint service.
     #[command(after_help = MODIFY_EXAMPLES)]
     Modify(Box<ModifyArgs>),
@@ -40,8 +46,17 @@ Examples:
 
   # Show what would be sent, and send nothing
   vpcep modify 4189d3c2-8882-4871-a3c2-d380272eed88 --region eu-de --name test --dry-run
+  # Credentials, project and region from the cloud \"otc\" of clouds.yaml
+  vpcep modify 4189d3c2-8882-4871-a3c2-d380272eed88 --os-cloud otc --name test
 
 Exit status: 0 success; 2 usage or validation error (nothing sent); 1 API, transport or timeout error.";
+
+const GET_EXAMPLES: &str = "\
+Examples:
+  vpcep get 4189d3c2-8882-4871-a3c2-d380272eed88 --region eu-de
+  vpcep get 4189d3c2-8882-4871-a3c2-d380272eed88 --region eu-de --output table
+
+Exit status: 0 success; 2 usage error (nothing sent); 1 API, transport or timeout error.";
 
 const EMULATOR_EXAMPLES: &str = "\
 Secrets come from the environment, never from flags (which show in process listings):
@@ -53,8 +68,23 @@ Examples:
   vpcep emulator --listen 127.0.0.1:0             # a free port; the first line tells which
   VPCEP_EMULATOR_TOKENS=t1,t2 vpcep emulator      # accept only these tokens
   VPCEP_EMULATOR_SECRET_KEY=SK vpcep emulator --access-key AK   # verify AK/SK signatures
+  vpcep emulator --tls-cert cert.pem --tls-key key.pem   # HTTPS
   OS_AUTH_TOKEN=x OS_PROJECT_ID=6e9dfd51d1124e8d8498dce894923a0d \\
       vpcep modify 4189d3c2-8882-4871-a3c2-d380272eed88 --endpoint http://127.0.0.1:8080 --name demo";
+
+/// What to show, and where.
+#[derive(Debug, Args)]
+pub struct GetArgs {
+    /// The ID (a UUID) of the VPC endpoint service to show.
+    pub service_id: String,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+
+    /// How to print the service the API answers.
+    #[arg(long, value_enum, default_value_t = Output::Json)]
+    pub output: Output,
+}
 
 /// What to change, and where.
 #[derive(Debug, Args)]
@@ -77,45 +107,57 @@ pub struct ModifyArgs {
     pub output: Output,
 }
 
-/// The fields to change; those not given are left as they are.
+/// The change: the fields given as flags, or a whole JSON body.
 #[derive(Debug, Args)]
 pub struct ChangeArgs {
+    #[command(flatten)]
+    pub fields: FieldArgs,
+
+    /// The whole change as a JSON request body, from FILE or from standard input with '-'.
+    #[arg(long, value_name = "FILE", conflicts_with = "fields")]
+    pub body: Option<PathBuf>,
+}
+
+/// The fields to change; those not given are left as they are. Serialised, they are the JSON
+/// request body (each flag's field named as the spec names it); the library checks it.
+#[derive(Debug, Args, Serialize)]
+#[group(id = "fields", multiple = true)]
+pub struct FieldArgs {
     /// The new name: 1 to 16 of letters, digits, '_' and '-'.
     #[arg(long, value_name = "NAME")]
+    #[serde(rename = "service_name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Whether new VPC endpoints need the owner's approval.
     #[arg(long, value_name = "true|false")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_enabled: Option<bool>,
 
     /// A port mapping, CLIENT:SERVER with an optional /tcp or /udp (TCP by default). Repeat it
     /// for more; the mappings given replace all of the service's mappings.
     #[arg(long = "port", value_name = "CLIENT:SERVER[/tcp|/udp]", value_parser = parse_port)]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ports: Vec<PortArg>,
 
     /// The ID (a UUID) of the backend resource.
     #[arg(long, value_name = "UUID")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port_id: Option<String>,
 
     /// The ID of the virtual NIC of a virtual IP address (deprecated by the provider).
     #[arg(long, value_name = "ID")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vip_port_id: Option<String>,
 
-    /// Passing client addresses: close, toa_open, proxy_open, open or proxy_vni.
-    #[arg(long, value_name = "VALUE")]
+    /// Passing client addresses to the backend.
+    #[arg(long, value_name = "VALUE", value_parser = clap::builder::PossibleValuesParser::new(TcpProxy::VALUES))]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tcp_proxy: Option<String>,
 
     /// The description: at most 128 characters, without '<' and '>'.
     #[arg(long, value_name = "TEXT")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-
-    /// The whole change as a JSON request body, from FILE or from standard input with '-'.
-    #[arg(
-        long,
-        value_name = "FILE",
-        conflicts_with_all = ["name", "approval_enabled", "ports", "port_id", "vip_port_id", "tcp_proxy", "description"]
-    )]
-    pub body: Option<PathBuf>,
 }
 
 /// Where the API is, and how long to wait for it.
@@ -136,6 +178,17 @@ pub struct ConnectionArgs {
     /// The project ID; OS_PROJECT_ID when not given.
     #[arg(long, value_name = "ID")]
     pub project_id: Option<String>,
+
+    /// The cloud of clouds.yaml to use (instead of OS_CLOUD); its settings come after the
+    /// flags and the environment.
+    #[arg(long, value_name = "NAME")]
+    pub os_cloud: Option<String>,
+
+    /// The clouds.yaml file to read (instead of OS_CLIENT_CONFIG_FILE and ./clouds.yaml,
+    /// ~/.config/openstack/clouds.yaml, /etc/openstack/clouds.yaml); a secure.yaml beside it
+    /// is merged.
+    #[arg(long, value_name = "FILE")]
+    pub os_client_config_file: Option<PathBuf>,
 
     /// Give up on a request after this many seconds.
     #[arg(long, value_name = "SECONDS")]
@@ -161,6 +214,17 @@ pub struct PortArg {
     pub client: i64,
     pub server: i64,
     pub protocol: String,
+}
+
+impl Serialize for PortArg {
+    /// As the request body's port mapping.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut mapping = serializer.serialize_struct("PortMapping", 3)?;
+        mapping.serialize_field("client_port", &self.client)?;
+        mapping.serialize_field("server_port", &self.server)?;
+        mapping.serialize_field("protocol", &self.protocol)?;
+        mapping.end()
+    }
 }
 
 fn parse_port(text: &str) -> Result<PortArg, String> {
@@ -208,6 +272,15 @@ pub struct EmulatorArgs {
     /// VPCEP_EMULATOR_SECRET_KEY.
     #[arg(long, value_name = "AK", env = "VPCEP_EMULATOR_ACCESS_KEY")]
     pub access_key: Option<String>,
+
+    /// Serve HTTPS with this certificate chain (PEM, the server's certificate first; with
+    /// --tls-key).
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// The private key (PEM) of --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
 
     #[arg(long, value_name = "SECONDS", value_parser = parse_seconds,
           help = with_default("Close a connection whose request headers take longer (from its opening, or from the first byte of a later request)", seconds_text(emulator::DEFAULT_HEADER_READ_TIMEOUT)))]

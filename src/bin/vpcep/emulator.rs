@@ -7,7 +7,11 @@ use otc_vpcep::{
     types::EndpointService,
 };
 
-use crate::{FAILED, USAGE, args::EmulatorArgs, input};
+use crate::{
+    args::EmulatorArgs,
+    failure::{FAILED, USAGE},
+    input,
+};
 
 /// The exit status after a second signal cut the shutdown short (128 + SIGINT, as shells do).
 const INTERRUPTED: u8 = 130;
@@ -31,6 +35,10 @@ pub async fn run(args: EmulatorArgs) -> ExitCode {
     };
     let emulator = match builder.start().await {
         Ok(emulator) => emulator,
+        Err(error @ otc_vpcep::emulator::EmulatorError::InvalidTls(_)) => {
+            eprintln!("error: --tls-cert/--tls-key: {error}");
+            return ExitCode::from(USAGE);
+        }
         Err(error) => {
             eprintln!("error: {error}");
             let usage = matches!(
@@ -130,6 +138,11 @@ fn configure(args: EmulatorArgs) -> Result<EmulatorBuilder, String> {
     }
     if let Some(bodies) = args.max_body_reads {
         builder = builder.max_body_reads(bodies);
+    }
+    if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
+        let cert = input::read("--tls-cert", cert, input::MAX_INPUT_BYTES)?;
+        let key = input::read("--tls-key", key, input::MAX_INPUT_BYTES)?;
+        builder = builder.tls(&cert, &key);
     }
     Ok(builder)
 }

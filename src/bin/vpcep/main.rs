@@ -1,9 +1,13 @@
-//! `vpcep`: modify a VPC endpoint service, or run the local emulator of the API.
+//! `vpcep`: read or modify a VPC endpoint service, or run the local emulator of the API.
 
 mod args;
+mod connection;
 mod emulator;
+mod failure;
+mod get;
 mod input;
 mod modify;
+mod output;
 mod table;
 mod terminal;
 
@@ -13,21 +17,17 @@ use clap::Parser;
 
 use args::{Cli, Command};
 
-/// Exit status of an API, transport or timeout error.
-const FAILED: u8 = 1;
-/// Exit status of a usage or validation error: nothing was sent.
-const USAGE: u8 = 2;
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
-            return ExitCode::from(FAILED);
+            return ExitCode::from(failure::FAILED);
         }
     };
     match cli.command {
+        Command::Get(args) => runtime.block_on(get::run(args)),
         Command::Modify(args) => runtime.block_on(modify::run(*args)),
         Command::Emulator(args) => runtime.block_on(emulator::run(*args)),
     }

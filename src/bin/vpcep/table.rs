@@ -1,66 +1,85 @@
-//! `--output table`: the service's fields, one per line.
-
-use std::fmt::Display;
+//! `--output table`: a service's fields, one per line, whatever fields the spec gives it.
 
 use otc_vpcep::types::EndpointService;
+use serde_json::Value;
 
-/// The service as a two-column table of its documented fields (absent ones are left out).
+/// The fields shown first, in this order; every other field follows in the order of its name.
+const FIRST: [&str; 3] = ["id", "service_name", "status"];
+
+/// The service as a two-column table of the fields it has (absent and empty ones are left out).
 pub fn render(service: &EndpointService) -> String {
-    fn text<T: Display>(value: &Option<T>) -> Option<String> {
-        value.as_ref().map(ToString::to_string)
-    }
-    let ports = service
-        .ports
+    let Ok(Value::Object(fields)) = serde_json::to_value(service) else {
+        return String::new();
+    };
+    let mut rows: Vec<(&str, String)> = fields
         .iter()
-        .map(|p| {
-            let port = |p: Option<i32>| p.map_or("?".to_owned(), |p| p.to_string());
-            let protocol = text(&p.protocol).unwrap_or_else(|| "?".to_owned());
-            format!(
-                "{}:{}/{}",
-                port(p.client_port),
-                port(p.server_port),
-                protocol
-            )
-        })
-        .collect::<Vec<_>>();
-    let tags = service
-        .tags
-        .iter()
-        .map(|t| {
-            format!(
-                "{}={}",
-                t.key.as_deref().unwrap_or(""),
-                t.value.as_deref().unwrap_or("")
-            )
-        })
-        .collect::<Vec<_>>();
-    let rows = [
-        ("id", text(&service.id)),
-        ("service_name", text(&service.service_name)),
-        ("status", text(&service.status)),
-        ("approval_enabled", text(&service.approval_enabled)),
-        ("service_type", text(&service.service_type)),
-        ("server_type", text(&service.server_type)),
-        ("ports", (!ports.is_empty()).then(|| ports.join(", "))),
-        ("port_id", text(&service.port_id)),
-        ("vip_port_id", text(&service.vip_port_id)),
-        ("vpc_id", text(&service.vpc_id)),
-        ("pool_id", text(&service.pool_id)),
-        ("cidr_type", text(&service.cidr_type)),
-        ("tcp_proxy", text(&service.tcp_proxy)),
-        ("description", text(&service.description)),
-        ("project_id", text(&service.project_id)),
-        ("created_at", text(&service.created_at)),
-        ("updated_at", text(&service.updated_at)),
-        ("tags", (!tags.is_empty()).then(|| tags.join(", "))),
-    ];
+        .filter_map(|(name, value)| Some((name.as_str(), cell(name, value)?)))
+        .collect();
+    rows.sort_by_key(|(name, _)| {
+        let rank = FIRST.iter().position(|first| first == name);
+        (rank.unwrap_or(FIRST.len()), *name)
+    });
     let width = rows.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
     rows.iter()
-        .filter_map(|(name, value)| {
-            let value = value.as_deref().map(crate::terminal::escape)?;
-            Some(format!("{name:<width$}  {value}\n"))
-        })
+        .map(|(name, value)| format!("{name:<width$}  {}\n", crate::terminal::escape(value)))
         .collect()
+}
+
+/// A field's value as one cell, or `None` when there is nothing to show.
+fn cell(name: &str, value: &Value) -> Option<String> {
+    match value {
+        Value::Null => None,
+        Value::Array(items) if items.is_empty() => None,
+        Value::Array(items) => Some(
+            items
+                .iter()
+                .map(|item| item_text(name, item))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        other => Some(scalar(other)),
+    }
+}
+
+/// One entry of a list: port mappings as `8081:22/TCP`, tags as `key=value`, errors as
+/// `code: message`, anything else as its fields.
+fn item_text(list: &str, item: &Value) -> String {
+    let field = |names: &[&str]| {
+        names
+            .iter()
+            .find_map(|name| item.get(name))
+            .map_or_else(|| "?".to_owned(), scalar)
+    };
+    match list {
+        "ports" => format!(
+            "{}:{}/{}",
+            field(&["client_port"]),
+            field(&["server_port"]),
+            field(&["protocol"])
+        ),
+        "tags" => format!("{}={}", field(&["key"]), field(&["value"])),
+        "error" => format!(
+            "{}: {}",
+            field(&["error_code", "code"]),
+            field(&["error_message", "message"])
+        ),
+        _ => match item {
+            Value::Object(fields) => fields
+                .iter()
+                .map(|(k, v)| format!("{k}={}", scalar(v)))
+                .collect::<Vec<_>>()
+                .join(" "),
+            other => scalar(other),
+        },
+    }
+}
+
+/// A value as text: strings without quotes, anything else as JSON.
+fn scalar(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -73,8 +92,13 @@ mod tests {
             "id": "4189d3c2-8882-4871-a3c2-d380272eed83",
             "status": "frozen",
             "approval_enabled": false,
+            "connection_count": 3,
             "ports": [{"client_port": 8081, "server_port": 22, "protocol": "TCP"}],
-            "tags": [{"key": "team", "value": "billing"}]
+            "tags": [{"key": "team", "value": "billing"}],
+            "error": [
+                {"error_code": "EndPoint.3008", "error_message": "The port does not exist."},
+                {"code": "EndPoint.0001", "message": "System error."}
+            ]
         }))
         .unwrap();
         assert_eq!(
@@ -82,6 +106,8 @@ mod tests {
             "id                4189d3c2-8882-4871-a3c2-d380272eed83\n\
              status            frozen\n\
              approval_enabled  false\n\
+             connection_count  3\n\
+             error             EndPoint.3008: The port does not exist., EndPoint.0001: System error.\n\
              ports             8081:22/TCP\n\
              tags              team=billing\n"
         );

@@ -1,0 +1,53 @@
+//! How a command that talks to the API ends: its exit status, and what it prints on failure.
+
+use std::process::ExitCode;
+
+use otc_vpcep::{Error, Violations};
+
+/// Exit status of an API, transport or timeout error.
+pub const FAILED: u8 = 1;
+/// Exit status of a usage or validation error: nothing was sent.
+pub const USAGE: u8 = 2;
+
+/// Why a command did not succeed.
+pub enum Failure {
+    /// A usage or validation problem: nothing was sent.
+    Usage(String),
+    /// The request was sent, or tried, and failed.
+    Sent(Error),
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Self {
+        match error {
+            Error::InvalidConfig(v) => Self::Usage(listed("invalid configuration", &v)),
+            Error::InvalidRequest(v) => Self::Usage(listed("invalid request", &v)),
+            other => Self::Sent(other),
+        }
+    }
+}
+
+/// The exit status of a command's result, after printing its failure on standard error.
+pub fn exit_code(result: Result<(), Failure>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Usage(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(USAGE)
+        }
+        Err(Failure::Sent(error)) => {
+            eprintln!("error: {}", crate::terminal::escape(&error.to_string()));
+            ExitCode::from(FAILED)
+        }
+    }
+}
+
+/// A heading followed by one violation per line.
+fn listed(heading: &str, violations: &Violations) -> String {
+    let mut text = format!("{heading}:");
+    for violation in violations {
+        text.push_str("\n  ");
+        text.push_str(&crate::terminal::escape(&violation.to_string()));
+    }
+    text
+}

@@ -1,0 +1,97 @@
+//! [`Input`]: the body of a request as its fields are set, kept in the generated request type
+//! (each field converted as it is set), with every rule broken on the way.
+
+use std::str::FromStr;
+
+use serde::{Serialize, de::DeserializeOwned};
+use serde_json::Value;
+
+use crate::{schema, validation::Violations};
+
+/// A request body being built: the generated type `T` with the fields that passed their
+/// checks, and the violations of those that did not.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Input<T> {
+    /// The fields set so far that passed their checks.
+    pub(crate) body: T,
+    /// Every rule broken by a field set so far, by field path.
+    violations: Violations,
+}
+
+impl<T> Input<T> {
+    /// `value` as the field's type (the spec's type for it), or `None` with the rule it breaks
+    /// (worded from `schema`, the JSON pointer of the field's schema in the spec). The field's
+    /// earlier violations are forgotten: the last value set counts.
+    pub(crate) fn parsed<V: FromStr>(
+        &mut self,
+        field: &str,
+        schema: &str,
+        value: &str,
+    ) -> Option<V> {
+        self.violations.forget(field);
+        let parsed = value.parse().ok();
+        if parsed.is_none() {
+            self.refuse(field, schema, &Value::String(value.to_owned()));
+        }
+        parsed
+    }
+
+    /// Forgets the violations of `field` (it is being set again).
+    pub(crate) fn forget(&mut self, field: &str) {
+        self.violations.forget(field);
+    }
+
+    /// Records the rule of `schema` (a JSON pointer into the spec) that `value`, given for
+    /// `field`, breaks.
+    pub(crate) fn refuse(&mut self, field: &str, schema: &str, value: &Value) {
+        let before = self.violations.len();
+        schema::check_at(schema, field, value, &mut self.violations);
+        if self.violations.len() == before {
+            // The generated type refused what the spec's schema accepts: never lose it.
+            self.violations.push(field, "is not a valid value");
+        }
+    }
+
+    /// The body and every rule broken while it was built.
+    pub(crate) fn into_parts(self) -> (T, Violations) {
+        (self.body, self.violations)
+    }
+}
+
+impl<T: Serialize + DeserializeOwned> Input<T> {
+    /// Sets every field of the JSON body `json`, checked against the spec's schema `schema`
+    /// and `rules` (those the schema cannot state), all at once: if any rule is broken, every
+    /// violation is recorded and no field is set.
+    pub(crate) fn merge_json(
+        &mut self,
+        schema: &str,
+        json: &Value,
+        rules: impl FnOnce(&Value, &mut Violations),
+    ) {
+        let Value::Object(fields) = json else {
+            schema::check(schema, "", json, &mut self.violations);
+            return;
+        };
+        for name in fields.keys() {
+            self.violations.forget(name);
+        }
+        let merged = match serde_json::to_value(&self.body) {
+            Ok(Value::Object(mut current)) => {
+                current.extend(fields.iter().map(|(k, v)| (k.clone(), v.clone())));
+                Value::Object(current)
+            }
+            _ => json.clone(),
+        };
+        let before = self.violations.len();
+        schema::check(schema, "", &merged, &mut self.violations);
+        rules(&merged, &mut self.violations);
+        if self.violations.len() > before {
+            return;
+        }
+        match serde_json::from_value(merged) {
+            Ok(body) => self.body = body,
+            // The generated type refused what the spec's schema accepts: never lose it.
+            Err(e) => self.violations.push("body", e.to_string()),
+        }
+    }
+}

@@ -7,9 +7,11 @@
 //! (b) a hand-written baseline sends the same body with the same headers through `reqwest`
 //!     and `serde_json` directly (the same `reqwest` settings: user agent, timeouts, no
 //!     redirects) and decodes the answer as a `serde_json::Value`.
-//! Both authenticate with a token. Goal: a/b at most 1.10.
+//! Both authenticate with a token. Goal: a/b at most 1.10. The same two sides also query the
+//! service (GET, the same answer): (c) `client.get_endpoint_service(..).send()` against
+//! (d) `reqwest` + `serde_json` by hand, reported beside it.
 //!
-//! Ends with `ratio client_overhead: X`.
+//! Ends with `ratio client_overhead: X` (the modify call) and `ratio client_overhead_get: Y`.
 
 mod support;
 
@@ -168,6 +170,16 @@ impl Crate {
             .expect("the server answers the documented response");
         std::hint::black_box(service);
     }
+
+    async fn get(&self) {
+        let service = self
+            .client
+            .get_endpoint_service(SERVICE_ID)
+            .send()
+            .await
+            .expect("the server answers the documented response");
+        std::hint::black_box(service);
+    }
 }
 
 /// Side (b): `reqwest` and `serde_json` by hand, the same body and headers.
@@ -217,6 +229,24 @@ impl Baseline {
         let service: Value = response.json().await.expect("a JSON answer");
         std::hint::black_box(service);
     }
+
+    async fn get(&self) {
+        let url = format!(
+            "{}/v1/{PROJECT_ID}/vpc-endpoint-services/{SERVICE_ID}",
+            self.base_url
+        );
+        let response = self
+            .http
+            .get(url)
+            .header(reqwest::header::ACCEPT, "application/json")
+            .header("x-auth-token", TOKEN)
+            .send()
+            .await
+            .expect("the server answers");
+        assert!(response.status().is_success(), "{}", response.status());
+        let service: Value = response.json().await.expect("a JSON answer");
+        std::hint::black_box(service);
+    }
 }
 
 /// Checks that both sides put the same request on the wire and decode the answer.
@@ -227,6 +257,13 @@ fn check_same_request(server: &Server, runtime: &Runtime, a: &Crate, b: &Baselin
     assert_eq!(
         from_crate, from_baseline,
         "the baseline must send what the client sends"
+    );
+    let get_from_crate = server.record(|| runtime.block_on(a.get()));
+    let get_from_baseline = server.record(|| runtime.block_on(b.get()));
+    assert_eq!(get_from_crate.len(), 1);
+    assert_eq!(
+        get_from_crate, get_from_baseline,
+        "the baseline's query must send what the client's does"
     );
     let body: Value = serde_json::from_slice(&from_crate[0].1).expect("a JSON body");
     let documented: Value =
@@ -253,6 +290,12 @@ fn bench(c: &mut Criterion, runtime: &Runtime, a: &Crate, b: &Baseline) {
     group.bench_function("reqwest_serde_json", |bencher| {
         bencher.iter_custom(|n| calls(runtime, n, || b.call()))
     });
+    group.bench_function("crate_client_get", |bencher| {
+        bencher.iter_custom(|n| calls(runtime, n, || a.get()))
+    });
+    group.bench_function("reqwest_serde_json_get", |bencher| {
+        bencher.iter_custom(|n| calls(runtime, n, || b.get()))
+    });
     group.finish();
 }
 
@@ -264,6 +307,8 @@ fn summary(runtime: &Runtime, a: &Crate, b: &Baseline, b_again: &Baseline) {
         Box::new(|n| calls(runtime, n, || a.call())),
         Box::new(|n| calls(runtime, n, || b.call())),
         Box::new(|n| calls(runtime, n, || b_again.call())),
+        Box::new(|n| calls(runtime, n, || a.get())),
+        Box::new(|n| calls(runtime, n, || b.get())),
     ];
     let rounds = if support::is_bench_run() { 31 } else { 3 };
     let measured = interleaved(&mut sides, rounds, Duration::from_millis(30));
@@ -274,10 +319,16 @@ fn summary(runtime: &Runtime, a: &Crate, b: &Baseline, b_again: &Baseline) {
         show(measured.per_op[1]),
     );
     println!(
+        "  (c) crate client, query: {} per call; (d) reqwest + serde_json, query: {} per call",
+        show(measured.per_op[3]),
+        show(measured.per_op[4]),
+    );
+    println!(
         "  noise: (b') the same baseline again / (b): {:.2}",
         measured.ratio(2, 1)
     );
     print_ratio("client_overhead", measured.ratio(0, 1));
+    print_ratio("client_overhead_get", measured.ratio(3, 4));
 }
 
 /// For counting one side's work under a profiler: `BENCH_ONLY=crate` (or `baseline`) with
@@ -302,7 +353,11 @@ fn main() {
         match side.as_str() {
             "crate" => calls(&runtime, n, || a.call()),
             "baseline" => calls(&runtime, n, || b.call()),
-            other => panic!("BENCH_ONLY is {other:?}: it must be crate or baseline"),
+            "crate-get" => calls(&runtime, n, || a.get()),
+            "baseline-get" => calls(&runtime, n, || b.get()),
+            other => panic!(
+                "BENCH_ONLY is {other:?}: it must be crate, baseline, crate-get or baseline-get"
+            ),
         };
         return;
     }

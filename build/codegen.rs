@@ -177,23 +177,52 @@ fn tables(document: &Value) -> Result<TokenStream, String> {
 
 /// A setter per field of the operation's JSON request body, on its ergonomic builder (the
 /// type named like the operation, in `crate`) and on those [`BODY_BUILDERS`] names for it,
-/// each of which keeps the body in its field `body`. Lists and objects get no generated
-/// setter: their conveniences are written by hand.
+/// each of which keeps the body in its field `input`, a `crate::request::Input` of the
+/// generated body type. Each setter converts its value into the field's generated type at
+/// once, or records the rule it breaks. Lists and objects get no generated setter: their
+/// conveniences are written by hand.
 fn body_setters(document: &Value, id: &str, operation: &Value) -> Result<TokenStream, String> {
-    let Some(schema) = operation.pointer("/requestBody/content/application~1json/schema") else {
+    let Some(body) = operation.pointer("/requestBody/content/application~1json/schema") else {
         return Ok(TokenStream::new());
     };
-    let schema = resolved(document, schema)?;
+    let body_name = body
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(component_name)
+        .ok_or_else(|| format!("{id}: the request body's schema must be a $ref"))?;
+    let schema = resolved(document, body)?;
     let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
         return Ok(TokenStream::new());
     };
+    let required = schema.get("required").and_then(Value::as_array);
     let mut setters = Vec::new();
     for (name, property) in properties {
         let target = resolved(document, property)?;
         let kind = target.get("type").and_then(Value::as_str);
-        let (parameter, value) = match kind {
-            Some("boolean") => (quote!(value: bool), quote!(serde_json::Value::Bool(value))),
-            Some("integer") => (quote!(value: i64), quote!(serde_json::Value::from(value))),
+        if matches!(kind, Some("array" | "object") | None) {
+            continue;
+        }
+        let is_required = required.is_some_and(|r| r.iter().any(|n| n == name));
+        if is_required || property.get("default").is_some() || target.get("default").is_some() {
+            return Err(format!(
+                "{body_name}.{name}: a required field or one with a default has no generated \
+                 setter yet (its Rust type is not an Option)"
+            ));
+        }
+        let field = ident(name);
+        let pointer = format!("/components/schemas/{body_name}/properties/{name}");
+        let (parameter, assign) = match kind {
+            Some("boolean") => (
+                quote!(value: bool),
+                quote! {
+                    self.input.forget(#name);
+                    self.input.body.#field = Some(value);
+                },
+            ),
+            Some("integer") => (
+                quote!(value: i64),
+                quote!(self.input.body.#field = self.input.parsed(#name, #pointer, &value.to_string());),
+            ),
             Some("string") if target.get("enum").is_some() => {
                 let ty = property
                     .get("$ref")
@@ -203,14 +232,16 @@ fn body_setters(document: &Value, id: &str, operation: &Value) -> Result<TokenSt
                 let ty = ident(ty);
                 (
                     quote!(value: crate::types::#ty),
-                    quote!(serde_json::Value::String(value.to_string())),
+                    quote! {
+                        self.input.forget(#name);
+                        self.input.body.#field = Some(value);
+                    },
                 )
             }
-            Some("string") => (
+            _ => (
                 quote!(value: impl Into<String>),
-                quote!(serde_json::Value::String(value.into())),
+                quote!(self.input.body.#field = self.input.parsed(#name, #pointer, &value.into());),
             ),
-            _ => continue,
         };
         let doc = first_paragraph(property)
             .or_else(|| first_paragraph(target))
@@ -219,12 +250,11 @@ fn body_setters(document: &Value, id: &str, operation: &Value) -> Result<TokenSt
             .iter()
             .any(|s| s.get("deprecated") == Some(&Value::Bool(true)))
             .then(|| quote!(#[deprecated(note = "the spec marks this field deprecated")]));
-        let setter = ident(name);
         setters.push(quote! {
             #[doc = #doc]
             #deprecated
-            pub fn #setter(mut self, #parameter) -> Self {
-                self.body.set(#name, #value);
+            pub fn #field(mut self, #parameter) -> Self {
+                #assign
                 self
             }
         });
@@ -241,15 +271,6 @@ fn body_setters(document: &Value, id: &str, operation: &Value) -> Result<TokenSt
             quote! {
                 impl crate::#builder<'_> {
                     #(#setters)*
-
-                    /// Sets every field that the JSON request body `body` holds, as a file or a pipe
-                    /// gives it. Nothing is refused here: what does not fit the spec (an unknown field,
-                    /// a wrong type, a value out of range) is reported with every other violation when
-                    /// the request is checked.
-                    pub fn json_body(mut self, body: &serde_json::Value) -> Self {
-                        self.body.merge(body);
-                        self
-                    }
                 }
             }
         })

@@ -109,7 +109,7 @@ fn summary(service: &EndpointService) -> String {
     format!(
         "updated {} ({}): status {}, approval {}, ports {}, at {}",
         shown(service.service_name.clone()),
-        shown(Some(service.id.clone())),
+        service.id,
         shown(service.status.as_ref().map(ToString::to_string)),
         shown(
             service

@@ -3,8 +3,9 @@
 
 Run by .ci/spec-checks with the generated package `vpcep_client` on PYTHONPATH and the server's
 base URL in VPCEP_BASE_URL. Sends the documented example request to the documented service and
-checks the documented fields of the answer, then checks that a 4XX answer (an unknown service)
-decodes into the spec's ErrorResponse model. Exits non-zero on any mismatch.
+checks the documented fields of the answer, reads the service back (GET) and checks that it
+shows the change, then checks that a 4XX answer (an unknown service, to PUT and to GET) decodes
+into the spec's ErrorResponse model. Exits non-zero on any mismatch.
 """
 
 import enum
@@ -24,6 +25,19 @@ def plain(value):
     """An open enum's (anyOf) or a closed enum's value as a plain string."""
     value = getattr(value, "actual_instance", value)
     return value.value if isinstance(value, enum.Enum) else value
+
+
+def refusal(call) -> str:
+    """Makes a call that must fail with a 4XX whose body decodes into ErrorResponse."""
+    try:
+        call()
+    except ApiException as error:
+        assert 400 <= error.status < 500, error.status
+        assert isinstance(error.data, ErrorResponse), (type(error.data), error.body)
+        assert error.data.error_code.startswith("EndPoint."), error.data.error_code
+        assert error.data.error_msg, error.data
+        return f"{error.status} {error.data.error_code}"
+    sys.exit("an unknown service was accepted")
 
 
 def main() -> None:
@@ -62,20 +76,26 @@ def main() -> None:
         assert ports == [(8081, 22, "TCP"), (8082, 23, "UDP")], ports
         assert service.created_at, service.created_at
 
-        # A 4XX answer decodes into the error model.
-        try:
-            api.modify_endpoint_service(
+        # GET shows the change: the name decorated as `{region}.test.{id}`, the two mappings.
+        read = api.get_endpoint_service(PROJECT_ID, SERVICE_ID)
+        assert read.id == SERVICE_ID and read.project_id == PROJECT_ID, (read.id, read.project_id)
+        name = read.service_name
+        region, _, rest = name.partition(".")
+        assert region and rest == f"test.{SERVICE_ID}", name
+        assert read.approval_enabled is True, read.approval_enabled
+        assert plain(read.status) == "available", read.status
+        ports = [(p.client_port, p.server_port, plain(p.protocol)) for p in read.ports]
+        assert ports == [(8081, 22, "TCP"), (8082, 23, "UDP")], ports
+
+        # A 4XX answer decodes into the error model: PUT, then GET (404 `EndPoint.0005`).
+        put = refusal(
+            lambda: api.modify_endpoint_service(
                 PROJECT_ID, UNKNOWN_SERVICE_ID, ModifyEndpointServiceRequest(approval_enabled=True)
             )
-        except ApiException as error:
-            assert 400 <= error.status < 500, error.status
-            assert isinstance(error.data, ErrorResponse), (type(error.data), error.body)
-            assert error.data.error_code.startswith("EndPoint."), error.data.error_code
-            assert error.data.error_msg, error.data
-            refused = f"{error.status} {error.data.error_code}"
-        else:
-            sys.exit("an unknown service was accepted")
-    print(f"python (openapi-generator): ok: {name}, refused with {refused}")
+        )
+        get = refusal(lambda: api.get_endpoint_service(PROJECT_ID, UNKNOWN_SERVICE_ID))
+        assert get.lower() == "404 endpoint.0005", get
+    print(f"python (openapi-generator): ok: {name}, refused with {put} (PUT) and {get} (GET)")
 
 
 if __name__ == "__main__":

@@ -3,8 +3,9 @@
 
 Run by .ci/spec-checks with the generated package `vpcep_opc` on PYTHONPATH and the server's
 base URL in VPCEP_BASE_URL. Sends the documented example request to the documented service and
-checks the documented fields of the answer, then checks that a 4XX answer (an unknown service)
-decodes into the spec's ErrorResponse model. Exits non-zero on any mismatch.
+checks the documented fields of the answer, reads the service back (GET) and checks that it
+shows the change, then checks that a 4XX answer (an unknown service, to PUT and to GET) decodes
+into the spec's ErrorResponse model. Exits non-zero on any mismatch.
 """
 
 import enum
@@ -12,7 +13,7 @@ import os
 from uuid import UUID
 
 from vpcep_opc import AuthenticatedClient
-from vpcep_opc.api.endpoint_services import modify_endpoint_service
+from vpcep_opc.api.endpoint_services import get_endpoint_service, modify_endpoint_service
 from vpcep_opc.models import (
     EndpointService,
     ErrorResponse,
@@ -29,6 +30,16 @@ UNKNOWN_SERVICE_ID = "00000000-0000-4000-8000-000000000000"
 def plain(value):
     """An enum's value, or the string of a value the service added later."""
     return value.value if isinstance(value, enum.Enum) else value
+
+
+def refusal(answer) -> str:
+    """Checks an answer that must be a 4XX whose body decodes into ErrorResponse."""
+    assert 400 <= answer.status_code < 500, answer
+    error = answer.parsed
+    assert isinstance(error, ErrorResponse), (error, answer.content)
+    assert error.error_code.startswith("EndPoint."), error.error_code
+    assert error.error_msg, error
+    return f"{int(answer.status_code)} {error.error_code}"
 
 
 def main() -> None:
@@ -75,20 +86,35 @@ def main() -> None:
         assert service.created_at, service.created_at
         assert answer.headers.get("X-Request-Id"), answer.headers
 
-        # A 4XX answer decodes into the error model.
-        refused = modify_endpoint_service.sync_detailed(
-            PROJECT_ID,
-            UUID(UNKNOWN_SERVICE_ID),
-            client=client,
-            body=ModifyEndpointServiceRequest(approval_enabled=True),
+        # GET shows the change: the name decorated as `{region}.test.{id}`, the two mappings.
+        answer = get_endpoint_service.sync_detailed(PROJECT_ID, UUID(SERVICE_ID), client=client)
+        assert answer.status_code == 200, answer
+        read = answer.parsed
+        assert isinstance(read, EndpointService), read
+        assert read.id == SERVICE_ID and read.project_id == PROJECT_ID, (read.id, read.project_id)
+        name = read.service_name
+        region, _, rest = name.partition(".")
+        assert region and rest == f"test.{SERVICE_ID}", name
+        assert read.approval_enabled is True, read.approval_enabled
+        assert plain(read.status) == "available", read.status
+        ports = [(p.client_port, p.server_port, plain(p.protocol)) for p in read.ports]
+        assert ports == [(8081, 22, "TCP"), (8082, 23, "UDP")], ports
+        assert answer.headers.get("X-Request-Id"), answer.headers
+
+        # A 4XX answer decodes into the error model: PUT, then GET (404 `EndPoint.0005`).
+        put = refusal(
+            modify_endpoint_service.sync_detailed(
+                PROJECT_ID,
+                UUID(UNKNOWN_SERVICE_ID),
+                client=client,
+                body=ModifyEndpointServiceRequest(approval_enabled=True),
+            )
         )
-        assert 400 <= refused.status_code < 500, refused
-        error = refused.parsed
-        assert isinstance(error, ErrorResponse), (error, refused.content)
-        assert error.error_code.startswith("EndPoint."), error.error_code
-        assert error.error_msg, error
-    status = int(refused.status_code)
-    print(f"python (openapi-python-client): ok: {name}, refused with {status} {error.error_code}")
+        get = refusal(
+            get_endpoint_service.sync_detailed(PROJECT_ID, UUID(UNKNOWN_SERVICE_ID), client=client)
+        )
+        assert get.lower() == "404 endpoint.0005", get
+    print(f"python (openapi-python-client): ok: {name}, refused with {put} (PUT) and {get} (GET)")
 
 
 if __name__ == "__main__":

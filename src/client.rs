@@ -1,10 +1,21 @@
 //! [`Client`] and its [`ClientBuilder`].
 
-use std::{sync::Arc, time::Duration};
+use std::{path::PathBuf, sync::Arc, time::Duration};
 
 use crate::{
-    Credentials, Error, RetryPolicy, auth, generated, hooks::Context, lock::ServiceLocks,
-    types::ProjectId, validation::Violations,
+    CloudsSearch, Credentials, Error, RetryPolicy,
+    auth::{
+        self,
+        clouds::{Choice, Given},
+        sources::{self, Settings},
+    },
+    generated,
+    hooks::Context,
+    lock::ServiceLocks,
+    schema,
+    tls::TrustedCas,
+    types::ProjectId,
+    validation::Violations,
 };
 
 /// The default time to establish a connection.
@@ -66,15 +77,19 @@ impl Client {
 }
 
 /// Configures a [`Client`]; see [`Client::builder`].
+///
+/// Settings come from three sources, in this order of precedence: what is set on the builder,
+/// then the environment ([`from_env`](Self::from_env)), then the named cloud of clouds.yaml
+/// ([`cloud`](Self::cloud), `OS_CLOUD`). The files are read by [`build`](Self::build).
 #[derive(Clone, Debug, Default)]
 #[must_use]
 pub struct ClientBuilder {
-    region: Option<String>,
-    endpoint: Option<String>,
-    project_id: Option<String>,
-    credentials: Option<Credentials>,
-    /// Why [`from_env`](Self::from_env) found no usable credentials.
-    credentials_problems: Violations,
+    /// What is set on the builder itself.
+    explicit: Settings,
+    /// What the environment said, with [`from_env`](Self::from_env).
+    env: Option<Settings>,
+    /// Which cloud of clouds.yaml to read, and where.
+    cloud: Choice,
     allow_insecure_http: bool,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
@@ -82,17 +97,24 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// Starts from the environment: credentials, `OS_PROJECT_ID` and `OS_REGION_NAME`.
+    /// Starts from the environment, and from the cloud of clouds.yaml that `OS_CLOUD` names.
     ///
     /// Credentials come from the first of these that has any of its variables set (empty
     /// counts as unset):
     /// 1. `OS_AUTH_TOKEN`: an IAM token;
     /// 2. `OS_ACCESS_KEY` + `OS_SECRET_KEY`, with `OS_SECURITY_TOKEN` for temporary credentials;
-    /// 3. `HUAWEICLOUD_SDK_AK` + `HUAWEICLOUD_SDK_SK`.
+    /// 3. `HUAWEICLOUD_SDK_AK` + `HUAWEICLOUD_SDK_SK`;
+    /// 4. `OS_USERNAME` + `OS_PASSWORD` + `OS_USER_DOMAIN_NAME` (or `OS_DOMAIN_NAME`): not
+    ///    available yet, refused by [`build`](Self::build);
+    ///
+    /// and, when the environment has none, from the named cloud. The project comes from
+    /// `OS_PROJECT_ID` (or `OS_PROJECT_NAME`), the region from `OS_REGION_NAME`, the IAM
+    /// endpoint from `OS_AUTH_URL`, extra CA certificates from `OS_CACERT`; clouds.yaml is
+    /// looked for as [`CloudsSearch`] says, after `OS_CLIENT_CONFIG_FILE`.
     ///
     /// Missing or half-set credentials are reported by [`build`](Self::build), unless
-    /// [`credentials`](Self::credentials) replaces them. Any setting made after this call
-    /// overrides the environment's.
+    /// [`credentials`](Self::credentials) replaces them. Any setting made on the builder
+    /// overrides the environment's, which overrides the cloud's.
     ///
     /// ```no_run
     /// let client = otc_vpcep::ClientBuilder::from_env().build()?;
@@ -121,41 +143,122 @@ impl ClientBuilder {
     /// assert_eq!(client.endpoint(), "https://vpcep.eu-nl.otc.t-systems.com");
     /// # Ok::<(), otc_vpcep::Error>(())
     /// ```
+    ///
+    /// The clouds.yaml search reads `HOME` and `XDG_CONFIG_HOME` through `lookup` too; the
+    /// current directory is the process's ([`clouds_search`](Self::clouds_search) replaces
+    /// the directories). Proxies (`HTTPS_PROXY`, `NO_PROXY`, ...) are read by reqwest from the
+    /// process environment, not through `lookup`.
     pub fn from_env_with(lookup: impl FnMut(&str) -> Option<String>) -> Self {
-        let settings = auth::env::read(lookup);
+        let (settings, cloud) = auth::env::read(lookup);
         Self {
-            region: settings.region,
-            project_id: settings.project_id,
-            credentials: settings.credentials,
-            credentials_problems: settings.problems,
+            env: Some(settings),
+            cloud,
             ..Self::default()
         }
+    }
+
+    /// Uses the cloud `name` of clouds.yaml (instead of `OS_CLOUD`); see
+    /// [`clouds_file`](Self::clouds_file) and [`clouds_search`](Self::clouds_search) for
+    /// where the file is found. Its settings come after the builder's and the environment's.
+    pub fn cloud(mut self, name: impl Into<String>) -> Self {
+        self.cloud.name = Some(Given {
+            value: name.into(),
+            origin: "cloud",
+        });
+        self
+    }
+
+    /// Reads clouds from this file (instead of `OS_CLIENT_CONFIG_FILE` and the search); it
+    /// must exist. A `secure.yaml` (`.yml`, `.json`) beside it is merged over it. Without a
+    /// [`cloud`](Self::cloud) name (nor `OS_CLOUD`), the file must have exactly one cloud.
+    pub fn clouds_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.cloud.file = Some(Given {
+            value: path.into(),
+            origin: "clouds_file",
+        });
+        self
+    }
+
+    /// Where clouds.yaml and secure.yaml are looked for (default
+    /// [`CloudsSearch::standard`], or with [`from_env_with`](Self::from_env_with) its
+    /// lookup's `HOME`).
+    pub fn clouds_search(mut self, search: CloudsSearch) -> Self {
+        self.cloud.search = Some(search);
+        self
     }
 
     /// Sends requests to the Open Telekom Cloud region `region` (`eu-de`, `eu-nl`), that is to
     /// `https://vpcep.{region}.otc.t-systems.com`. [`endpoint`](Self::endpoint) overrides it.
     pub fn region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
+        self.explicit.region = Some(region.into());
         self
     }
 
     /// Sends requests to this base URL, for example `https://vpcep.ap-southeast-1.myhuaweicloud.com`
     /// for Huawei Cloud, or a local emulator. Takes precedence over [`region`](Self::region).
     pub fn endpoint(mut self, url: impl Into<String>) -> Self {
-        self.endpoint = Some(url.into());
+        self.explicit.endpoint = Some(url.into());
         self
     }
 
     /// The project whose services the client changes (required).
     pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
+        self.explicit.project_id = Some(project_id.into());
         self
     }
 
-    /// How requests authenticate. Without credentials, requests are sent unauthenticated.
+    /// The project, by name (`eu-de_myproject`), when its ID is not known. Finding the ID
+    /// from the name is not available yet: [`build`](Self::build) refuses a project given
+    /// only by name.
+    pub fn project_name(mut self, name: impl Into<String>) -> Self {
+        self.explicit.project_name = Some(name.into());
+        self
+    }
+
+    /// The IAM endpoint (`auth_url`), for password login (default
+    /// `https://iam.{region}.otc.t-systems.com/v3`).
+    pub fn auth_url(mut self, url: impl Into<String>) -> Self {
+        self.explicit.auth_url = Some(url.into());
+        self
+    }
+
+    /// How requests authenticate; replaces any credentials of the environment or a cloud.
+    /// Without credentials from any source, requests are sent unauthenticated (with
+    /// [`from_env`](Self::from_env) or a cloud, that is an error: see
+    /// [`no_credentials`](Self::no_credentials)).
     pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(credentials);
-        self.credentials_problems = Violations::default();
+        self.explicit.credentials = Some(credentials);
+        self.explicit.has_credentials = true;
+        self
+    }
+
+    /// Sends requests without credentials, whatever the environment or a cloud says (for a
+    /// gateway that adds them, or to print requests without sending them).
+    pub fn no_credentials(mut self) -> Self {
+        self.explicit.credentials = None;
+        self.explicit.has_credentials = true;
+        self
+    }
+
+    /// Trusts the CA certificates of this PEM text (one certificate or a bundle) besides the
+    /// system's, for a private CA or a TLS-intercepting proxy; may be called more than once.
+    /// Replaces `OS_CACERT` and clouds.yaml's `cacert`. A text that holds no usable
+    /// certificate is refused by [`build`](Self::build).
+    pub fn ca_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.explicit
+            .cas
+            .get_or_insert_with(TrustedCas::default)
+            .push_pem("ca_certificate_pem", pem);
+        self
+    }
+
+    /// **Dangerous**: accepts any server certificate, expired, self-signed or for another
+    /// host, so that anyone on the network path can read and change the traffic, credentials
+    /// included. Off by default; clouds.yaml's `verify: false` turns it on too. Only for
+    /// tests against servers you control: prefer [`ca_certificate_pem`](Self::ca_certificate_pem).
+    /// Every client built with it logs a warning.
+    pub fn danger_accept_invalid_certs(mut self, accept: bool) -> Self {
+        self.explicit.verify = Some(!accept);
         self
     }
 
@@ -201,9 +304,32 @@ impl ClientBuilder {
     }
 
     /// Checks the configuration, reporting every problem at once, and builds the client.
+    ///
+    /// This is where clouds.yaml and secure.yaml are read (when a cloud is named) and where
+    /// the precedence is applied: the builder, then the environment, then the cloud.
     pub fn build(self) -> Result<Client, Error> {
         let mut violations = Violations::default();
-        let endpoint = match (&self.endpoint, &self.region) {
+        let mut sources = vec![Settings {
+            origin: "the builder".to_owned(),
+            ..self.explicit.clone()
+        }];
+        sources.extend(self.env.clone());
+        let cloud = self.cloud.load(&mut violations);
+        let cloud_origin = cloud.as_ref().map(|c| c.origin.clone());
+        sources.extend(cloud);
+        let resolved = sources::resolve(&sources, &mut violations);
+        let configured = self.env.is_some() || self.cloud.is_named();
+        // A named cloud that could not be read has said why already.
+        let cloud_failed = self.cloud.is_named() && cloud_origin.is_none();
+        if configured && !resolved.credentials_set && !cloud_failed {
+            violations.push(
+                "credentials",
+                auth::env::no_credentials(cloud_origin.as_deref()),
+            );
+        }
+        // Password login and finding a project by name: IAM's part.
+        auth::iam::login(&resolved, &mut violations);
+        let endpoint = match (&resolved.endpoint, &resolved.endpoint_region) {
             (Some(url), _) => checked_endpoint(&mut violations, url),
             (None, Some(region)) => checked_region(&mut violations, region)
                 .map(|region| format!("https://vpcep.{region}.otc.t-systems.com")),
@@ -212,17 +338,16 @@ impl ClientBuilder {
                 None
             }
         };
-        let project_id = match &self.project_id {
-            Some(id) => violations.project_id(id),
+        let project_id = match &resolved.project_id {
+            Some(id) => checked_project_id(&mut violations, &id.value),
+            None if resolved.project_name.is_some() => None,
             None => {
                 violations.push("project_id", "is required");
                 None
             }
         };
-        for problem in &self.credentials_problems {
-            violations.push(problem.field.clone(), problem.rule.clone());
-        }
-        if let Some(credentials) = &self.credentials {
+        let credentials = resolved.credentials.as_ref().map(|c| c.value.clone());
+        if let Some(credentials) = &credentials {
             credentials.check(&mut violations);
             if let Some(endpoint) = &endpoint
                 && !self.allow_insecure_http
@@ -245,17 +370,30 @@ impl ClientBuilder {
         }
         let retry = self.retry.unwrap_or_default();
         retry.check(&mut violations);
+        let certificates = resolved.cas.load("ca_certificates", &mut violations);
         let (Some(endpoint), Some(project_id), true) =
             (endpoint, project_id, violations.is_empty())
         else {
             return Err(Error::InvalidConfig(violations));
         };
+        if !resolved.verify {
+            tracing::warn!(
+                endpoint = %endpoint,
+                "server certificates are NOT verified (danger_accept_invalid_certs, or verify: \
+                 false in clouds.yaml): anyone on the network path can read and change the \
+                 traffic, credentials included"
+            );
+        }
+        // reqwest reads HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY from the process
+        // environment here (its default): requests go through the proxy that applies.
         let http = reqwest::Client::builder()
             .user_agent(concat!("otc-vpcep/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(connect_timeout)
             .timeout(timeout)
             // A redirect would carry the credentials to wherever it points.
             .redirect(reqwest::redirect::Policy::none())
+            .tls_certs_merge(certificates)
+            .tls_danger_accept_invalid_certs(!resolved.verify)
             .build()
             .map_err(Error::Transport)?;
         Ok(Client {
@@ -263,7 +401,7 @@ impl ClientBuilder {
                 &endpoint,
                 http,
                 Context {
-                    credentials: self.credentials.map(Arc::new),
+                    credentials: credentials.map(Arc::new),
                     project_id: project_id.as_str().into(),
                     retry,
                     attempt_timeout: Some(timeout),
@@ -273,6 +411,16 @@ impl ClientBuilder {
             locks: ServiceLocks::default(),
         })
     }
+}
+
+/// `value` as the spec's project ID type, or `None` with the rule it breaks.
+fn checked_project_id(violations: &mut Violations, value: &str) -> Option<ProjectId> {
+    let converted = ProjectId::try_from(value).ok();
+    if converted.is_none() {
+        let value = serde_json::Value::String(value.to_owned());
+        schema::check("ProjectId", "project_id", &value, violations);
+    }
+    converted
 }
 
 /// Whether credentials may go to `endpoint` (a checked URL): over https, or to a loopback host.

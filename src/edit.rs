@@ -12,7 +12,7 @@ use crate::{
     Client, Error, OpenEnum,
     diff::{self, Conflict, Diff, FieldChange},
     modify,
-    request::Body,
+    request::Input,
     schema,
     types::{EndpointService, EndpointServicePort, ModifyEndpointServiceRequest, Protocol},
     validation::Violations,
@@ -45,7 +45,7 @@ impl Client {
         EditEndpointService {
             client: self,
             service_id: service_id.into(),
-            body: Body::default(),
+            input: Input::default(),
             add: Vec::new(),
             remove: Vec::new(),
             wait: None,
@@ -85,7 +85,7 @@ pub struct EditEndpointService<'a> {
     client: &'a Client,
     service_id: String,
     /// The fields set so far (the generated setters write here).
-    pub(crate) body: Body,
+    pub(crate) input: Input<ModifyEndpointServiceRequest>,
     add: Vec<EndpointServicePort>,
     remove: Vec<EndpointServicePort>,
     wait: Option<Duration>,
@@ -137,6 +137,14 @@ static WRITABLE: LazyLock<Vec<String>> = LazyLock::new(|| {
 });
 
 impl<'a> EditEndpointService<'a> {
+    /// Sets every field that the JSON request body `body` holds, as
+    /// [`ModifyEndpointService::json_body`](crate::ModifyEndpointService::json_body) does; a
+    /// `ports` list there replaces the list read.
+    pub fn json_body(mut self, body: &Value) -> Self {
+        modify::merge_json_body(&mut self.input, body);
+        self
+    }
+
     /// Adds the mapping of `client_port` on the VPC endpoint to `server_port` on the backend
     /// (both 1 to 65535), unless the service has it already.
     pub fn add_port(mut self, client_port: u16, server_port: u16, protocol: Protocol) -> Self {
@@ -204,7 +212,7 @@ impl<'a> EditEndpointService<'a> {
     fn planned(self) -> Result<Plan, Error> {
         let mut v = Violations::default();
         let service_id = v.uuid("vpc_endpoint_service_id", &self.service_id);
-        let request = modify::checked_body(self.body, &mut v);
+        let request = modify::checked_body(self.input, &mut v);
         for (list, ports) in [("add_port", &self.add), ("remove_port", &self.remove)] {
             for (i, port) in ports.iter().enumerate() {
                 let value = serde_json::to_value(port).unwrap_or(Value::Null);
@@ -220,7 +228,7 @@ impl<'a> EditEndpointService<'a> {
                 );
             }
         }
-        let (Some(service_id), Some(request), true) = (service_id, request, v.is_empty()) else {
+        let (Some(service_id), true) = (service_id, v.is_empty()) else {
             return Err(Error::InvalidRequest(v));
         };
         let mut fields = match serde_json::to_value(&request) {

@@ -38,12 +38,19 @@ pub enum Error {
     /// The service (or the gateway in front of it) answered with an error status.
     #[error("{0}")]
     Api(ApiError),
-    /// The last attempt did not complete within its timeout (connect or total).
-    #[error("request timed out: {0}")]
+    /// The last attempt did not complete within its timeout (connect or total). `Display`
+    /// ends with the innermost cause, such as `operation timed out`.
+    #[error("request timed out: {}", with_cause(.0))]
     Timeout(#[source] reqwest::Error),
     /// The request or its answer could not be carried (connection refused or reset, TLS, ...).
-    #[error("transport error: {0}")]
+    /// `Display` ends with the innermost cause, such as `connection closed before message
+    /// completed`.
+    #[error("transport error: {}", with_cause(.0))]
     Transport(#[source] reqwest::Error),
+    /// The TLS handshake failed: the server's certificate is not trusted (or expired, or for
+    /// another name), or the handshake broke. Names the host.
+    #[error("{0}")]
+    Tls(#[source] crate::TlsError),
     /// The service answered something that is not the documented shape.
     #[error("undecodable response{}: {reason}", status.map(|s| format!(" (HTTP {s})")).unwrap_or_default())]
     InvalidResponse {
@@ -74,6 +81,7 @@ impl Error {
             Self::Transport(e) => retry::is_retryable_transport(e),
             // Waiting longer may see the service available.
             Self::Wait(wait) => matches!(**wait, WaitError::TimedOut { .. }),
+            Self::Tls(_) => false,
             Self::InvalidConfig(_) | Self::InvalidRequest(_) | Self::InvalidResponse { .. } => {
                 false
             }
@@ -106,8 +114,26 @@ impl Error {
             Self::Wait(wait) => wait.api_error().map(|api| api.status),
             Self::InvalidResponse { status, .. } => *status,
             Self::Timeout(e) | Self::Transport(e) => e.status().map(|s| s.as_u16()),
-            Self::InvalidConfig(_) | Self::InvalidRequest(_) => None,
+            Self::Tls(_) | Self::InvalidConfig(_) | Self::InvalidRequest(_) => None,
         }
+    }
+}
+
+/// The error's text, then the text of its innermost cause when that adds to it (as
+/// `error sending request for url (...): connection closed before message completed`). The
+/// causes of a transport error are hyper's, the operating system's and the TLS library's
+/// reasons: they carry no header, so no credential.
+fn with_cause(error: &reqwest::Error) -> String {
+    let text = error.to_string();
+    let mut innermost: &dyn std::error::Error = error;
+    while let Some(source) = innermost.source() {
+        innermost = source;
+    }
+    let reason = innermost.to_string();
+    if reason.is_empty() || text.contains(&reason) {
+        text
+    } else {
+        format!("{text}: {reason}")
     }
 }
 
@@ -227,7 +253,7 @@ impl Error {
                 if e.is_timeout() {
                     Self::Timeout(e)
                 } else {
-                    Self::Transport(e)
+                    crate::tls::transport_error(e)
                 }
             }
             E::InvalidResponsePayload(body, e) => match answer {

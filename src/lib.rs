@@ -43,9 +43,11 @@ mod edit;
 #[cfg(feature = "emulator")]
 pub mod emulator;
 mod error;
+mod files;
 mod generated;
 mod get;
 mod hooks;
+pub mod json;
 mod lock;
 mod modify;
 mod open_enum;
@@ -54,14 +56,16 @@ mod response;
 mod retry;
 mod schema;
 pub mod spec;
+mod tls;
 mod validation;
 mod wait;
 
-pub use auth::{Credentials, signer};
+pub use auth::{CloudsSearch, Credentials, UserDomain, signer};
 pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 pub use diff::{Conflict, Diff, FieldChange};
 pub use edit::{EditEndpointService, EditOutcome};
 pub use error::{ApiError, Error};
+pub use files::MAX_CONFIG_FILE_BYTES;
 pub use generated::types;
 pub use get::GetEndpointService;
 pub use modify::ModifyEndpointService;
@@ -71,6 +75,7 @@ pub use retry::{
     RATE_LIMIT_CODE, RetryPolicy,
 };
 pub use spec::MAX_PORT_MAPPINGS;
+pub use tls::TlsError;
 pub use validation::{Violation, Violations};
 pub use wait::{DEFAULT_MAX_POLL_INTERVAL, DEFAULT_POLL_INTERVAL, WaitError, WaitUntilAvailable};
 

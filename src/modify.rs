@@ -5,17 +5,26 @@
 //! this file adds the client's method, the conveniences for the list of port mappings, the
 //! rule that spans the list, the wait option, and the call.
 
-use std::time::Duration;
+use std::{num::NonZeroU16, time::Duration};
 
-use serde_json::{Value, json};
+use serde_json::Value;
 use uuid::Uuid;
 
 use crate::{
     Client, Error, call,
-    request::Body,
-    types::{EndpointService, ModifyEndpointServiceRequest, Protocol},
+    request::Input,
+    schema,
+    types::{EndpointService, ModifyEndpointServiceRequest, PortMapping, Protocol},
     validation::Violations,
 };
+
+/// The spec's schema of the body.
+const BODY: &str = "ModifyEndpointServiceRequest";
+/// The spec's schemas of the list of mappings and of a mapping's ports, for the words of a
+/// refusal.
+const PORTS: &str = "/components/schemas/ModifyEndpointServiceRequest/properties/ports";
+const CLIENT_PORT: &str = "/components/schemas/PortMapping/properties/client_port";
+const SERVER_PORT: &str = "/components/schemas/PortMapping/properties/server_port";
 
 impl Client {
     /// Starts a change of the VPC endpoint service `service_id` (a UUID): set what should
@@ -27,7 +36,8 @@ impl Client {
         ModifyEndpointService {
             client: self,
             service_id: service_id.into(),
-            body: Body::default(),
+            input: Input::default(),
+            ports: None,
             wait: None,
         }
     }
@@ -67,8 +77,11 @@ impl Client {
 pub struct ModifyEndpointService<'a> {
     client: &'a Client,
     service_id: String,
-    /// The fields set so far (the generated setters write here).
-    pub(crate) body: Body,
+    /// The body's fields set so far (the generated setters write here).
+    pub(crate) input: Input<ModifyEndpointServiceRequest>,
+    /// The port mappings given by [`port`](Self::port) and [`ports`](Self::ports), as given:
+    /// checked when the request is, so that each keeps its place in the list.
+    ports: Option<Vec<(u16, u16, Protocol)>>,
     /// How long to wait for `available` after the change, if at all.
     wait: Option<Duration>,
 }
@@ -77,8 +90,9 @@ impl<'a> ModifyEndpointService<'a> {
     /// Adds a port mapping: `client_port` on the VPC endpoint to `server_port` on the backend
     /// (both 1 to 65535). The mappings sent **replace all** of the service's mappings.
     pub fn port(mut self, client_port: u16, server_port: u16, protocol: Protocol) -> Self {
-        self.body
-            .push("ports", mapping(client_port, server_port, protocol));
+        self.ports
+            .get_or_insert_with(Vec::new)
+            .push((client_port, server_port, protocol));
         self
     }
 
@@ -86,11 +100,35 @@ impl<'a> ModifyEndpointService<'a> {
     /// [`MAX_PORT_MAPPINGS`](crate::MAX_PORT_MAPPINGS); it **replaces all** of the service's
     /// mappings. An empty list is refused.
     pub fn ports(mut self, ports: impl IntoIterator<Item = (u16, u16, Protocol)>) -> Self {
-        let ports = ports
-            .into_iter()
-            .map(|(client, server, protocol)| mapping(client, server, protocol))
-            .collect();
-        self.body.set("ports", Value::Array(ports));
+        self.ports = Some(ports.into_iter().collect());
+        self
+    }
+
+    /// Sets every field that the JSON request body `body` holds, as a file or a pipe gives it
+    /// (the shape of the spec's `ModifyEndpointServiceRequest`). Nothing is refused here: what
+    /// does not fit (an unknown field, a wrong type, a port out of range) is reported with every
+    /// other violation by [`send`](Self::send) and [`build_body`](Self::build_body).
+    ///
+    /// ```
+    /// # let client = otc_vpcep::Client::builder().region("eu-de").project_id("p").build()?;
+    /// let body = serde_json::json!({"service_name": "test", "ports": [{"client_port": 0}]});
+    /// let refused = client
+    ///     .modify_endpoint_service("4189d3c2-8882-4871-a3c2-d380272eed88")
+    ///     .json_body(&body)
+    ///     .build_body()
+    ///     .unwrap_err();
+    /// assert_eq!(
+    ///     refused.to_string(),
+    ///     "invalid request: ports[0].client_port: 0 is not in 1..=65535; \
+    ///      ports[0].server_port: is required"
+    /// );
+    /// # Ok::<(), otc_vpcep::Error>(())
+    /// ```
+    pub fn json_body(mut self, body: &Value) -> Self {
+        if body.get("ports").is_some() {
+            self.ports = None;
+        }
+        merge_json_body(&mut self.input, body);
         self
     }
 
@@ -147,20 +185,35 @@ impl<'a> ModifyEndpointService<'a> {
     fn checked(self) -> Result<(Uuid, ModifyEndpointServiceRequest), Error> {
         let mut v = Violations::default();
         let service_id = v.uuid("vpc_endpoint_service_id", &self.service_id);
-        let body = checked_body(self.body, &mut v);
-        match (service_id, body) {
-            (Some(id), Some(body)) if v.is_empty() => Ok((id, body)),
+        let mut body = checked_body(self.input, &mut v);
+        if let Some(ports) = &self.ports {
+            body.ports = port_mappings(ports, &mut v);
+        }
+        match service_id {
+            Some(id) if v.is_empty() => Ok((id, body)),
             _ => Err(Error::InvalidRequest(v)),
         }
     }
 }
 
-/// `body` as the modify call's request, or `None` with every rule it breaks recorded in `v`:
-/// the spec's, and the one that spans the list of port mappings.
-pub(crate) fn checked_body(body: Body, v: &mut Violations) -> Option<ModifyEndpointServiceRequest> {
-    body.checked("ModifyEndpointServiceRequest", v, |body, v| {
-        v.unique_port_mappings(body.get("ports"));
-    })
+/// Sets every field of the JSON request body `body` on `input`, checked against the spec and
+/// the rule that spans the list of port mappings (see
+/// [`ModifyEndpointService::json_body`]).
+pub(crate) fn merge_json_body(input: &mut Input<ModifyEndpointServiceRequest>, body: &Value) {
+    input.merge_json(BODY, body, |body, v| {
+        v.unique_json_port_mappings(body.get("ports"));
+    });
+}
+
+/// The modify call's request as `input` holds it, with every rule broken while it was built
+/// recorded in `v`.
+pub(crate) fn checked_body(
+    input: Input<ModifyEndpointServiceRequest>,
+    v: &mut Violations,
+) -> ModifyEndpointServiceRequest {
+    let (body, refused) = input.into_parts();
+    v.extend(refused);
+    body
 }
 
 /// The modify call with this checked service ID and body (or its refusal, at once).
@@ -181,11 +234,36 @@ fn sent<'a>(
     }))
 }
 
-/// A port mapping as the body carries it.
-fn mapping(client_port: u16, server_port: u16, protocol: Protocol) -> Value {
-    json!({
-        "client_port": client_port,
-        "server_port": server_port,
-        "protocol": protocol.to_string(),
-    })
+/// The port mappings as the body carries them, or the rules they break: each port, the
+/// number of mappings, and no two with the same client port and protocol. Linear in the
+/// number of mappings.
+fn port_mappings(ports: &[(u16, u16, Protocol)], v: &mut Violations) -> Vec<PortMapping> {
+    schema::check_length_at(PORTS, "ports", ports.len(), v);
+    let mappings = ports
+        .iter()
+        .enumerate()
+        .filter_map(|(i, &(client, server, protocol))| {
+            let mut port = |name: &str, schema: &str, port: u16| {
+                let converted = NonZeroU16::new(port);
+                if converted.is_none() {
+                    let field = format!("ports[{i}].{name}");
+                    schema::check_at(schema, &field, &Value::from(port), v);
+                }
+                converted
+            };
+            let client_port = port("client_port", CLIENT_PORT, client);
+            let server_port = port("server_port", SERVER_PORT, server);
+            Some(PortMapping {
+                client_port: client_port?,
+                server_port: server_port?,
+                protocol: Some(protocol),
+            })
+        })
+        .collect();
+    v.unique_port_mappings(
+        ports.iter().map(|&(client, server, protocol)| {
+            Some((client.into(), Some(server.into()), protocol))
+        }),
+    );
+    mappings
 }

@@ -1,73 +1,97 @@
-//! [`Body`]: a JSON request body as its fields are set, checked against the spec's schema and
-//! converted into the generated request type when the request is made.
+//! [`Input`]: the body of a request as its fields are set, kept in the generated request type
+//! (each field converted as it is set), with every rule broken on the way.
 
-use serde::de::DeserializeOwned;
-use serde_json::{Map, Value};
+use std::str::FromStr;
+
+use serde::{Serialize, de::DeserializeOwned};
+use serde_json::Value;
 
 use crate::{schema, validation::Violations};
 
-/// The fields of a request body set so far, as JSON: by the generated setters, by hand-written
-/// conveniences, or merged from a whole JSON body.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) struct Body(Value);
+/// A request body being built: the generated type `T` with the fields that passed their
+/// checks, and the violations of those that did not.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Input<T> {
+    /// The fields set so far that passed their checks.
+    pub(crate) body: T,
+    /// Every rule broken by a field set so far, by field path.
+    violations: Violations,
+}
 
-impl Default for Body {
-    fn default() -> Self {
-        Self(Value::Object(Map::new()))
+impl<T> Input<T> {
+    /// `value` as the field's type (the spec's type for it), or `None` with the rule it breaks
+    /// (worded from `schema`, the JSON pointer of the field's schema in the spec). The field's
+    /// earlier violations are forgotten: the last value set counts.
+    pub(crate) fn parsed<V: FromStr>(
+        &mut self,
+        field: &str,
+        schema: &str,
+        value: &str,
+    ) -> Option<V> {
+        self.violations.forget(field);
+        let parsed = value.parse().ok();
+        if parsed.is_none() {
+            self.refuse(field, schema, &Value::String(value.to_owned()));
+        }
+        parsed
+    }
+
+    /// Forgets the violations of `field` (it is being set again).
+    pub(crate) fn forget(&mut self, field: &str) {
+        self.violations.forget(field);
+    }
+
+    /// Records the rule of `schema` (a JSON pointer into the spec) that `value`, given for
+    /// `field`, breaks.
+    pub(crate) fn refuse(&mut self, field: &str, schema: &str, value: &Value) {
+        let before = self.violations.len();
+        schema::check_at(schema, field, value, &mut self.violations);
+        if self.violations.len() == before {
+            // The generated type refused what the spec's schema accepts: never lose it.
+            self.violations.push(field, "is not a valid value");
+        }
+    }
+
+    /// The body and every rule broken while it was built.
+    pub(crate) fn into_parts(self) -> (T, Violations) {
+        (self.body, self.violations)
     }
 }
 
-impl Body {
-    /// Sets the field `name`. (A body that is not an object, as a JSON body can be, stays as
-    /// it is: its check reports it.)
-    pub(crate) fn set(&mut self, name: &str, value: Value) {
-        if let Value::Object(fields) = &mut self.0 {
-            fields.insert(name.to_owned(), value);
-        }
-    }
-
-    /// Appends `entry` to the list `name`, starting the list if needed.
-    pub(crate) fn push(&mut self, name: &str, entry: Value) {
-        if let Value::Object(fields) = &mut self.0 {
-            match fields.get_mut(name) {
-                Some(Value::Array(entries)) => entries.push(entry),
-                _ => {
-                    fields.insert(name.to_owned(), Value::Array(vec![entry]));
-                }
-            }
-        }
-    }
-
-    /// Sets every field of `body`; a `body` that is not an object replaces the whole body (and
-    /// is reported when it is checked).
-    pub(crate) fn merge(&mut self, body: &Value) {
-        match (&mut self.0, body) {
-            (Value::Object(fields), Value::Object(more)) => {
-                fields.extend(more.iter().map(|(k, v)| (k.clone(), v.clone())));
-            }
-            (current, other) => *current = other.clone(),
-        }
-    }
-
-    /// The body as the generated type `T`, whose spec schema is `schema`, or `None` with every
-    /// rule it breaks recorded in `violations`: the schema's, then those of `rules` (the
-    /// operation's rules that the schema cannot state).
-    pub(crate) fn checked<T: DeserializeOwned>(
-        self,
+impl<T: Serialize + DeserializeOwned> Input<T> {
+    /// Sets every field of the JSON body `json`, checked against the spec's schema `schema`
+    /// and `rules` (those the schema cannot state), all at once: if any rule is broken, every
+    /// violation is recorded and no field is set.
+    pub(crate) fn merge_json(
+        &mut self,
         schema: &str,
-        violations: &mut Violations,
+        json: &Value,
         rules: impl FnOnce(&Value, &mut Violations),
-    ) -> Option<T> {
-        let before = violations.len();
-        schema::check(schema, "", &self.0, violations);
-        rules(&self.0, violations);
-        if violations.len() > before {
-            return None;
+    ) {
+        let Value::Object(fields) = json else {
+            schema::check(schema, "", json, &mut self.violations);
+            return;
+        };
+        for name in fields.keys() {
+            self.violations.forget(name);
         }
-        // The generated type enforces the spec's rules again; it can only refuse what the
-        // schema's check missed, which is reported rather than lost.
-        serde_json::from_value(self.0)
-            .map_err(|e| violations.push("body", e.to_string()))
-            .ok()
+        let merged = match serde_json::to_value(&self.body) {
+            Ok(Value::Object(mut current)) => {
+                current.extend(fields.iter().map(|(k, v)| (k.clone(), v.clone())));
+                Value::Object(current)
+            }
+            _ => json.clone(),
+        };
+        let before = self.violations.len();
+        schema::check(schema, "", &merged, &mut self.violations);
+        rules(&merged, &mut self.violations);
+        if self.violations.len() > before {
+            return;
+        }
+        match serde_json::from_value(merged) {
+            Ok(body) => self.body = body,
+            // The generated type refused what the spec's schema accepts: never lose it.
+            Err(e) => self.violations.push("body", e.to_string()),
+        }
     }
 }

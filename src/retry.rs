@@ -5,7 +5,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use crate::{response::ErrorBody, spec::Operation, validation::Violations};
+use crate::{response::ErrorBody, spec::Operation, tls::rustls_error, validation::Violations};
 
 /// The default number of attempts per call: the first one and up to three retries.
 pub const DEFAULT_MAX_ATTEMPTS: u32 = 4;
@@ -197,7 +197,7 @@ impl Classifier {
 
     /// Whether a failure to carry a request or its answer is worth another attempt.
     pub(crate) fn is_retryable_transport(&self, error: &reqwest::Error) -> bool {
-        error.is_connect() || (self.idempotent && is_interrupted(error))
+        !is_tls_failure(error) && (error.is_connect() || (self.idempotent && is_interrupted(error)))
     }
 }
 
@@ -218,9 +218,15 @@ pub(crate) fn is_retryable_answer(status: u16, code: Option<&str>) -> bool {
 }
 
 /// Whether a transport failure may pass when the same (idempotent) call is tried again: a
-/// timeout, a failed connection, or a request or body that broke off.
+/// timeout, a failed connection, or a request or body that broke off; not a TLS failure.
 pub(crate) fn is_retryable_transport(error: &reqwest::Error) -> bool {
-    error.is_connect() || is_interrupted(error)
+    !is_tls_failure(error) && (error.is_connect() || is_interrupted(error))
+}
+
+/// Whether the TLS handshake failed (an untrusted or expired certificate, another name, a
+/// protocol the server refuses): trying again does not change that.
+fn is_tls_failure(error: &reqwest::Error) -> bool {
+    rustls_error(error).is_some()
 }
 
 /// Whether the exchange broke off after the request may have left: a timeout, or a request or

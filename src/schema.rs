@@ -3,11 +3,14 @@
 //! states (its type, bounds, lengths, pattern, format, enumeration, list sizes, required and
 //! undocumented fields). A field added to the spec is checked without any code here.
 
-use std::{collections::HashMap, sync::LazyLock};
+use std::{collections::HashMap, fmt, sync::LazyLock};
 
 use serde_json::Value;
 
-use crate::{spec, validation::Violations};
+use crate::{
+    spec,
+    validation::{Violations, shown},
+};
 
 /// A schema, compiled: `$ref`s resolved, patterns built.
 #[derive(Debug)]
@@ -52,30 +55,84 @@ struct Schema {
     nullable: bool,
 }
 
-/// Every schema of `components/schemas`, compiled from [`spec::OPENAPI_JSON`] at first use.
+/// The spec, as parsed from [`spec::OPENAPI_JSON`] at first use.
+static DOCUMENT: LazyLock<Result<Value, String>> = LazyLock::new(|| {
+    serde_json::from_str(spec::OPENAPI_JSON)
+        .map_err(|e| format!("the embedded spec is not JSON: {e}"))
+});
+
+/// Every schema of `components/schemas`, compiled at first use.
 static SCHEMAS: LazyLock<Result<HashMap<String, Schema>, String>> = LazyLock::new(compile_all);
 
 /// Checks `value` against the spec's schema `schema` (a name under `components/schemas`), and
 /// records every violation in `violations`, with paths under `path` (empty: the value is the
 /// whole body, whose own problems are named `body`).
 pub(crate) fn check(schema: &str, path: &str, value: &Value, violations: &mut Violations) {
+    let path = match path {
+        "" => Path::Body,
+        name => Path::Root(name),
+    };
     match SCHEMAS.as_ref().map(|all| all.get(schema)) {
-        Ok(Some(compiled)) => compiled.check(value, path, violations),
-        Ok(None) => violations.push(shown_path(path), format!("the spec has no schema {schema}")),
-        Err(problem) => violations.push(shown_path(path), problem.clone()),
+        Ok(Some(compiled)) => compiled.check(value, &path, violations),
+        Ok(None) => violations.push(path.to_string(), format!("the spec has no schema {schema}")),
+        Err(problem) => violations.push(path.to_string(), problem.clone()),
+    }
+}
+
+/// Where a value is in the body, written out only for a violation: `body`, `ports`,
+/// `ports[3].client_port`.
+enum Path<'p> {
+    /// The whole body.
+    Body,
+    /// A value checked on its own, by its name.
+    Root(&'p str),
+    /// A field of an object.
+    Field(&'p Path<'p>, &'p str),
+    /// An entry of a list.
+    Entry(&'p Path<'p>, usize),
+}
+
+impl fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Body => f.write_str("body"),
+            Self::Root(name) | Self::Field(Path::Body, name) => f.write_str(name),
+            Self::Field(parent, name) => write!(f, "{parent}.{name}"),
+            Self::Entry(parent, i) => write!(f, "{parent}[{i}]"),
+        }
+    }
+}
+
+/// Checks `value`, the field `field`, against the schema at the JSON pointer `pointer` of the
+/// spec (for example `/components/schemas/PortMapping/properties/client_port`), recording
+/// every violation. Compiled anew on each call: for wording a refusal, not for the way of a
+/// valid request.
+pub(crate) fn check_at(pointer: &str, field: &str, value: &Value, violations: &mut Violations) {
+    let path = Path::Root(field);
+    let compiled = DOCUMENT
+        .as_ref()
+        .map_err(Clone::clone)
+        .and_then(|document| {
+            let schema = document
+                .pointer(pointer)
+                .ok_or_else(|| format!("the spec has no schema at {pointer}"))?;
+            compile(document, schema, 0)
+        });
+    match compiled {
+        Ok(schema) => schema.check(value, &path, violations),
+        Err(problem) => violations.push(path.to_string(), problem),
     }
 }
 
 fn compile_all() -> Result<HashMap<String, Schema>, String> {
-    let document: Value = serde_json::from_str(spec::OPENAPI_JSON)
-        .map_err(|e| format!("the embedded spec is not JSON: {e}"))?;
+    let document = DOCUMENT.as_ref().map_err(Clone::clone)?;
     let schemas = document
         .pointer("/components/schemas")
         .and_then(Value::as_object)
         .ok_or("the embedded spec has no components/schemas")?;
     schemas
         .iter()
-        .map(|(name, schema)| Ok((name.clone(), compile(&document, schema, 0)?)))
+        .map(|(name, schema)| Ok((name.clone(), compile(document, schema, 0)?)))
         .collect()
 }
 
@@ -173,7 +230,7 @@ fn compile(document: &Value, schema: &Value, depth: usize) -> Result<Schema, Str
 }
 
 impl Schema {
-    fn check(&self, value: &Value, path: &str, violations: &mut Violations) {
+    fn check(&self, value: &Value, path: &Path<'_>, violations: &mut Violations) {
         if !(self.nullable && value.is_null()) {
             self.node.check(value, path, violations);
         }
@@ -181,8 +238,8 @@ impl Schema {
 }
 
 impl Node {
-    fn check(&self, value: &Value, path: &str, violations: &mut Violations) {
-        let mut refuse = |rule: String| violations.push(shown_path(path), rule);
+    fn check(&self, value: &Value, path: &Path<'_>, violations: &mut Violations) {
+        let mut refuse = |rule: String| violations.push(path.to_string(), rule);
         match (self, value) {
             (Self::Any, _) | (Self::Boolean, Value::Bool(_)) => {}
             (Self::Boolean, other) => refuse(format!("{} is not true or false", json(other))),
@@ -191,21 +248,20 @@ impl Node {
             }
             (Self::Number, _) => {}
             (Self::Integer { minimum, maximum }, other) => {
-                let range = match (minimum, maximum) {
+                let range = || match (minimum, maximum) {
                     (Some(min), Some(max)) => format!(" in {min}..={max}"),
                     (Some(min), None) => format!(" of at least {min}"),
                     (None, Some(max)) => format!(" of at most {max}"),
                     (None, None) => String::new(),
                 };
-                let number = other.as_i64();
-                match number {
+                match other.as_i64() {
                     None if other.as_u64().is_some() && minimum.is_none() && maximum.is_none() => {}
-                    None => refuse(format!("{} is not an integer{range}", json(other))),
+                    None => refuse(format!("{} is not an integer{}", json(other), range())),
                     Some(n)
                         if minimum.is_some_and(|min| n < min)
                             || maximum.is_some_and(|max| n > max) =>
                     {
-                        refuse(format!("{n} is not{range}"));
+                        refuse(format!("{n} is not{}", range()));
                     }
                     Some(_) => {}
                 }
@@ -224,21 +280,11 @@ impl Node {
                 },
                 Value::Array(values),
             ) => {
-                if let Some(min) = min_items.filter(|min| values.len() < *min) {
-                    let rule = match values.len() {
-                        0 => format!("is empty; at least {min} {} required", entries(min)),
-                        n => format!("has {n} {}; at least {min} are required", entries(n)),
-                    };
+                if let Some(rule) = list_length(*min_items, *max_items, values.len()) {
                     refuse(rule);
                 }
-                if let Some(max) = max_items.filter(|max| values.len() > *max) {
-                    refuse(format!(
-                        "has {} entries; at most {max} are allowed",
-                        values.len()
-                    ));
-                }
                 for (i, item) in values.iter().enumerate() {
-                    items.check(item, &format!("{path}[{i}]"), violations);
+                    items.check(item, &Path::Entry(path, i), violations);
                 }
             }
             (Self::Array { .. }, other) => refuse(format!("{} is not a list", json(other))),
@@ -250,25 +296,24 @@ impl Node {
                 },
                 Value::Object(fields),
             ) => {
-                let field = |name: &str| match path {
-                    "" => name.to_owned(),
-                    _ => format!("{path}.{name}"),
-                };
                 if *closed {
                     for name in fields.keys() {
                         if !properties.iter().any(|(known, _)| known == name) {
-                            violations.push(field(name), "is not a field of the spec's schema");
+                            violations.push(
+                                Path::Field(path, name).to_string(),
+                                "is not a field of the spec's schema",
+                            );
                         }
                     }
                 }
                 for (name, property) in properties {
                     if let Some(value) = fields.get(name) {
-                        property.check(value, &field(name), violations);
+                        property.check(value, &Path::Field(path, name), violations);
                     }
                 }
                 for name in required {
                     if !fields.contains_key(name) {
-                        violations.push(field(name), "is required");
+                        violations.push(Path::Field(path, name).to_string(), "is required");
                     }
                 }
             }
@@ -321,6 +366,40 @@ impl Text {
     }
 }
 
+/// The rule that a list of `length` entries breaks, if any, of at least `min` and at most
+/// `max` entries.
+fn list_length(min: Option<usize>, max: Option<usize>, length: usize) -> Option<String> {
+    if let Some(min) = min.filter(|min| length < *min) {
+        return Some(match length {
+            0 => format!("is empty; at least {min} {} required", entries(min)),
+            n => format!("has {n} {}; at least {min} are required", entries(n)),
+        });
+    }
+    max.filter(|max| length > *max)
+        .map(|max| format!("has {length} entries; at most {max} are allowed"))
+}
+
+/// Checks the length `length` of the list `field` against the list schema at the JSON
+/// pointer `pointer` of the spec, recording the rule it breaks (its entries are not looked at).
+pub(crate) fn check_length_at(
+    pointer: &str,
+    field: &str,
+    length: usize,
+    violations: &mut Violations,
+) {
+    let size = |schema: &Value, key: &str| {
+        schema
+            .get(key)
+            .and_then(Value::as_u64)
+            .and_then(|n| usize::try_from(n).ok())
+    };
+    let schema = DOCUMENT.as_ref().ok().and_then(|d| d.pointer(pointer));
+    let (min, max) = schema.map_or((None, None), |s| (size(s, "minItems"), size(s, "maxItems")));
+    if let Some(rule) = list_length(min, max, length) {
+        violations.push(field, rule);
+    }
+}
+
 fn characters(n: usize) -> &'static str {
     if n == 1 { "character" } else { "characters" }
 }
@@ -329,29 +408,11 @@ fn entries(n: usize) -> &'static str {
     if n == 1 { "entry is" } else { "entries" }
 }
 
-/// The name of the value at `path`: `body` for the whole body.
-fn shown_path(path: &str) -> String {
-    if path.is_empty() {
-        "body".to_owned()
-    } else {
-        path.to_owned()
-    }
-}
-
 /// A JSON value as a violation shows it, cut after 40 characters.
 fn json(value: &Value) -> String {
     match value {
         Value::String(s) => shown(s),
         other => cut(other.to_string()),
-    }
-}
-
-/// A string as a violation shows it: quoted, escaped, and cut after 40 characters.
-pub(crate) fn shown(value: &str) -> String {
-    const MAX: usize = 40;
-    match value.char_indices().nth(MAX) {
-        Some((end, _)) => format!("{:?}...", &value[..end]),
-        None => format!("{value:?}"),
     }
 }
 

@@ -6,12 +6,10 @@
 //! value either. Only the rule that spans the entries of a list is written out here: no two
 //! port mappings with the same client port and protocol.
 
-use std::{collections::HashMap, fmt};
+use std::{collections::HashMap, fmt, hash::Hash};
 
 use serde_json::Value;
 use uuid::Uuid;
-
-use crate::{schema, types::ProjectId};
 
 /// One broken rule: the field, by its path in the request, and the rule.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,48 +53,63 @@ impl Violations {
         });
     }
 
-    /// Converts `value` into the project ID type the spec defines, or records why not.
-    pub(crate) fn project_id(&mut self, value: &str) -> Option<ProjectId> {
-        let converted = ProjectId::try_from(value).ok();
-        if converted.is_none() {
-            schema::check(
-                "ProjectId",
-                "project_id",
-                &Value::String(value.to_owned()),
-                self,
-            );
+    /// Adds every violation of `other`, after these.
+    pub(crate) fn extend(&mut self, other: Violations) {
+        self.0.extend(other.0);
+    }
+
+    /// Forgets the violations of `field` and of what it holds (`field[i]...`, `field.x`).
+    pub(crate) fn forget(&mut self, field: &str) {
+        if self.0.is_empty() {
+            return;
         }
-        converted
+        self.0.retain(|v| {
+            let under = v.field.strip_prefix(field);
+            !matches!(under, Some(rest) if rest.is_empty() || rest.starts_with(['.', '[']))
+        });
     }
 
     /// Converts `value` into a UUID, or records that `field` is not one.
     pub(crate) fn uuid(&mut self, field: &str, value: &str) -> Option<Uuid> {
         let converted = Uuid::try_parse(value).ok();
         if converted.is_none() {
-            self.push(field, format!("{} is not a UUID", schema::shown(value)));
+            self.push(field, format!("{} is not a UUID", shown(value)));
         }
         converted
     }
 
-    /// Checks that no two entries of the list of port mappings `ports` (a JSON body's field,
-    /// if it is a list) share a client port and protocol (TCP when left out), which also rules
-    /// out duplicate mappings. Linear in the number of mappings; entries that are not mappings
-    /// are left to the schema's check.
-    pub(crate) fn unique_port_mappings(&mut self, ports: Option<&Value>) {
+    /// Checks that no two port mappings of a JSON body's `ports` (if it is a list) share a
+    /// client port and protocol (TCP when left out); see [`unique_port_mappings`](Self::unique_port_mappings).
+    /// Entries that are not mappings are left to the schema's check.
+    pub(crate) fn unique_json_port_mappings(&mut self, ports: Option<&Value>) {
         let Some(Value::Array(entries)) = ports else {
             return;
         };
-        let mut first_use: HashMap<(i64, &str), (usize, Option<i64>)> =
-            HashMap::with_capacity(entries.len());
-        for (i, entry) in entries.iter().enumerate() {
-            let Some(client) = entry.get("client_port").and_then(Value::as_i64) else {
-                continue;
-            };
+        self.unique_port_mappings(entries.iter().map(|entry| {
+            let client = entry.get("client_port").and_then(Value::as_i64)?;
             let server = entry.get("server_port").and_then(Value::as_i64);
             let protocol = match entry.get("protocol") {
                 None => "TCP",
-                Some(Value::String(protocol)) => protocol,
-                Some(_) => continue,
+                Some(Value::String(protocol)) => protocol.as_str(),
+                Some(_) => return None,
+            };
+            Some((client, server, protocol))
+        }));
+    }
+
+    /// Checks that no two port mappings, given as `(client_port, server_port, protocol)` in
+    /// their order (`None` for an entry to skip), share a client port and protocol, which also
+    /// rules out duplicate mappings. Linear in the number of mappings.
+    pub(crate) fn unique_port_mappings<P: Copy + Eq + Hash + fmt::Display>(
+        &mut self,
+        entries: impl IntoIterator<Item = Option<(i64, Option<i64>, P)>>,
+    ) {
+        let entries = entries.into_iter();
+        let mut first_use: HashMap<(i64, P), (usize, Option<i64>)> =
+            HashMap::with_capacity(entries.size_hint().0);
+        for (i, entry) in entries.enumerate() {
+            let Some((client, server, protocol)) = entry else {
+                continue;
             };
             match first_use.get(&(client, protocol)) {
                 Some(&(j, first_server)) => {
@@ -115,6 +128,15 @@ impl Violations {
                 }
             }
         }
+    }
+}
+
+/// A string as a violation shows it: quoted, escaped, and cut after 40 characters.
+pub(crate) fn shown(value: &str) -> String {
+    const MAX: usize = 40;
+    match value.char_indices().nth(MAX) {
+        Some((end, _)) => format!("{:?}...", &value[..end]),
+        None => format!("{value:?}"),
     }
 }
 
@@ -155,9 +177,26 @@ mod tests {
     }
 
     #[test]
+    fn forgetting_a_field_forgets_what_it_holds() {
+        let mut v = Violations::default();
+        for field in [
+            "ports",
+            "ports[0].client_port",
+            "ports_extra",
+            "port",
+            "service_name",
+        ] {
+            v.push(field, "rule");
+        }
+        v.forget("ports");
+        let left: Vec<&str> = v.iter().map(|v| v.field.as_str()).collect();
+        assert_eq!(left, ["ports_extra", "port", "service_name"]);
+    }
+
+    #[test]
     fn port_mappings_are_unique_by_client_port_and_protocol() {
         let mut v = Violations::default();
-        v.unique_port_mappings(Some(&json!([
+        v.unique_json_port_mappings(Some(&json!([
             {"client_port": 80, "server_port": 8080},
             {"client_port": 80, "server_port": 8080, "protocol": "TCP"},
             {"client_port": 80, "server_port": 9090, "protocol": "TCP"},

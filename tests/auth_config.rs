@@ -77,6 +77,21 @@ fn access_keys_that_cannot_be_sent_are_errors_naming_each_field() {
 }
 
 #[test]
+fn a_secret_key_with_a_trailing_newline_is_refused_like_a_token() {
+    for (secret_key, rule) in [
+        ("secret-key\n", "trailing newline"),
+        ("secret-key\r\n", "trailing newline"),
+        (" secret-key", "must not start or end"),
+        ("secret\u{7}key", "control characters"),
+    ] {
+        let found = violations(builder(Credentials::access_key("AK", secret_key)));
+        assert_eq!(fields(&found), ["credentials.secret_key"], "{secret_key:?}");
+        assert!(found[0].contains(rule), "{secret_key:?}: {found:?}");
+        assert!(!found[0].contains("secret-key"), "{found:?}");
+    }
+}
+
+#[test]
 fn credential_problems_are_reported_with_the_others() {
     let found = violations(
         Client::builder()

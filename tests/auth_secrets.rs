@@ -165,3 +165,36 @@ async fn transport_errors_do_not_show_secrets() {
         assert_error_hidden("Transport", &error);
     }
 }
+
+#[test]
+fn passwords_never_show_either() {
+    const PASSWORD: &str = "pw-SECRET-correct-horse";
+    let login = Credentials::password(
+        "my-user",
+        PASSWORD,
+        otc_vpcep::UserDomain::Name("OTC0001".into()),
+    );
+    let hidden = |what: &str, shown: String| {
+        assert!(
+            !shown.contains("correct-horse"),
+            "{what} shows the password: {shown}"
+        )
+    };
+    hidden("Credentials::Password", format!("{login:?} {login:#?}"));
+    let builder = builder("https://vpcep.eu-de.otc.t-systems.com", login);
+    hidden("ClientBuilder", format!("{builder:?}"));
+    // Refused (login is not available yet), without showing it.
+    let error = builder.build().expect_err("password login is refused");
+    assert!(matches!(error, Error::InvalidConfig(_)), "{error:?}");
+    assert!(error.to_string().contains("my-user"), "{error}");
+    hidden("InvalidConfig", format!("{error} {error:?}"));
+
+    let from_env = ClientBuilder::from_env_with(|name| match name {
+        "OS_USERNAME" => Some("u".into()),
+        "OS_PASSWORD" => Some(PASSWORD.into()),
+        _ => None,
+    });
+    hidden("ClientBuilder::from_env_with", format!("{from_env:?}"));
+    let error = from_env.build().expect_err("no domain");
+    hidden("InvalidConfig", format!("{error} {error:?}"));
+}

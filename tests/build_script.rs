@@ -33,7 +33,6 @@ fn the_layer_gets_a_setter_per_scalar_field_and_the_tables() {
         "pub fn approval_enabled(mut self, value: bool) -> Self",
         "pub fn service_name(mut self, value: impl Into<String>) -> Self",
         "pub fn tcp_proxy(mut self, value: crate::types::TcpProxy) -> Self",
-        "pub fn json_body(mut self, body: &serde_json::Value) -> Self",
         "pub const MAX_PORT_MAPPINGS: usize = 200usize;",
         "pub const VALUES: [&'static str; 5usize] = [",
         "pub const GET_ENDPOINT_SERVICE: crate::spec::Operation",

@@ -209,8 +209,8 @@ async fn bad_edits_are_refused_at_once_naming_every_problem() {
         problems,
         [
             "vpc_endpoint_service_id: \"not-a-uuid\" is not a UUID",
-            "colour: is not a field of the spec's schema",
             "service_name: \"no spaces\" does not match ^[A-Za-z0-9_-]{1,16}$",
+            "colour: is not a field of the spec's schema",
             "add_port[0].client_port: 0 is not in 1..=65535",
             "remove_port[0]: 8081:22/TCP is also added by add_port[1]",
         ]

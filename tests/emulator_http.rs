@@ -121,9 +121,34 @@ async fn every_answer_has_its_own_request_id() {
 }
 
 #[tokio::test]
-async fn a_body_over_1_mib_is_a_json_parameter_error() {
+async fn a_body_over_1_mib_is_a_json_413_declared_or_chunked() {
     let emulator = Emulator::start().await.unwrap();
     let huge = format!(r#"{{"description":"{}"}}"#, "a".repeat(1 << 20));
     let answer = put_json(&emulator, &huge).await;
-    assert_json_error(&answer, 400, "EndPoint.0002");
+    assert_json_error(&answer, 413, "EndPoint.0002");
+    assert!(
+        answer.body["error_msg"]
+            .as_str()
+            .unwrap()
+            .contains("Content-Length 1048594"),
+        "{:?}",
+        answer.body
+    );
+
+    let chunks = (0..20).map(|_| Ok::<_, std::io::Error>(vec![b' '; 64 << 10]));
+    let chunked = reqwest::Client::new()
+        .put(format!("{}{}", emulator.base_url(), documented_path()))
+        .header("x-auth-token", "test-token")
+        .header("content-type", "application/json")
+        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(
+            chunks,
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_json_error(
+        &emulator_support::answer(chunked).await,
+        413,
+        "EndPoint.0002",
+    );
 }

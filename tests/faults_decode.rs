@@ -4,7 +4,7 @@
 mod common;
 mod faults_server;
 
-use faults_server::{FaultServer, Reply, client, modify, service_json, tiny_policy};
+use faults_server::{FaultServer, Reply, client, get, modify, service_json, tiny_policy};
 use otc_vpcep::{
     Error, OpenEnum,
     types::{ServiceStatus, TcpProxy},
@@ -199,6 +199,49 @@ async fn a_200_of_another_shape_is_an_undecodable_response() {
         let error = modify(&client(&server, tiny_policy(2))).await.unwrap_err();
         let found = undecodable(&error);
         assert_eq!((found.status, found.excerpt), (Some(200), body), "{body}");
+    }
+}
+
+/// An object without the service's `id`, and the service's values as a positional list
+/// (which serde would decode as a struct), are not services: for the query and the change.
+#[tokio::test]
+async fn a_200_that_is_not_a_service_object_is_an_undecodable_response() {
+    // The service's fields in the order the generated struct declares them (by name), each
+    // its documented value or an empty one: serde decodes this list as a service.
+    let documented: serde_json::Value = serde_json::from_str(&service_json()).unwrap();
+    let schema =
+        serde_json::to_value(schemars::schema_for!(otc_vpcep::types::EndpointService)).unwrap();
+    let mut names: Vec<&String> = schema["properties"].as_object().unwrap().keys().collect();
+    names.sort();
+    let values: Vec<serde_json::Value> = names
+        .iter()
+        .map(
+            |name| match (documented.get(name.as_str()), name.as_str()) {
+                (Some(value), _) => value.clone(),
+                (None, "error" | "ports" | "tags") => serde_json::json!([]),
+                (None, _) => serde_json::Value::Null,
+            },
+        )
+        .collect();
+    let positional = serde_json::Value::Array(values).to_string();
+    let decoded: otc_vpcep::types::EndpointService = serde_json::from_str(&positional).unwrap();
+    assert_eq!(decoded.id, "4189d3c2-8882-4871-a3c2-d380272eed83");
+    for (body, reason) in [
+        (r#"{"unexpected": true}"#, "missing field `id`"),
+        (positional.as_str(), "the answer is not a JSON object"),
+    ] {
+        let server = FaultServer::always(Reply::json(200, body)).await;
+        let client = client(&server, tiny_policy(2));
+        for error in [
+            get(&client).await.unwrap_err(),
+            modify(&client).await.unwrap_err(),
+        ] {
+            let found = undecodable(&error);
+            assert_eq!((found.status, found.excerpt), (Some(200), body));
+            assert!(found.reason.contains(reason), "{}", found.reason);
+            assert!(!error.is_retryable());
+        }
+        assert_eq!(server.hits(), 2, "not retried");
     }
 }
 

@@ -5,7 +5,9 @@ mod faults_server;
 
 use std::time::{Duration, Instant};
 
-use faults_server::{FaultServer, PROJECT, Reply, SERVICE, TOKEN, client, modify, tiny_policy};
+use faults_server::{
+    FaultServer, PROJECT, Reply, SERVICE, TOKEN, client, get, modify, tiny_policy,
+};
 use otc_vpcep::{Client, Error, RetryPolicy};
 
 #[tokio::test]
@@ -20,6 +22,35 @@ async fn a_503_then_200_succeeds_on_the_second_attempt() {
         .expect("retried to success");
     assert_eq!(service.service_name.as_deref(), Some("test123"));
     assert_eq!(server.hits(), 2);
+}
+
+/// GET is idempotent: a 503 and a reset connection are retried, a 404 never.
+#[tokio::test]
+async fn a_query_retries_a_503_and_a_reset_but_never_a_404() {
+    let server = FaultServer::sequence(
+        vec![
+            Reply::error(503, "APIG.0201", "Backend unavailable"),
+            Reply::Reset,
+        ],
+        Reply::ok(),
+    )
+    .await;
+    let service = get(&client(&server, tiny_policy(4)))
+        .await
+        .expect("retried to success");
+    assert_eq!(service.id, "4189d3c2-8882-4871-a3c2-d380272eed83");
+    assert_eq!(server.hits(), 3);
+    assert!(server.received().iter().all(|r| r.method == "GET"));
+
+    let server = FaultServer::always(Reply::error(
+        404,
+        "EndPoint.0005",
+        "The requested resource does not exist.",
+    ))
+    .await;
+    let error = get(&client(&server, tiny_policy(4))).await.unwrap_err();
+    assert_eq!(error.error_code(), Some("EndPoint.0005"));
+    assert_eq!(server.hits(), 1, "a 404 is not retried");
 }
 
 #[tokio::test]
@@ -262,6 +293,10 @@ async fn an_answer_that_never_comes_times_out_within_its_bound() {
     let error = modify(&client).await.unwrap_err();
     let elapsed = started.elapsed();
     assert!(matches!(error, Error::Timeout(_)), "{error:?}");
+    assert!(
+        error.to_string().ends_with(": operation timed out"),
+        "{error}"
+    );
     assert!(error.is_retryable());
     assert_eq!(server.hits(), 2, "a timed-out attempt is retried");
     assert!(elapsed >= 2 * timeout, "{elapsed:?}");
@@ -388,4 +423,30 @@ fn broken_timeouts_and_policies_are_refused_by_name() {
         fields,
         ["timeout", "connect_timeout", "retry_policy.max_attempts"]
     );
+}
+
+#[tokio::test]
+async fn transport_errors_say_why_they_happened() {
+    for (reply, reason) in [
+        (
+            Reply::Raw(b"HTTP/1.1 200 OK\r\nContent-Le".to_vec()),
+            "connection closed before message completed",
+        ),
+        (
+            Reply::Raw(b"HTTP/1.1 200 OK\r\nX-Bad\x01: 1\r\n\r\n".to_vec()),
+            "invalid HTTP header parsed",
+        ),
+        (
+            Reply::Raw(b"HTTP/1.1 200 OK\r\nContent-Length: 400\r\n\r\n{".to_vec()),
+            "end of file before message length reached",
+        ),
+    ] {
+        let server = FaultServer::always(reply).await;
+        let error = modify(&client(&server, tiny_policy(1))).await.unwrap_err();
+        assert!(matches!(error, Error::Transport(_)), "{error:?}");
+        let text = error.to_string();
+        assert!(text.starts_with("transport error: "), "{text}");
+        assert!(text.ends_with(reason), "{text}");
+        assert!(!text.contains(TOKEN), "{text}");
+    }
 }

@@ -20,7 +20,7 @@ use serde::{Serialize, de::DeserializeOwned};
 use serde_json::{Map, Value, json};
 
 const COMPONENTS: &str = "#/components/schemas/";
-const OPERATION: &str = "/v1/{project_id}/vpc-endpoint-services/{vpc_endpoint_service_id}";
+const OPERATION: &str = otc_vpcep::spec::GET_ENDPOINT_SERVICE.path;
 
 /// Keywords that restrict the values of a type beyond its shape.
 const CONSTRAINTS: [&str; 8] = [
@@ -148,6 +148,7 @@ fn derived_schemas_of_the_rust_types_match_the_spec() {
     let spec = common::spec();
     let spec_defs = spec["components"]["schemas"].as_object().expect("schemas");
     let put = &spec["paths"][OPERATION]["put"];
+    let get = &spec["paths"][OPERATION]["get"];
     let error = referenced(
         &spec["components"]["responses"]["Error"]["content"]["application/json"]["schema"],
     );
@@ -155,15 +156,25 @@ fn derived_schemas_of_the_rust_types_match_the_spec() {
         [
             referenced(&put["requestBody"]["content"]["application/json"]["schema"]),
             referenced(&put["responses"]["200"]["content"]["application/json"]["schema"]),
+            referenced(&get["responses"]["200"]["content"]["application/json"]["schema"]),
             error,
         ],
         [
             "ModifyEndpointServiceRequest",
             "EndpointService",
+            "EndpointService",
             "ErrorResponse"
         ],
-        "the operation's schemas are not the Rust types compared here"
+        "the operations' schemas are not the Rust types compared here"
     );
+    for operation in [put, get] {
+        for status in ["4XX", "5XX"] {
+            assert_eq!(
+                operation["responses"][status]["$ref"],
+                "#/components/responses/Error"
+            );
+        }
+    }
 
     let mut generator = SchemaSettings::openapi3().into_generator();
     let component = |name: &str| json!({ "$ref": format!("{COMPONENTS}{name}") });
@@ -664,6 +675,59 @@ fn the_spec_examples_equal_the_reference_page_examples() {
         fixture("page_example_response.json"),
         "the spec's example response is not the page's"
     );
+}
+
+/// The table of operations the layer uses is the spec's: every method on every path.
+#[test]
+fn the_operations_table_is_the_specs() {
+    let spec = common::spec();
+    let mut in_spec = Vec::new();
+    for (path, item) in spec["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("a path item") {
+            if let Some(id) = operation.get("operationId").and_then(Value::as_str) {
+                in_spec.push((method.to_uppercase(), path.clone(), id.to_owned()));
+            }
+        }
+    }
+    in_spec.sort();
+    let mut table: Vec<_> = otc_vpcep::spec::ALL
+        .iter()
+        .map(|op| {
+            let camel: String = op
+                .id
+                .split('_')
+                .enumerate()
+                .map(|(i, word)| match i {
+                    0 => word.to_owned(),
+                    _ => word[..1].to_uppercase() + &word[1..],
+                })
+                .collect();
+            (op.method.to_owned(), op.path.to_owned(), camel)
+        })
+        .collect();
+    table.sort();
+    assert_eq!(table, in_spec);
+}
+
+/// Every response example in the spec decodes into the Rust type and re-encodes unchanged.
+#[test]
+fn every_response_example_round_trips_through_the_rust_type() {
+    let spec = common::spec();
+    let mut seen = 0;
+    for (_, item) in spec["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("a path item") {
+            let examples =
+                &operation["responses"]["200"]["content"]["application/json"]["examples"];
+            for (name, example) in examples.as_object().into_iter().flatten() {
+                let value = &example["value"];
+                let service: types::EndpointService = serde_json::from_value(value.clone())
+                    .unwrap_or_else(|e| panic!("{method} example {name}: {e}"));
+                assert_eq!(&serde_json::to_value(&service).unwrap(), value, "{name}");
+                seen += 1;
+            }
+        }
+    }
+    assert_eq!(seen, 3, "the examples of GET (2) and PUT (1)");
 }
 
 #[test]

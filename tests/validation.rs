@@ -201,17 +201,38 @@ fn every_violation_is_reported_together() {
     let found = violations(result);
     assert_eq!(found.len(), 5, "{found:#?}");
     let fields: Vec<_> = found.iter().map(|v| v.split(':').next().unwrap()).collect();
-    // The ID, then the body's fields in the order of their names (as the body is sent).
+    // The ID, then the fields in the order they were set, then the port mappings.
     assert_eq!(
         fields,
         [
             "vpc_endpoint_service_id",
-            "description",
-            "port_id",
-            "ports[0].client_port",
             "service_name",
+            "port_id",
+            "description",
+            "ports[0].client_port",
         ]
     );
+}
+
+/// The query checks its service ID before any I/O, as the change does; the project ID is
+/// checked when the client is built (see `configuration` below).
+#[tokio::test]
+async fn a_query_with_an_invalid_service_id_sends_nothing() {
+    let server = TestServer::always(Reply::ok()).await;
+    let client = client(server.url());
+    for bad in [
+        "",
+        "4189d3c2-8882",
+        "../../x",
+        "4189d3c2-8882-4871-a3c2-d380272eed8g",
+    ] {
+        let result = client.get_endpoint_service(bad).send().await;
+        assert_eq!(
+            violations(result),
+            [format!("vpc_endpoint_service_id: {bad:?} is not a UUID")]
+        );
+    }
+    assert!(server.received().is_empty());
 }
 
 #[tokio::test]

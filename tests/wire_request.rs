@@ -120,8 +120,12 @@ async fn documented_example_on_the_wire() {
     assert_eq!(body, documented_request());
 
     assert_eq!(request.header("x-auth-token"), Some("test-token"));
+    insta::assert_snapshot!(on_the_wire(request));
+}
 
-    // The host's port varies per run; credentials never go into a snapshot.
+/// A received request as a snapshot shows it: the host's port varies per run, and
+/// credentials never go into a snapshot.
+fn on_the_wire(request: &common::server::Received) -> String {
     let headers: Vec<String> = request
         .headers
         .iter()
@@ -131,13 +135,33 @@ async fn documented_example_on_the_wire() {
             _ => format!("{name}: {value}"),
         })
         .collect();
-    insta::assert_snapshot!(format!(
+    format!(
         "{} {}\n{}\n\n{}",
         request.method,
         request.target,
         headers.join("\n"),
         String::from_utf8_lossy(&request.body)
-    ));
+    )
+}
+
+/// The query of a service on the wire: GET on the service's path, no body.
+#[tokio::test]
+async fn get_on_the_wire() {
+    let server = TestServer::always(Reply::ok()).await;
+    let client = client(server.url());
+    client
+        .get_endpoint_service("4189D3C2-8882-4871-A3C2-D380272EED88")
+        .send()
+        .await
+        .expect("the server answers 200");
+    let received = server.received();
+    assert_eq!(received.len(), 1);
+    let request = &received[0];
+    assert_eq!(request.method, "GET");
+    assert_eq!(request.target, common::service_path(PROJECT_ID, SERVICE_ID));
+    assert!(request.body.is_empty());
+    assert_eq!(request.header("x-auth-token"), Some("test-token"));
+    insta::assert_snapshot!(on_the_wire(request));
 }
 
 #[tokio::test]

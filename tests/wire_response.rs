@@ -92,3 +92,53 @@ fn an_answer_without_an_id_does_not_decode() {
     assert_eq!(service.id, "x");
     assert_eq!(service.status, None);
 }
+
+/// The query's documented example `name` (`available`, `failed`), as embedded in the spec.
+fn query_example(name: &str) -> serde_json::Value {
+    common::operation_of("get")["responses"]["200"]["content"]["application/json"]["examples"][name]
+        ["value"]
+        .clone()
+}
+
+#[test]
+fn an_available_service_decodes() {
+    let service: EndpointService = serde_json::from_value(query_example("available")).unwrap();
+    assert_eq!(
+        service.status,
+        Some(OpenEnum::Known(ServiceStatus::Available))
+    );
+    assert_eq!(service.connection_count, Some(0));
+    assert_eq!(
+        service.domain_id.as_deref(),
+        Some("6e9dfd51d1124e8d8498dce894923a0d")
+    );
+    assert!(service.error.is_empty());
+    assert_eq!(
+        serde_json::to_value(&service).unwrap(),
+        query_example("available")
+    );
+    insta::assert_debug_snapshot!(service);
+}
+
+/// A failed service carries its reasons, in either spelling.
+#[test]
+fn a_failed_service_decodes_with_its_errors_in_both_spellings() {
+    let documented: EndpointService = serde_json::from_value(query_example("failed")).unwrap();
+    assert_eq!(
+        documented.status,
+        Some(OpenEnum::Known(ServiceStatus::Failed))
+    );
+    assert_eq!(
+        documented.error[0].error_code.as_deref(),
+        Some("EndPoint.3008")
+    );
+    let mut huawei = query_example("failed");
+    huawei["error"] = json!([{"code": "EndPoint.3008", "message": "The port does not exist."}]);
+    let huawei: EndpointService = serde_json::from_value(huawei).unwrap();
+    assert_eq!(huawei.error[0].code.as_deref(), Some("EndPoint.3008"));
+    assert_eq!(
+        huawei.error[0].message.as_deref(),
+        Some("The port does not exist.")
+    );
+    insta::assert_debug_snapshot!((documented, huawei));
+}

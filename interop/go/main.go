@@ -2,14 +2,16 @@
 //
 // .ci/spec-checks generates the client into ./vpcep next to this file and runs it with the
 // server's base URL in VPCEP_BASE_URL. It sends the documented example request to the documented
-// service and checks the documented fields of the answer, then checks that a 4XX answer (an
-// unknown service) decodes into the spec's ErrorResponse model. It exits non-zero on a mismatch.
+// service and checks the documented fields of the answer, reads the service back (GET) and checks
+// that it shows the change, then checks that a 4XX answer (an unknown service, to PUT and to GET)
+// decodes into the spec's ErrorResponse model. It exits non-zero on a mismatch.
 package main
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"strings"
 
@@ -31,6 +33,39 @@ func mapping(client, server int32, protocol vpcep.Protocol) vpcep.PortMapping {
 	m := vpcep.NewPortMapping(client, server)
 	m.SetProtocol(protocol)
 	return *m
+}
+
+// portList writes a service's port mappings as "8081:22/TCP,8082:23/UDP".
+func portList(service *vpcep.EndpointService) string {
+	var ports []string
+	for _, p := range service.GetPorts() {
+		protocol := p.GetProtocol()
+		if protocol.Protocol == nil {
+			fail("protocol is not a known protocol: %+v", protocol)
+		}
+		ports = append(ports, fmt.Sprintf("%d:%d/%s", p.GetClientPort(), p.GetServerPort(), *protocol.Protocol))
+	}
+	return strings.Join(ports, ",")
+}
+
+// refusal checks that a call was refused with a 4XX whose body decodes into ErrorResponse, and
+// answers "{status} {error_code}".
+func refusal(response *http.Response, err error) string {
+	var apiError *vpcep.GenericOpenAPIError
+	if !errors.As(err, &apiError) {
+		fail("an unknown service was not refused with an API error: %v", err)
+	}
+	if response == nil || response.StatusCode < 400 || response.StatusCode >= 500 {
+		fail("an unknown service was not refused with a 4XX: %v", response)
+	}
+	model, ok := apiError.Model().(vpcep.ErrorResponse)
+	if !ok {
+		fail("the 4XX body did not decode into ErrorResponse: %T %s", apiError.Model(), apiError.Body())
+	}
+	if !strings.HasPrefix(model.GetErrorCode(), "EndPoint.") || model.GetErrorMsg() == "" {
+		fail("error model %+v", model)
+	}
+	return fmt.Sprintf("%d %s", response.StatusCode, model.GetErrorCode())
 }
 
 func main() {
@@ -77,36 +112,43 @@ func main() {
 	if service.GetCreatedAt() == "" {
 		fail("created_at is missing")
 	}
-	var ports []string
-	for _, p := range service.GetPorts() {
-		protocol := p.GetProtocol()
-		if protocol.Protocol == nil {
-			fail("protocol is not a known protocol: %+v", protocol)
-		}
-		ports = append(ports, fmt.Sprintf("%d:%d/%s", p.GetClientPort(), p.GetServerPort(), *protocol.Protocol))
-	}
-	if got := strings.Join(ports, ","); got != "8081:22/TCP,8082:23/UDP" {
+	if got := portList(service); got != "8081:22/TCP,8082:23/UDP" {
 		fail("ports %s", got)
 	}
 
-	// A 4XX answer decodes into the error model.
+	// GET shows the change: the name decorated as `{region}.test.{id}`, the two mappings.
+	read, response, err := api.GetEndpointService(ctx, projectID, serviceID).Execute()
+	if err != nil {
+		fail("GET of the documented service failed: %v", err)
+	}
+	if response.StatusCode != 200 || response.Header.Get("X-Request-Id") == "" {
+		fail("GET: status %d, X-Request-Id %q", response.StatusCode, response.Header.Get("X-Request-Id"))
+	}
+	if read.GetId() != serviceID || read.GetProjectId() != projectID {
+		fail("GET: id %q, project_id %q", read.GetId(), read.GetProjectId())
+	}
+	name = read.GetServiceName()
+	if region, rest, _ := strings.Cut(name, "."); region == "" || rest != "test."+serviceID {
+		fail("GET: service_name %q is not {region}.test.%s", name, serviceID)
+	}
+	status = read.GetStatus()
+	if !read.GetApprovalEnabled() || status.ServiceStatus == nil || *status.ServiceStatus != vpcep.AVAILABLE {
+		fail("GET: approval_enabled %v, status %+v", read.GetApprovalEnabled(), status)
+	}
+	if got := portList(read); got != "8081:22/TCP,8082:23/UDP" {
+		fail("GET: ports %s", got)
+	}
+
+	// A 4XX answer decodes into the error model: PUT, then GET (404 `EndPoint.0005`).
 	change := vpcep.NewModifyEndpointServiceRequest()
 	change.SetApprovalEnabled(true)
 	_, response, err = api.ModifyEndpointService(ctx, projectID, unknownServiceID).
 		ModifyEndpointServiceRequest(*change).Execute()
-	var apiError *vpcep.GenericOpenAPIError
-	if !errors.As(err, &apiError) {
-		fail("an unknown service was not refused with an API error: %v", err)
+	put := refusal(response, err)
+	_, response, err = api.GetEndpointService(ctx, projectID, unknownServiceID).Execute()
+	get := refusal(response, err)
+	if !strings.EqualFold(get, "404 EndPoint.0005") {
+		fail("GET of an unknown service: %s, not 404 EndPoint.0005", get)
 	}
-	if response == nil || response.StatusCode < 400 || response.StatusCode >= 500 {
-		fail("an unknown service was not refused with a 4XX: %v", response)
-	}
-	model, ok := apiError.Model().(vpcep.ErrorResponse)
-	if !ok {
-		fail("the 4XX body did not decode into ErrorResponse: %T %s", apiError.Model(), apiError.Body())
-	}
-	if !strings.HasPrefix(model.GetErrorCode(), "EndPoint.") || model.GetErrorMsg() == "" {
-		fail("error model %+v", model)
-	}
-	fmt.Printf("go (openapi-generator): ok: %s, refused with %d %s\n", name, response.StatusCode, model.GetErrorCode())
+	fmt.Printf("go (openapi-generator): ok: %s, refused with %s (PUT) and %s (GET)\n", name, put, get)
 }

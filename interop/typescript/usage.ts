@@ -7,7 +7,9 @@ import type { components, paths } from "./vpcep";
 type Request = components["schemas"]["ModifyEndpointServiceRequest"];
 type Service = components["schemas"]["EndpointService"];
 type ErrorResponse = components["schemas"]["ErrorResponse"];
-type Operation = paths["/v1/{project_id}/vpc-endpoint-services/{vpc_endpoint_service_id}"]["put"];
+type Path = paths["/v1/{project_id}/vpc-endpoint-services/{vpc_endpoint_service_id}"];
+type Operation = Path["put"];
+type Query = Path["get"];
 
 // The documented example request.
 export const documented: Request = {
@@ -41,9 +43,42 @@ export const sameAnswer: Service extends Answer ? true : false = true;
 export type Refusal = Operation["responses"]["4XX"]["content"]["application/json"];
 export const refusal: Refusal = { error_code: "EndPoint.0005", error_msg: "not found" };
 
+// GET takes no body, the same path parameters as PUT, and answers the same schemas.
+export const queried: Query["parameters"]["path"] = {
+  project_id: "6e9dfd51d1124e8d8498dce894923a0d",
+  vpc_endpoint_service_id: "4189d3c2-8882-4871-a3c2-d380272eed88",
+};
+// @ts-expect-error the path needs the service's ID too
+export const noServiceId: Query["parameters"]["path"] = { project_id: queried.project_id };
+export const noBody: Query["requestBody"] extends undefined ? true : false = true;
+export type Read = Query["responses"][200]["content"]["application/json"];
+export const sameRead: [Read, Service] extends [Service, Read] ? true : false = true;
+export const notFound: Query["responses"]["4XX"]["content"]["application/json"] = {
+  error_code: "EndPoint.0005",
+  error_msg: "The requested resource does not exist.",
+};
+
+// What GET answers: the service always has its `id`; a `failed` one lists why, in either
+// spelling.
+export const failed: Read = {
+  id: "0f6f5d2e-4c1b-4e55-9a43-5b0d2c9e7a11",
+  status: "failed",
+  domain_id: "6e9dfd51d1124e8d8498dce894923a0d",
+  connection_count: 0,
+  error: [
+    { error_code: "EndPoint.3008", error_message: "The port does not exist." },
+    { code: "EndPoint.3008", message: "The port does not exist." },
+  ],
+};
+// @ts-expect-error `id` is required in an answered service
+export const noId: Read = { status: "available" };
+// @ts-expect-error connection_count is a number
+export const countAsText: Read = { id: failed.id, connection_count: "3" };
+
 // Response enumerations are open: a value added later is still a valid string.
-export const newer: Service = { status: "frozen", ports: [{ protocol: "SCTP" }] };
+export const newer: Service = { id: failed.id, status: "frozen", ports: [{ protocol: "SCTP" }] };
 
 export function describe(service: Service, error: ErrorResponse): string {
-  return `${service.service_name ?? "?"} ${service.status ?? "?"}; ${error.error_code}`;
+  const reasons = (service.error ?? []).map((e) => e.error_code ?? e.code ?? "?");
+  return `${service.id} ${service.status ?? "?"} [${reasons.join(", ")}]; ${error.error_code}`;
 }

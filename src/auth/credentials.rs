@@ -29,6 +29,29 @@ pub enum Credentials {
         /// The security token of temporary credentials, sent as `X-Security-Token`.
         security_token: Option<SecretString>,
     },
+    /// A user name and password, to log in to IAM for a token (`POST /v3/auth/tokens`).
+    ///
+    /// Not available yet: [`ClientBuilder::build`](crate::ClientBuilder::build) refuses it
+    /// with [`Error::InvalidConfig`](crate::Error::InvalidConfig). Give a token or an access
+    /// key meanwhile.
+    Password {
+        /// The user name (IAM user); not a secret.
+        username: String,
+        /// The password.
+        password: SecretString,
+        /// The domain (account) of the user.
+        user_domain: UserDomain,
+    },
+}
+
+/// The domain (account) a user belongs to, by name (`OTC00000000001000000xxx`) or by ID.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum UserDomain {
+    /// The domain's name.
+    Name(String),
+    /// The domain's ID.
+    Id(String),
 }
 
 impl Credentials {
@@ -46,6 +69,26 @@ impl Credentials {
         }
     }
 
+    /// A user name and password of the user's domain, to log in to IAM.
+    ///
+    /// ```
+    /// use otc_vpcep::{Credentials, UserDomain};
+    ///
+    /// let login = Credentials::password("me", "pass-word", UserDomain::Name("OTC0000".into()));
+    /// assert!(!format!("{login:?}").contains("pass-word"));
+    /// ```
+    pub fn password(
+        username: impl Into<String>,
+        password: impl Into<String>,
+        user_domain: UserDomain,
+    ) -> Self {
+        Self::Password {
+            username: username.into(),
+            password: SecretString::from(password.into()),
+            user_domain,
+        }
+    }
+
     /// Temporary credentials: an access key, a secret key and their security token.
     pub fn temporary(
         access_key: impl Into<String>,
@@ -58,8 +101,7 @@ impl Credentials {
     /// Adds the security token of temporary access keys (sent, and signed, as
     /// `X-Security-Token`).
     ///
-    /// Only access keys carry a security token: a [`Credentials::Token`] is returned
-    /// unchanged.
+    /// Only access keys carry a security token: other credentials are returned unchanged.
     pub fn with_security_token(self, token: impl Into<String>) -> Self {
         match self {
             Self::AccessKey {
@@ -71,7 +113,7 @@ impl Credentials {
                 secret_key,
                 security_token: Some(SecretString::from(token.into())),
             },
-            token @ Self::Token(_) => token,
+            other @ (Self::Token(_) | Self::Password { .. }) => other,
         }
     }
 
@@ -94,9 +136,7 @@ impl Credentials {
                         "must not contain ',' (it is part of the Authorization header)",
                     );
                 }
-                if secret_key.expose_secret().is_empty() {
-                    violations.push("credentials.secret_key", "must not be empty");
-                }
+                check_secret_key(violations, secret_key.expose_secret());
                 if let Some(token) = security_token {
                     check_header_value(
                         violations,
@@ -105,8 +145,41 @@ impl Credentials {
                     );
                 }
             }
+            Self::Password {
+                username,
+                password,
+                user_domain,
+            } => {
+                if username.is_empty() {
+                    violations.push("credentials.username", "must not be empty");
+                }
+                if password.expose_secret().is_empty() {
+                    violations.push("credentials.password", "must not be empty");
+                }
+                if let UserDomain::Name(value) | UserDomain::Id(value) = user_domain
+                    && value.is_empty()
+                {
+                    violations.push("credentials.user_domain", "must not be empty");
+                }
+            }
         }
     }
+}
+
+/// Checks a secret key: it keys the signature and is never sent, so inner spaces are fine,
+/// but an empty key, whitespace at either end (a trailing newline from a file) or a control
+/// character is a mistake.
+fn check_secret_key(violations: &mut Violations, value: &str) {
+    let rule = if value.is_empty() {
+        "must not be empty"
+    } else if value.trim() != value {
+        "must not start or end with spaces, tabs or line breaks (check for a trailing newline)"
+    } else if value.chars().any(char::is_control) {
+        "must not contain control characters"
+    } else {
+        return;
+    };
+    violations.push("credentials.secret_key", rule);
 }
 
 /// Checks that `value` can go into a header as it is: not empty, only visible ASCII (no

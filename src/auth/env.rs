@@ -5,13 +5,23 @@
 //! variable set to the empty string counts as unset):
 //! 1. `OS_AUTH_TOKEN`: an IAM token;
 //! 2. `OS_ACCESS_KEY` + `OS_SECRET_KEY`, with `OS_SECURITY_TOKEN` for temporary credentials;
-//! 3. `HUAWEICLOUD_SDK_AK` + `HUAWEICLOUD_SDK_SK`.
+//! 3. `HUAWEICLOUD_SDK_AK` + `HUAWEICLOUD_SDK_SK`;
+//! 4. `OS_USERNAME` + `OS_PASSWORD`, with `OS_USER_DOMAIN_NAME` (or `OS_DOMAIN_NAME`).
 //!
 //! A source that is only half set (an access key without its secret key, a security token
-//! without keys) is an error, not skipped. The project comes from `OS_PROJECT_ID`, the region
-//! from `OS_REGION_NAME`.
+//! without keys, a user name without password or domain) is an error, not skipped. The
+//! project comes from `OS_PROJECT_ID` or `OS_PROJECT_NAME`, the region from `OS_REGION_NAME`,
+//! the IAM endpoint from `OS_AUTH_URL`, extra CA certificates from `OS_CACERT` (a PEM file).
+//! `OS_CLOUD`, `OS_CLIENT_CONFIG_FILE` and `OS_CLIENT_SECURE_FILE` choose a cloud of
+//! clouds.yaml (see `clouds`).
 
-use crate::{Credentials, validation::Violations};
+use std::path::PathBuf;
+
+use super::{
+    clouds::{Choice, CloudsSearch, Given},
+    sources::Settings,
+};
+use crate::{Credentials, UserDomain, tls::TrustedCas};
 
 /// The IAM token.
 pub(crate) const TOKEN: &str = "OS_AUTH_TOKEN";
@@ -25,39 +35,91 @@ pub(crate) const SECURITY_TOKEN: &str = "OS_SECURITY_TOKEN";
 pub(crate) const SDK_ACCESS_KEY: &str = "HUAWEICLOUD_SDK_AK";
 /// The secret key, Huawei Cloud SDK style.
 pub(crate) const SDK_SECRET_KEY: &str = "HUAWEICLOUD_SDK_SK";
+/// The IAM user name.
+pub(crate) const USERNAME: &str = "OS_USERNAME";
+/// The IAM user's password.
+pub(crate) const PASSWORD: &str = "OS_PASSWORD";
+/// The domain of the IAM user, by name.
+pub(crate) const USER_DOMAIN_NAME: &str = "OS_USER_DOMAIN_NAME";
+/// The domain of the IAM user, by name, as the OTC Terraform provider names it.
+pub(crate) const DOMAIN_NAME: &str = "OS_DOMAIN_NAME";
+/// The IAM endpoint.
+pub(crate) const AUTH_URL: &str = "OS_AUTH_URL";
 /// The project id.
 pub(crate) const PROJECT_ID: &str = "OS_PROJECT_ID";
+/// The project name.
+pub(crate) const PROJECT_NAME: &str = "OS_PROJECT_NAME";
 /// The region.
 pub(crate) const REGION: &str = "OS_REGION_NAME";
+/// A PEM file of CA certificates to trust.
+pub(crate) const CACERT: &str = "OS_CACERT";
+/// The cloud of clouds.yaml to use.
+pub(crate) const CLOUD: &str = "OS_CLOUD";
+/// The clouds.yaml file looked at first.
+pub(crate) const CLIENT_CONFIG_FILE: &str = "OS_CLIENT_CONFIG_FILE";
+/// The secure.yaml file looked at first.
+pub(crate) const CLIENT_SECURE_FILE: &str = "OS_CLIENT_SECURE_FILE";
 
-/// What the environment says about a client.
-#[derive(Debug, Default)]
-pub(crate) struct Settings {
-    /// The credentials, when a source is complete.
-    pub(crate) credentials: Option<Credentials>,
-    /// Why no credentials could be read (empty when they could).
-    pub(crate) problems: Violations,
-    /// `OS_PROJECT_ID`.
-    pub(crate) project_id: Option<String>,
-    /// `OS_REGION_NAME`.
-    pub(crate) region: Option<String>,
-}
+/// How messages name this source.
+pub(crate) const ORIGIN: &str = "the environment";
 
-/// Reads the settings through `lookup`, which answers the value of a variable, if set.
-pub(crate) fn read(mut lookup: impl FnMut(&str) -> Option<String>) -> Settings {
+/// Reads the settings and the choice of cloud through `lookup`, which answers the value of a
+/// variable, if set.
+pub(crate) fn read(mut lookup: impl FnMut(&str) -> Option<String>) -> (Settings, Choice) {
     let mut get = |name: &str| lookup(name).filter(|value| !value.is_empty());
     let mut settings = Settings {
         project_id: get(PROJECT_ID),
+        project_name: get(PROJECT_NAME),
         region: get(REGION),
-        ..Settings::default()
+        auth_url: get(AUTH_URL),
+        ..Settings::new(ORIGIN)
     };
+    if let Some(path) = get(CACERT) {
+        let mut cas = TrustedCas::default();
+        cas.push_file(CACERT, path);
+        settings.cas = Some(cas);
+    }
+    let given = |value: Option<String>, origin| value.map(|value| Given { value, origin });
+    let given_path = |value: Option<String>, origin| {
+        value.map(|value| Given {
+            value: PathBuf::from(value),
+            origin,
+        })
+    };
+    let choice = Choice {
+        name: given(get(CLOUD), CLOUD),
+        file: given_path(get(CLIENT_CONFIG_FILE), CLIENT_CONFIG_FILE),
+        secure_file: given_path(get(CLIENT_SECURE_FILE), CLIENT_SECURE_FILE),
+        search: Some(CloudsSearch::from_env_with(&mut get)),
+    };
+
     let token = get(TOKEN);
     let os_keys = (get(ACCESS_KEY), get(SECRET_KEY), get(SECURITY_TOKEN));
     let sdk_keys = (get(SDK_ACCESS_KEY), get(SDK_SECRET_KEY));
+    let password = (
+        get(USERNAME),
+        get(PASSWORD),
+        get(USER_DOMAIN_NAME).or_else(|| get(DOMAIN_NAME)),
+    );
+    credentials(&mut settings, token, os_keys, sdk_keys, password);
+    (settings, choice)
+}
 
+type Var = Option<String>;
+
+/// The credentials of the first source with any of its variables set.
+fn credentials(
+    settings: &mut Settings,
+    token: Var,
+    os_keys: (Var, Var, Var),
+    sdk_keys: (Var, Var),
+    password: (Var, Var, Var),
+) {
+    let problems = &mut settings.credential_problems;
+    settings.has_credentials = true;
     if let Some(token) = token {
         settings.credentials = Some(Credentials::token(token));
-        return settings;
+        return;
     }
     match os_keys {
         (None, None, None) => {}
@@ -67,12 +129,12 @@ pub(crate) fn read(mut lookup: impl FnMut(&str) -> Option<String>) -> Settings {
                 Some(security_token) => credentials.with_security_token(security_token),
                 None => credentials,
             });
-            return settings;
+            return;
         }
         (access_key, secret_key, _) => {
             for (name, value) in [(ACCESS_KEY, access_key), (SECRET_KEY, secret_key)] {
                 if value.is_none() {
-                    settings.problems.push(
+                    problems.push(
                         name,
                         format!(
                             "is not set, but other {ACCESS_KEY}/{SECRET_KEY}/{SECURITY_TOKEN} \
@@ -81,28 +143,68 @@ pub(crate) fn read(mut lookup: impl FnMut(&str) -> Option<String>) -> Settings {
                     );
                 }
             }
-            return settings;
+            return;
         }
     }
     match sdk_keys {
         (Some(access_key), Some(secret_key)) => {
             settings.credentials = Some(Credentials::access_key(access_key, secret_key));
+            return;
         }
-        (None, None) => settings.problems.push(
-            "credentials",
-            format!(
-                "none in the environment: set {TOKEN}, or {ACCESS_KEY} and {SECRET_KEY}, or \
-                 {SDK_ACCESS_KEY} and {SDK_SECRET_KEY}"
-            ),
-        ),
-        (Some(_), None) => settings.problems.push(
-            SDK_SECRET_KEY,
-            format!("is not set, but {SDK_ACCESS_KEY} is"),
-        ),
-        (None, Some(_)) => settings.problems.push(
-            SDK_ACCESS_KEY,
-            format!("is not set, but {SDK_SECRET_KEY} is"),
-        ),
+        (None, None) => {}
+        (Some(_), None) => {
+            problems.push(
+                SDK_SECRET_KEY,
+                format!("is not set, but {SDK_ACCESS_KEY} is"),
+            );
+            return;
+        }
+        (None, Some(_)) => {
+            problems.push(
+                SDK_ACCESS_KEY,
+                format!("is not set, but {SDK_SECRET_KEY} is"),
+            );
+            return;
+        }
     }
-    settings
+    match password {
+        (None, None, _) => settings.has_credentials = false,
+        (Some(username), Some(password), Some(domain)) => {
+            settings.credentials = Some(Credentials::password(
+                username,
+                password,
+                UserDomain::Name(domain),
+            ));
+        }
+        (username, password, domain) => {
+            if username.is_none() {
+                problems.push(USERNAME, format!("is not set, but {PASSWORD} is"));
+            }
+            if password.is_none() {
+                problems.push(PASSWORD, format!("is not set, but {USERNAME} is"));
+            }
+            if domain.is_none() {
+                problems.push(
+                    USER_DOMAIN_NAME,
+                    format!(
+                        "is not set: a user name needs its domain ({USER_DOMAIN_NAME} or \
+                         {DOMAIN_NAME})"
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// The message when no source has credentials.
+pub(crate) fn no_credentials(cloud: Option<&str>) -> String {
+    let cloud = match cloud {
+        Some(origin) => format!(" nor in {origin}"),
+        None => String::new(),
+    };
+    format!(
+        "none in the environment{cloud}: set {TOKEN}, or {ACCESS_KEY} and {SECRET_KEY}, or \
+         {SDK_ACCESS_KEY} and {SDK_SECRET_KEY}, or {USERNAME} and {PASSWORD}; or name a cloud \
+         of clouds.yaml with {CLOUD}"
+    )
 }

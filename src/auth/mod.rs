@@ -1,10 +1,14 @@
 //! Authentication: [`Credentials`], and the headers each request attempt carries.
 
+pub(crate) mod clouds;
 mod credentials;
 pub(crate) mod env;
+pub(crate) mod iam;
 pub mod signer;
+pub(crate) mod sources;
 
-pub use credentials::Credentials;
+pub use clouds::CloudsSearch;
+pub use credentials::{Credentials, UserDomain};
 
 use std::time::SystemTime;
 
@@ -36,7 +40,9 @@ pub(crate) fn authorize(
     now: SystemTime,
 ) {
     match credentials {
-        None => {}
+        // `build()` refuses a password until login exists (see `iam::login`), so none gets
+        // here.
+        None | Some(Credentials::Password { .. }) => {}
         Some(Credentials::Token(token)) => {
             set_secret(request, TOKEN_HEADER, token.expose_secret());
         }

@@ -1,23 +1,29 @@
 //! The `SDK-HMAC-SHA256` request signature of the provider's API gateway, as a pure function:
 //! request parts and a date in, the canonical request, the string to sign and the
-//! `Authorization` header out. No I/O and no clock.
+//! `Authorization` header out. No I/O and no clock. Its test suite is data:
+//! `tests/fixtures/signing-vectors.json`, the published vectors of the provider's SDKs and the
+//! cases where implementations could disagree, also read by the emulator's verifier.
 //!
 //! ```
 //! use otc_vpcep::signer::{SigningRequest, sign};
 //!
 //! let request = SigningRequest {
-//!     method: "GET",
-//!     path: "/path",
-//!     query: "limit=1",
-//!     headers: &[],
-//!     body: b"",
+//!     method: "PUT",
+//!     path: "/v1/my-project/vpc-endpoint-services/my-service",
+//!     query: "",
+//!     headers: &[
+//!         ("Host", "vpcep.eu-de.otc.t-systems.com"),
+//!         ("X-Project-Id", "my-project"),
+//!         ("Content-Type", "application/json"),
+//!     ],
+//!     body: br#"{"approval_enabled":true}"#,
 //! };
-//! let signature = sign(&request, "20060102T150405Z", "AccessKey", b"SecretKey");
-//! assert_eq!(
-//!     signature.authorization,
-//!     "SDK-HMAC-SHA256 Access=AccessKey, SignedHeaders=x-sdk-date, \
-//!      Signature=5a2ce64c865e0e6046321c6f3d5a77ba8413eeaf355c3166c03d58d02ac79624",
-//! );
+//! let signature = sign(&request, "20261201T120000Z", "my-access-key", b"my-secret-key");
+//! assert_eq!(signature.signed_headers, "host;x-project-id;x-sdk-date");
+//! assert!(signature.authorization.starts_with(
+//!     "SDK-HMAC-SHA256 Access=my-access-key, SignedHeaders=host;x-project-id;x-sdk-date, \
+//!      Signature="
+//! ));
 //! ```
 
 use std::{
@@ -27,7 +33,7 @@ use std::{
 };
 
 use hmac::{Hmac, KeyInit, Mac};
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
@@ -134,9 +140,9 @@ impl fmt::Debug for Signature {
 /// and the secret key's bytes.
 ///
 /// The signed headers are `x-sdk-date` (with `date`) and every header of `request` except
-/// the ones [`SigningRequest::headers`] names; a header given twice is signed with its values
-/// joined by `,`. The caller sends `date` as `X-Sdk-Date` and the other signed headers
-/// unchanged.
+/// the ones [`SigningRequest::headers`] names; a header given more than once is signed as one
+/// `name:value` line per value, the values trimmed and sorted, and its name is signed once.
+/// The caller sends `date` as `X-Sdk-Date` and the other signed headers unchanged.
 pub fn sign(
     request: &SigningRequest<'_>,
     date: &str,
@@ -144,30 +150,24 @@ pub fn sign(
     secret_key: &[u8],
 ) -> Signature {
     // Built with as few allocations as the result needs: signing runs on every attempt.
-    let mut headers: Vec<(Cow<'_, str>, Cow<'_, str>)> =
-        Vec::with_capacity(request.headers.len() + 1);
-    headers.push((Cow::Borrowed(DATE_HEADER), Cow::Borrowed(date)));
+    // One `name:value` line per value, as the provider's SDKs build them from a request's
+    // headers: a header sent twice is two lines, sorted by value, and one signed name.
+    let mut headers: Vec<(Cow<'_, str>, &str)> = Vec::with_capacity(request.headers.len() + 1);
+    headers.push((Cow::Borrowed(DATE_HEADER), date));
     for (name, value) in request.headers {
         let name = lower_case(name.trim());
-        if !is_signed(&name) {
-            continue;
-        }
-        let value = value.trim();
-        match headers.iter_mut().find(|(known, _)| *known == name) {
-            Some((_, values)) => {
-                let values = values.to_mut();
-                values.push(',');
-                values.push_str(value);
-            }
-            None => headers.push((name, Cow::Borrowed(value))),
+        if is_signed(&name) {
+            headers.push((name, value.trim()));
         }
     }
-    // Names are unique now: sorting by name is sorting by (name, value).
-    headers.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    headers.sort_unstable();
 
     let mut signed_headers = String::with_capacity(headers.iter().map(|(n, _)| n.len() + 1).sum());
     for (i, (name, _)) in headers.iter().enumerate() {
         if i > 0 {
+            if headers[i - 1].0 == *name {
+                continue;
+            }
             signed_headers.push(';');
         }
         signed_headers.push_str(name);
@@ -256,7 +256,9 @@ fn is_signed(name: &str) -> bool {
 }
 
 /// Appends the encoding of a path segment, query key or query value, given as sent: decoded
-/// first when it holds a `%`, so that an encoded value is not encoded twice.
+/// first when it holds a `%`, so that an encoded value is not encoded twice. Decoded bytes
+/// are encoded as they are, UTF-8 or not (`%ff` stays the byte `%FF`), as the gateway's Go
+/// SDKs do.
 fn push_encoded(out: &mut String, value: &str) {
     if value.contains('%') {
         let decoded: Vec<u8> = percent_decode_str(value).collect();
@@ -284,18 +286,27 @@ fn push_canonical_uri(out: &mut String, path: &str) {
     }
 }
 
-/// Appends the query's pairs, decoded and encoded again, sorted by key then value, `k=v`
-/// joined by `&`.
+/// Appends the query's pairs, decoded (`+` is a space) and encoded again, sorted by key then
+/// value, `k=v` joined by `&`.
 fn push_canonical_query(out: &mut String, query: &str) {
     if query.is_empty() {
         return;
     }
-    let mut pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
-        .map(|(key, value)| {
-            (
-                utf8_percent_encode(&key, ENCODED).to_string(),
-                utf8_percent_encode(&value, ENCODED).to_string(),
-            )
+    let part = |text: &str| {
+        let mut encoded = String::with_capacity(text.len());
+        if text.contains('+') {
+            push_encoded(&mut encoded, &text.replace('+', " "));
+        } else {
+            push_encoded(&mut encoded, text);
+        }
+        encoded
+    };
+    let mut pairs: Vec<(String, String)> = query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (part(key), part(value))
         })
         .collect();
     pairs.sort();
@@ -362,7 +373,7 @@ mod tests {
     }
 
     #[test]
-    fn unsigned_headers_are_left_out_and_repeated_ones_joined() {
+    fn unsigned_headers_are_left_out_and_a_repeated_one_is_a_line_per_value() {
         let request = SigningRequest {
             method: "put",
             path: "/",
@@ -372,8 +383,8 @@ mod tests {
                 ("TEST_UNDERSCORE", "x"),
                 ("Authorization", "old"),
                 ("X-Sdk-Date", "19700101T000000Z"),
-                ("Accept", " a "),
-                ("accept", "b"),
+                ("Accept", " b "),
+                ("accept", "a"),
                 ("Host", "h"),
             ],
             body: b"",
@@ -381,7 +392,8 @@ mod tests {
         let signature = sign(&request, "20200608T023900Z", "AK", b"SK");
         assert_eq!(signature.signed_headers, "accept;host;x-sdk-date");
         assert!(signature.canonical_request.starts_with(
-            "PUT\n/\n\naccept:a,b\nhost:h\nx-sdk-date:20200608T023900Z\n\naccept;host;x-sdk-date\n"
+            "PUT\n/\n\naccept:a\naccept:b\nhost:h\nx-sdk-date:20200608T023900Z\n\n\
+             accept;host;x-sdk-date\n"
         ));
     }
 }

@@ -156,6 +156,8 @@ pub(crate) struct Failure {
     pub(crate) message: String,
     /// The methods the path allows, for a 405 answer.
     pub(crate) allow: Option<&'static str>,
+    /// The request id in the body, as the API gateway writes it (the header carries it always).
+    pub(crate) request_id: Option<String>,
 }
 
 impl Failure {
@@ -172,6 +174,28 @@ impl Failure {
             code: code.as_str().to_owned(),
             message,
             allow: None,
+            request_id: None,
+        }
+    }
+
+    /// The documented answer of `code` with another HTTP status, for refusals the error code
+    /// table has no status of its own for (405, 408, 413, 431).
+    pub(crate) fn with_status(code: Code, status: StatusCode, detail: impl AsRef<str>) -> Self {
+        Self {
+            status,
+            ..Self::new(code, detail)
+        }
+    }
+
+    /// The API gateway's answer to a signature that leaves out a header it requires: 401
+    /// `APIG.0303`, with the request id in the body as the gateway writes it.
+    pub(crate) fn gateway(detail: &str, request_id: Option<String>) -> Self {
+        Self {
+            status: StatusCode::UNAUTHORIZED,
+            code: "APIG.0303".to_owned(),
+            message: format!("Incorrect app authentication information: {detail}"),
+            allow: None,
+            request_id,
         }
     }
 
@@ -190,6 +214,7 @@ impl Failure {
             code: code.to_owned(),
             message: message.to_owned(),
             allow: None,
+            request_id: None,
         }
     }
 }
@@ -199,7 +224,7 @@ impl IntoResponse for Failure {
         let body = ErrorResponse {
             error_code: self.code,
             error_msg: self.message,
-            request_id: None,
+            request_id: self.request_id,
         };
         let mut response = (self.status, Json(body)).into_response();
         if let Some(allow) = self.allow {

@@ -1,36 +1,35 @@
-//! The emulator's HTTP face: the router, the guard every request passes (injected faults,
-//! authentication), the modify handler, and JSON answers for everything else.
+//! The emulator's HTTP face: the router, the modify handler, and JSON answers for everything
+//! else; every request passes the [guard](super::guard) first.
 
 use std::{
     collections::HashMap,
     sync::{Arc, Mutex, MutexGuard},
-    time::SystemTime,
 };
 
 use axum::{
     Json, Router,
-    body::{Body, Bytes},
+    body::Bytes,
     extract::{
-        Path, Request, State,
+        Path, State,
         rejection::{BytesRejection, PathRejection},
     },
-    http::{HeaderMap, HeaderValue, Method, StatusCode, header, request::Parts},
-    middleware::{self, Next},
+    http::{HeaderMap, Method, StatusCode, header},
+    middleware,
     response::{IntoResponse, Response},
     routing::get,
 };
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use time::{OffsetDateTime, macros::format_description};
+use tokio::sync::Semaphore;
 
 use super::{
     errors::{Code, Failure},
-    signature::{self, Arrived},
-    state::{FaultKind, Store},
+    guard,
+    limits::Limits,
+    state::Store,
     validate,
 };
 use crate::{spec, types::EndpointService};
-/// The largest request body read, in bytes.
-const MAX_BODY_BYTES: usize = 1 << 20;
 
 /// Who may call the emulator.
 #[derive(Debug, Default)]
@@ -48,6 +47,9 @@ pub(crate) struct Shared {
     pub(crate) access: Access,
     /// The region in decorated service names.
     pub(crate) region: String,
+    pub(crate) limits: Limits,
+    /// One permit per body read at once.
+    pub(crate) body_reads: Semaphore,
 }
 
 impl Shared {
@@ -77,12 +79,12 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             get(query).put(modify).fallback(method_not_allowed),
         )
         .fallback(not_found)
-        .layer(middleware::from_fn_with_state(shared.clone(), guard));
+        .layer(middleware::from_fn_with_state(shared.clone(), guard::guard));
     Router::new()
         .route("/openapi.yaml", get(spec_yaml))
         .route("/openapi.json", get(spec_json))
         .merge(api)
-        .layer(middleware::map_response(with_request_id))
+        .layer(middleware::from_fn(guard::with_request_id))
         .with_state(shared)
 }
 
@@ -102,76 +104,6 @@ async fn spec_json() -> Response {
         spec::OPENAPI_JSON,
     )
         .into_response()
-}
-
-async fn with_request_id(mut response: Response) -> Response {
-    let id = uuid::Uuid::new_v4().simple().to_string();
-    if let Ok(value) = HeaderValue::from_str(&id) {
-        response.headers_mut().insert("x-request-id", value);
-    }
-    response
-}
-
-/// Applies the next injected fault, reads the body, and authenticates the request.
-async fn guard(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
-    let fault = shared.store().arrive();
-    match fault {
-        Some(FaultKind::Fail(failure)) => return failure.into_response(),
-        Some(FaultKind::Delay(delay)) => tokio::time::sleep(delay).await,
-        None => {}
-    }
-    let (parts, body) = request.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY_BYTES).await else {
-        return Failure::new(
-            Code::ParameterError,
-            "the body could not be read or is larger than 1 MiB",
-        )
-        .into_response();
-    };
-    if let Err(reason) = authenticate(&shared.access, &parts, &bytes, SystemTime::now()) {
-        return Failure::new(Code::Unauthenticated, reason).into_response();
-    }
-    next.run(Request::from_parts(parts, Body::from(bytes)))
-        .await
-}
-
-/// Accepts a valid AK/SK signature (when an `Authorization` header is sent) or a token.
-fn authenticate(
-    access: &Access,
-    parts: &Parts,
-    body: &[u8],
-    now: SystemTime,
-) -> Result<(), String> {
-    if parts.headers.contains_key(header::AUTHORIZATION) {
-        if access.keys.is_empty() {
-            return Err("AK/SK signatures are not configured on this emulator".to_owned());
-        }
-        let arrived = Arrived {
-            method: &parts.method,
-            path: parts.uri.path(),
-            query: parts.uri.query(),
-            headers: &parts.headers,
-            body,
-        };
-        return signature::verify(&access.keys, &arrived, now);
-    }
-    let token = parts
-        .headers
-        .get("x-auth-token")
-        .ok_or("send an X-Auth-Token header or sign the request (SDK-HMAC-SHA256)")?;
-    if token.is_empty() {
-        return Err("the X-Auth-Token header is empty".to_owned());
-    }
-    let accepted = access.tokens.is_empty()
-        || access
-            .tokens
-            .iter()
-            .any(|t| t.expose_secret().as_bytes() == token.as_bytes());
-    if accepted {
-        Ok(())
-    } else {
-        Err("the token is not accepted".to_owned())
-    }
 }
 
 /// `GET /v1/{project_id}/vpc-endpoint-services/{vpc_endpoint_service_id}`.

@@ -6,10 +6,12 @@
 //! API reference documents it: it checks every documented rule itself and answers the
 //! documented error codes with their HTTP status, replaces `ports`, sets `updated_at`, and
 //! answers the whole service with its name decorated as `{region}.{name}.{id}`, as the live
-//! service does. Every answer is JSON and carries an `X-Request-Id`. A request needs an
+//! service does. Every answer it gives is JSON and carries an `X-Request-Id` (hyper answers
+//! a request it cannot parse itself; README says where). A request needs an
 //! `X-Auth-Token` (any token, unless [`EmulatorBuilder::token`] restricts them) or a valid
 //! AK/SK signature (keys given with [`EmulatorBuilder::access_key`]), else it gets 401
-//! `EndPoint.0003`.
+//! `EndPoint.0003`. Reads are bounded and connections time out: see the constants and the
+//! builder's [`header_read_timeout`](EmulatorBuilder::header_read_timeout) and following.
 //!
 //! To test waits and conflicts: services that become `available` after a delay
 //! ([`EmulatorBuilder::service_available_after`]), a time a service settles after each modify
@@ -42,10 +44,15 @@
 //! # }
 //! ```
 
+mod connection;
 mod errors;
+mod guard;
 mod handlers;
+mod limits;
+mod server;
 mod signature;
 mod state;
+mod tls;
 mod validate;
 
 use std::{
@@ -55,12 +62,17 @@ use std::{
 };
 
 use axum::http::StatusCode;
-use secrecy::SecretString;
-use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
+use secrecy::{ExposeSecret, SecretString};
+use tokio::{
+    net::TcpListener,
+    sync::{Semaphore, oneshot},
+    task::JoinHandle,
+};
 
 use self::{
     errors::{Code, Failure},
     handlers::{Access, Shared},
+    limits::Limits,
     state::{FaultKind, Store},
 };
 use crate::{
@@ -71,7 +83,14 @@ use crate::{
     },
 };
 
-pub use self::signature::MAX_CLOCK_SKEW;
+pub use self::{
+    limits::{
+        DEFAULT_BODY_READ_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
+        DEFAULT_MAX_BODY_READS, DEFAULT_MAX_CONNECTIONS, DEFAULT_SHUTDOWN_TIMEOUT, MAX_BODY_BYTES,
+        MAX_HEAD_BYTES, MAX_HEADERS,
+    },
+    signature::MAX_CLOCK_SKEW,
+};
 
 /// The project of the API reference's example.
 pub const DOCUMENTED_PROJECT_ID: &str = "6e9dfd51d1124e8d8498dce894923a0d";
@@ -96,6 +115,12 @@ pub enum EmulatorError {
     /// A seeded service lacks an attribute the emulator needs, or has an invalid one.
     #[error("invalid seed service: {0}")]
     InvalidSeed(String),
+    /// A setting of the builder cannot work (every problem, by the builder method's name).
+    #[error("invalid emulator configuration: {}", .0.join("; "))]
+    InvalidConfig(Vec<String>),
+    /// The TLS certificate or key given to [`EmulatorBuilder::tls`] cannot be used.
+    #[error("invalid TLS certificate or key: {0}")]
+    InvalidTls(String),
 }
 
 /// The service that the API reference's example request targets, as the emulator seeds it by
@@ -139,6 +164,10 @@ pub struct EmulatorBuilder {
     /// The services to seed, each with the time after which it becomes `available`, if any.
     services: Vec<(EndpointService, Option<Duration>)>,
     settle_after_modify: Duration,
+    limits: Limits,
+    allow_any_token: bool,
+    /// HTTPS instead of plain HTTP, or why the certificate or key cannot be used.
+    tls: Option<Result<tls::TlsConfig, String>>,
 }
 
 impl Default for EmulatorBuilder {
@@ -149,14 +178,72 @@ impl Default for EmulatorBuilder {
             access: Access::default(),
             services: vec![(documented_service(), None)],
             settle_after_modify: Duration::ZERO,
+            limits: Limits::default(),
+            allow_any_token: false,
+            tls: None,
         }
     }
 }
 
 impl EmulatorBuilder {
-    /// Listens on this address (default `127.0.0.1:0`: a free port on the loopback).
+    /// Listens on this address (default `127.0.0.1:0`: a free port on the loopback). Beyond
+    /// the loopback, [`start`](Self::start) needs a [`token`](Self::token) or
+    /// [`allow_any_token`](Self::allow_any_token).
     pub fn address(mut self, address: SocketAddr) -> Self {
         self.address = address;
+        self
+    }
+
+    /// Lets an emulator without any [`token`](Self::token), which accepts every token, listen
+    /// beyond the loopback (refused by default: anyone who reaches it could change its state).
+    pub fn allow_any_token(mut self, allow: bool) -> Self {
+        self.allow_any_token = allow;
+        self
+    }
+
+    /// How long a request's headers may take, from the connection's opening or from the first
+    /// byte of a later request (default [`DEFAULT_HEADER_READ_TIMEOUT`], 10 s). A connection past
+    /// it is closed without an answer.
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.header_read_timeout = timeout;
+        self
+    }
+
+    /// How long a kept-alive connection may wait after an answer for the next request (default
+    /// [`DEFAULT_IDLE_TIMEOUT`], 60 s); then it is closed.
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.idle_timeout = timeout;
+        self
+    }
+
+    /// How long a request's body may take after its headers, waiting for a turn included
+    /// (default [`DEFAULT_BODY_READ_TIMEOUT`], 30 s); past it the answer is 408 `EndPoint.0002`
+    /// and the connection is closed.
+    pub fn body_read_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.body_read_timeout = timeout;
+        self
+    }
+
+    /// How many connections are served at once (default [`DEFAULT_MAX_CONNECTIONS`], 256);
+    /// more wait in the listen queue until one closes. Keep it below the process's descriptor
+    /// limit (`ulimit -n`).
+    pub fn max_connections(mut self, connections: usize) -> Self {
+        self.limits.max_connections = connections;
+        self
+    }
+
+    /// How many request bodies are read at once (default [`DEFAULT_MAX_BODY_READS`], 32, so at
+    /// most 32 MiB of bodies in memory); more wait for a turn within the body-read timeout, then
+    /// get 503 `EndPoint.0001`.
+    pub fn max_body_reads(mut self, bodies: usize) -> Self {
+        self.limits.max_body_reads = bodies;
+        self
+    }
+
+    /// How long [`Emulator::shutdown`] (and dropping the emulator) lets requests in flight
+    /// finish before it closes their connections (default [`DEFAULT_SHUTDOWN_TIMEOUT`], 5 s).
+    pub fn shutdown_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.shutdown_timeout = timeout;
         self
     }
 
@@ -166,8 +253,9 @@ impl EmulatorBuilder {
         self
     }
 
-    /// Accepts this token (may be called more than once). Without any, every non-empty token
-    /// is accepted.
+    /// Accepts this token (may be called more than once); an empty one is refused by
+    /// [`start`](Self::start). Without any, every non-empty token is accepted. Tokens are
+    /// compared in constant time.
     pub fn token(mut self, token: impl Into<String>) -> Self {
         self.access.tokens.push(SecretString::from(token.into()));
         self
@@ -214,14 +302,65 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Every setting that cannot work.
+    fn problems(&self) -> Vec<String> {
+        let mut problems = self.limits.problems();
+        if self
+            .access
+            .tokens
+            .iter()
+            .any(|t| t.expose_secret().is_empty())
+        {
+            problems.push("token must not be empty".to_owned());
+        }
+        if self
+            .access
+            .keys
+            .iter()
+            .any(|(ak, sk)| ak.is_empty() || sk.expose_secret().is_empty())
+        {
+            problems
+                .push("access_key: the access key and the secret key must not be empty".to_owned());
+        }
+        if !self.address.ip().is_loopback()
+            && self.access.tokens.is_empty()
+            && !self.allow_any_token
+        {
+            problems.push(format!(
+                "address {} is beyond the loopback, and without a token any token is accepted: \
+                 configure a token, or allow_any_token(true)",
+                self.address
+            ));
+        }
+        problems
+    }
+
+    /// Serves HTTPS (TLS 1.2 and 1.3, HTTP/1.1) with this certificate chain (PEM, the
+    /// server's certificate first) and private key (PEM: PKCS#8, PKCS#1 or SEC1), instead of
+    /// plain HTTP; [`Emulator::base_url`] then starts with `https://`. A certificate or key
+    /// that cannot be used makes [`start`](Self::start) fail with
+    /// [`EmulatorError::InvalidTls`].
+    pub fn tls(mut self, cert_chain_pem: &[u8], private_key_pem: &[u8]) -> Self {
+        self.tls = Some(tls::TlsConfig::from_pem(cert_chain_pem, private_key_pem));
+        self
+    }
+
     /// Binds the address and starts serving on the current tokio runtime.
     pub async fn start(self) -> Result<Emulator, EmulatorError> {
+        let problems = self.problems();
+        if !problems.is_empty() {
+            return Err(EmulatorError::InvalidConfig(problems));
+        }
+        let tls = self.tls.transpose().map_err(EmulatorError::InvalidTls)?;
+        let scheme = if tls.is_some() { "https" } else { "http" };
         let mut store = Store::default();
         store.settle_after_modify = self.settle_after_modify;
         let shared = Arc::new(Shared {
             store: Mutex::new(store),
             access: self.access,
             region: self.region,
+            limits: self.limits,
+            body_reads: Semaphore::new(self.limits.max_body_reads),
         });
         for (service, available_after) in self.services {
             seed(&shared, service, available_after)?;
@@ -241,15 +380,9 @@ impl EmulatorBuilder {
             })?;
         let (stop, stopped) = oneshot::channel::<()>();
         let app = handlers::router(shared.clone());
-        let server = tokio::spawn(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
-                .await;
-        });
+        let server = tokio::spawn(server::run(listener, app, self.limits, tls, stopped));
         Ok(Emulator {
-            base_url: format!("http://{local_addr}"),
+            base_url: format!("{scheme}://{local_addr}"),
             local_addr,
             shared,
             stop: Some(stop),
@@ -280,7 +413,8 @@ impl Emulator {
         Self::builder().start().await
     }
 
-    /// The base URL to give a client, for example `http://127.0.0.1:41234` (no trailing `/`).
+    /// The base URL to give a client, for example `http://127.0.0.1:41234` (no trailing `/`;
+    /// `https://` when serving [TLS](EmulatorBuilder::tls)).
     pub fn base_url(&self) -> &str {
         &self.base_url
     }
@@ -374,8 +508,9 @@ impl Emulator {
         self.shared.store().requests
     }
 
-    /// Stops accepting connections, lets requests in flight finish, and waits until the
-    /// server has stopped.
+    /// Stops accepting connections, lets requests in flight finish within the shutdown
+    /// timeout ([`EmulatorBuilder::shutdown_timeout`], 5 s by default), closes what is left,
+    /// and waits until the server has stopped.
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());

@@ -67,11 +67,13 @@ pub(crate) fn body(bytes: &[u8]) -> Result<Change, Failure> {
             "the request body is empty",
         ));
     }
-    let value: Value = serde_json::from_slice(bytes).map_err(|e| {
-        Failure::new(
-            Code::ParameterError,
-            format!("the body is not valid JSON: {e}"),
-        )
+    let value = crate::json::from_slice(bytes).map_err(|e| {
+        let detail = if e.is_data() {
+            format!("the body repeats a key: {e}")
+        } else {
+            format!("the body is not valid JSON: {e}")
+        };
+        Failure::new(Code::ParameterError, detail)
     })?;
     let Value::Object(fields) = value else {
         return Err(Failure::new(

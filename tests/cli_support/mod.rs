@@ -1,11 +1,12 @@
-//! What the tests of the `vpcep` binary share: the binary with a clean environment, and its
-//! output as text.
+//! What the tests of the `vpcep` binary share: the binary with a clean environment, its output
+//! as text, and `vpcep emulator` running in the background.
 
 #![allow(dead_code)] // each test crate uses a part of it
 
 use assert_cmd::Command;
 
-/// `vpcep` with a clean environment: no credentials, project or region but those a test sets.
+/// `vpcep` with a clean environment: no credentials, project, region, clouds.yaml, proxy or
+/// emulator secrets but those a test sets.
 pub fn vpcep() -> Command {
     let mut command = Command::cargo_bin("vpcep").expect("the vpcep binary is built");
     for name in [
@@ -17,6 +18,27 @@ pub fn vpcep() -> Command {
         "HUAWEICLOUD_SDK_SK",
         "OS_PROJECT_ID",
         "OS_REGION_NAME",
+        "VPCEP_EMULATOR_TOKENS",
+        "VPCEP_EMULATOR_ACCESS_KEY",
+        "VPCEP_EMULATOR_SECRET_KEY",
+        "OS_PROJECT_NAME",
+        "OS_USERNAME",
+        "OS_PASSWORD",
+        "OS_USER_DOMAIN_NAME",
+        "OS_DOMAIN_NAME",
+        "OS_AUTH_URL",
+        "OS_CACERT",
+        "OS_CLOUD",
+        "OS_CLIENT_CONFIG_FILE",
+        "OS_CLIENT_SECURE_FILE",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+        "NO_PROXY",
+        "no_proxy",
     ] {
         command.env_remove(name);
     }
@@ -33,18 +55,25 @@ pub fn stderr(output: &std::process::Output) -> String {
 
 /// `vpcep emulator`, running in the background until dropped.
 pub struct RunningEmulator {
-    child: std::process::Child,
+    pub child: std::process::Child,
     pub base_url: String,
 }
 
 impl RunningEmulator {
     pub fn start(args: &[&str]) -> Self {
+        Self::start_with(args, &[])
+    }
+
+    /// Starts `vpcep emulator` on a free port with `args` and, in a clean environment, `env`.
+    pub fn start_with(args: &[&str], env: &[(&str, &str)]) -> Self {
         use std::io::BufRead;
         let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("vpcep"))
             .args(["emulator", "--listen", "127.0.0.1:0"])
             .args(args)
+            .env_clear()
+            .envs(env.iter().copied())
             .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
             .spawn()
             .expect("vpcep emulator starts");
         let mut first = String::new();
@@ -56,7 +85,10 @@ impl RunningEmulator {
             .strip_prefix("listening on ")
             .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
             .to_owned();
-        assert!(base_url.starts_with("http://127.0.0.1:"), "{base_url}");
+        assert!(
+            base_url.starts_with("http://127.0.0.1:") || base_url.starts_with("https://127.0.0.1:"),
+            "{base_url}"
+        );
         Self { child, base_url }
     }
 }

@@ -40,6 +40,11 @@ pub fn client(server: &FaultServer, policy: RetryPolicy) -> Client {
         .expect("a valid test client")
 }
 
+/// Sends a query of the service.
+pub async fn get(client: &Client) -> Result<otc_vpcep::types::EndpointService, otc_vpcep::Error> {
+    client.get_endpoint_service(SERVICE).send().await
+}
+
 /// Sends a valid modify request.
 pub async fn modify(
     client: &Client,

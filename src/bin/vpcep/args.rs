@@ -3,16 +3,21 @@
 use std::{path::PathBuf, time::Duration};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use otc_vpcep::types::{Protocol, TcpProxy};
+use otc_vpcep::{
+    emulator,
+    types::{Protocol, TcpProxy},
+};
 use serde::{Serialize, Serializer, ser::SerializeStruct};
 
 /// Read and change VPC endpoint services of Open Telekom Cloud and Huawei Cloud, or run a local
 /// emulator of the API.
 ///
-/// Credentials come only from the environment, never from flags (so they stay out of shell
-/// history): OS_AUTH_TOKEN; or OS_ACCESS_KEY + OS_SECRET_KEY (+ OS_SECURITY_TOKEN); or
-/// HUAWEICLOUD_SDK_AK + HUAWEICLOUD_SDK_SK. OS_PROJECT_ID and OS_REGION_NAME give the project
-/// and the region when the flags do not.
+/// Credentials come only from the environment or clouds.yaml, never from flags (so they stay
+/// out of shell history): OS_AUTH_TOKEN; or OS_ACCESS_KEY + OS_SECRET_KEY (+
+/// OS_SECURITY_TOKEN); or HUAWEICLOUD_SDK_AK + HUAWEICLOUD_SDK_SK; or the cloud that --os-cloud
+/// (or OS_CLOUD) names. OS_PROJECT_ID and OS_REGION_NAME give the project and the region when
+/// the flags do not; then the cloud. OS_CACERT names extra CA certificates (PEM);
+/// HTTPS_PROXY and NO_PROXY are honoured.
 #[derive(Debug, Parser)]
 #[command(name = "vpcep", version, propagate_version = true)]
 pub struct Cli {
@@ -33,7 +38,7 @@ pub enum Command {
     Wait(WaitArgs),
     /// Run the local emulator of the API in the foreground, until interrupted.
     #[command(after_help = EMULATOR_EXAMPLES)]
-    Emulator(EmulatorArgs),
+    Emulator(Box<EmulatorArgs>),
 }
 
 const MODIFY_EXAMPLES: &str = "\
@@ -51,6 +56,9 @@ Examples:
 
   # Show what would change (with credentials: read the service and show the diff), send nothing
   vpcep modify 4189d3c2-8882-4871-a3c2-d380272eed88 --region eu-de --add-port 8443:443 --dry-run
+
+  # Credentials, project and region from the cloud \"otc\" of clouds.yaml
+  vpcep modify 4189d3c2-8882-4871-a3c2-d380272eed88 --os-cloud otc --name test
 
 Exit status: 0 success; 2 usage or validation error (nothing sent); 1 API, transport or timeout
 error, a failed wait, or a conflict (someone else changed the service meanwhile).";
@@ -70,9 +78,16 @@ Examples:
 Exit status: 0 success; 2 usage error (nothing sent); 1 API, transport or timeout error.";
 
 const EMULATOR_EXAMPLES: &str = "\
+Secrets come from the environment, never from flags (which show in process listings):
+VPCEP_EMULATOR_TOKENS, the tokens to accept, comma-separated (without it, any token is accepted);
+VPCEP_EMULATOR_SECRET_KEY, the secret key of --access-key.
+
 Examples:
   vpcep emulator                                  # on 127.0.0.1:8080, the default seed
   vpcep emulator --listen 127.0.0.1:0             # a free port; the first line tells which
+  VPCEP_EMULATOR_TOKENS=t1,t2 vpcep emulator      # accept only these tokens
+  VPCEP_EMULATOR_SECRET_KEY=SK vpcep emulator --access-key AK   # verify AK/SK signatures
+  vpcep emulator --tls-cert cert.pem --tls-key key.pem   # HTTPS
   OS_AUTH_TOKEN=x OS_PROJECT_ID=6e9dfd51d1124e8d8498dce894923a0d \\
       vpcep modify 4189d3c2-8882-4871-a3c2-d380272eed88 --endpoint http://127.0.0.1:8080 --name demo";
 
@@ -250,6 +265,17 @@ pub struct ConnectionArgs {
     #[arg(long, value_name = "ID")]
     pub project_id: Option<String>,
 
+    /// The cloud of clouds.yaml to use (instead of OS_CLOUD); its settings come after the
+    /// flags and the environment.
+    #[arg(long, value_name = "NAME")]
+    pub os_cloud: Option<String>,
+
+    /// The clouds.yaml file to read (instead of OS_CLIENT_CONFIG_FILE and ./clouds.yaml,
+    /// ~/.config/openstack/clouds.yaml, /etc/openstack/clouds.yaml); a secure.yaml beside it
+    /// is merged.
+    #[arg(long, value_name = "FILE")]
+    pub os_client_config_file: Option<PathBuf>,
+
     /// How many times to retry a request that failed in a way worth retrying.
     #[arg(long, value_name = "N")]
     pub retries: Option<u32>,
@@ -258,9 +284,9 @@ pub struct ConnectionArgs {
 /// How to print the answer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Output {
-    /// Pretty JSON: the service as the API returned it, or the change.
+    /// The service as the API returned it, as pretty JSON.
     Json,
-    /// A table: the service's fields, or the change's lines.
+    /// A table of the service's fields.
     Table,
 }
 
@@ -281,6 +307,147 @@ impl Serialize for PortArg {
         mapping.serialize_field("protocol", &self.protocol)?;
         mapping.end()
     }
+}
+
+fn parse_port(text: &str) -> Result<PortArg, String> {
+    let (ports, protocol) = match text.split_once('/') {
+        Some((ports, protocol)) => (ports, protocol.to_ascii_uppercase()),
+        None => (text, "TCP".to_owned()),
+    };
+    let (client, server) = ports
+        .split_once(':')
+        .ok_or_else(|| "expected CLIENT:SERVER with an optional /tcp or /udp".to_owned())?;
+    let number = |name: &str, value: &str| {
+        value
+            .parse::<i64>()
+            .map_err(|_| format!("{name} port {value:?} is not a number"))
+    };
+    Ok(PortArg {
+        client: number("client", client)?,
+        server: number("server", server)?,
+        protocol,
+    })
+}
+
+/// How to run the emulator; its secrets come from the environment (see `EMULATOR_EXAMPLES`).
+#[derive(Debug, Args)]
+pub struct EmulatorArgs {
+    /// The address to listen on; port 0 picks a free port. Beyond the loopback it needs
+    /// VPCEP_EMULATOR_TOKENS or --allow-any-token.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
+
+    /// Listen beyond the loopback although any token is accepted (no VPCEP_EMULATOR_TOKENS).
+    #[arg(long)]
+    pub allow_any_token: bool,
+
+    /// A JSON file of the services to start with (a list of services as the API answers
+    /// them, each with its project_id); the documented example service when not given.
+    #[arg(long, value_name = "FILE")]
+    pub seed: Option<PathBuf>,
+
+    /// The region written into the decorated service names the emulator answers.
+    #[arg(long, value_name = "REGION", default_value = "eu-de")]
+    pub region: String,
+
+    /// After each modify, the service is creating for this long before it is available again
+    /// (for example 2s); 0 (the default) keeps it available, as the provider documents.
+    #[arg(long, value_name = "DURATION", value_parser = parse_settle_time)]
+    pub settle_time: Option<Duration>,
+
+    /// Seeded services whose status is creating become available after this long (for
+    /// example 10s); without it, they stay creating.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub available_after: Option<Duration>,
+
+    /// Verify AK/SK signatures with this access key and the secret key in
+    /// VPCEP_EMULATOR_SECRET_KEY.
+    #[arg(long, value_name = "AK", env = "VPCEP_EMULATOR_ACCESS_KEY")]
+    pub access_key: Option<String>,
+
+    /// Serve HTTPS with this certificate chain (PEM, the server's certificate first; with
+    /// --tls-key).
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// The private key (PEM) of --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration,
+          help = with_default("Close a connection whose request headers take longer (from its opening, or from the first byte of a later request)", seconds_text(emulator::DEFAULT_HEADER_READ_TIMEOUT)))]
+    pub header_read_timeout: Option<Duration>,
+
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration,
+          help = with_default("Close a kept-alive connection idle for longer after an answer", seconds_text(emulator::DEFAULT_IDLE_TIMEOUT)))]
+    pub idle_timeout: Option<Duration>,
+
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration,
+          help = with_default("Answer 408 to a request whose body takes longer after its headers", seconds_text(emulator::DEFAULT_BODY_READ_TIMEOUT)))]
+    pub body_read_timeout: Option<Duration>,
+
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration,
+          help = with_default("On Ctrl-C or SIGTERM, let requests in flight finish for this long; a second signal stops at once", seconds_text(emulator::DEFAULT_SHUTDOWN_TIMEOUT)))]
+    pub shutdown_timeout: Option<Duration>,
+
+    #[arg(long, value_name = "N",
+          help = with_default("Serve at most this many connections at once; more wait", emulator::DEFAULT_MAX_CONNECTIONS.to_string()))]
+    pub max_connections: Option<usize>,
+
+    #[arg(long, value_name = "N",
+          help = with_default("Read at most this many request bodies at once; more wait", emulator::DEFAULT_MAX_BODY_READS.to_string()))]
+    pub max_body_reads: Option<usize>,
+
+    /// Refused: a token on the command line shows in process listings (set
+    /// VPCEP_EMULATOR_TOKENS).
+    #[arg(long = "token", value_name = "TOKEN", hide = true)]
+    pub token_flag: Vec<String>,
+
+    /// Refused: a secret key on the command line shows in process listings (set
+    /// VPCEP_EMULATOR_SECRET_KEY).
+    #[arg(long = "secret-key", value_name = "SK", hide = true)]
+    pub secret_key_flag: Option<String>,
+}
+
+/// The longest duration a flag takes: one day.
+pub const MAX_DURATION: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// A duration: a number of seconds (`30`, `2.5`) or with units (`90s`, `5m`, `1h30m`), more
+/// than zero and at most [`MAX_DURATION`] (one day).
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let duration = match text.trim().parse::<f64>() {
+        Ok(seconds) => Duration::try_from_secs_f64(seconds)
+            .map_err(|_| format!("{text:?} is not a positive number of seconds"))?,
+        Err(_) => humantime::parse_duration(text.trim())
+            .map_err(|e| format!("{text:?} is not a duration such as 30, 90s, 5m or 1h ({e})"))?,
+    };
+    if duration.is_zero() {
+        return Err(format!("{text:?} is not more than zero"));
+    }
+    if duration > MAX_DURATION {
+        return Err(format!(
+            "{text:?} is longer than one day ({} seconds)",
+            MAX_DURATION.as_secs()
+        ));
+    }
+    Ok(duration)
+}
+
+/// A settle time: a duration, or `0`.
+fn parse_settle_time(text: &str) -> Result<Duration, String> {
+    match text.trim() {
+        "0" => Ok(Duration::ZERO),
+        other => parse_duration(other),
+    }
+}
+
+/// A flag's help, ending with the library's default.
+fn with_default(help: &str, default: String) -> String {
+    format!("{help} [default: {default}]")
+}
+
+fn seconds_text(duration: Duration) -> String {
+    duration.as_secs_f64().to_string()
 }
 
 /// A port mapping to add or remove: client port, server port, protocol.
@@ -310,88 +477,6 @@ fn parse_mapping(text: &str) -> Result<Mapping, String> {
         server: number("server", port.server)?,
         protocol,
     })
-}
-
-/// A duration: a number of seconds (`30`, `2.5`) or with units (`90s`, `5m`, `1h30m`), more
-/// than zero.
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    let duration = match text.trim().parse::<f64>() {
-        Ok(seconds) => Duration::try_from_secs_f64(seconds)
-            .map_err(|_| format!("{text:?} is not a positive number of seconds"))?,
-        Err(_) => humantime::parse_duration(text.trim())
-            .map_err(|e| format!("{text:?} is not a duration such as 30, 90s, 5m or 1h ({e})"))?,
-    };
-    if duration.is_zero() {
-        return Err(format!("{text:?} is not more than zero"));
-    }
-    Ok(duration)
-}
-
-fn parse_port(text: &str) -> Result<PortArg, String> {
-    let (ports, protocol) = match text.split_once('/') {
-        Some((ports, protocol)) => (ports, protocol.to_ascii_uppercase()),
-        None => (text, "TCP".to_owned()),
-    };
-    let (client, server) = ports
-        .split_once(':')
-        .ok_or_else(|| "expected CLIENT:SERVER with an optional /tcp or /udp".to_owned())?;
-    let number = |name: &str, value: &str| {
-        value
-            .parse::<i64>()
-            .map_err(|_| format!("{name} port {value:?} is not a number"))
-    };
-    Ok(PortArg {
-        client: number("client", client)?,
-        server: number("server", server)?,
-        protocol,
-    })
-}
-
-/// How to run the emulator.
-#[derive(Debug, Args)]
-pub struct EmulatorArgs {
-    /// The address to listen on; port 0 picks a free port.
-    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
-    pub listen: std::net::SocketAddr,
-
-    /// A JSON file of the services to start with (a list of services as the API answers
-    /// them, each with its project_id); the documented example service when not given.
-    #[arg(long, value_name = "FILE")]
-    pub seed: Option<PathBuf>,
-
-    /// Accept only this token (repeatable); without it, any token is accepted.
-    #[arg(long = "token", value_name = "TOKEN")]
-    pub tokens: Vec<String>,
-
-    /// The region written into the decorated service names the emulator answers.
-    #[arg(long, value_name = "REGION", default_value = "eu-de")]
-    pub region: String,
-
-    /// After each modify, the service is creating for this long before it is available again
-    /// (for example 2s); 0 (the default) keeps it available, as the provider documents.
-    #[arg(long, value_name = "DURATION", value_parser = parse_settle_time)]
-    pub settle_time: Option<Duration>,
-
-    /// Seeded services whose status is creating become available after this long (for
-    /// example 10s); without it, they stay creating.
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
-    pub available_after: Option<Duration>,
-
-    /// Verify AK/SK signatures with this access key (with --secret-key).
-    #[arg(long, value_name = "AK", requires = "secret_key")]
-    pub access_key: Option<String>,
-
-    /// The secret key that goes with --access-key.
-    #[arg(long, value_name = "SK", requires = "access_key")]
-    pub secret_key: Option<String>,
-}
-
-/// A settle time: a duration, or `0`.
-fn parse_settle_time(text: &str) -> Result<Duration, String> {
-    match text.trim() {
-        "0" => Ok(Duration::ZERO),
-        other => parse_duration(other),
-    }
 }
 
 #[cfg(test)]
@@ -449,12 +534,15 @@ mod tests {
     }
 
     #[test]
-    fn durations_take_seconds_or_units() {
+    fn durations_take_seconds_or_units_up_to_a_day() {
         assert_eq!(parse_duration("30"), Ok(Duration::from_secs(30)));
         assert_eq!(parse_duration("2.5"), Ok(Duration::from_millis(2500)));
         assert_eq!(parse_duration("5m"), Ok(Duration::from_secs(300)));
         assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5400)));
-        for bad in ["0", "-1", "soon", "0s", "NaN"] {
+        assert_eq!(parse_duration("86400"), Ok(MAX_DURATION));
+        for bad in [
+            "0", "-1", "soon", "0s", "NaN", "1e19", "86400.5", "25h", "inf",
+        ] {
             assert!(parse_duration(bad).is_err(), "{bad}");
         }
         assert_eq!(parse_settle_time("0"), Ok(Duration::ZERO));

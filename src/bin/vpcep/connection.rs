@@ -1,5 +1,5 @@
-//! The client of a command: the environment's credentials (none for a dry run), and the
-//! flags over the environment's project and region.
+//! The client of a command: the flags, over the environment, over the cloud of clouds.yaml
+//! (no credentials for a dry run).
 
 use std::time::Duration;
 
@@ -18,8 +18,8 @@ pub fn client(
     Ok(built(connection, timeout, credentials)?)
 }
 
-/// The client with the environment's credentials, or `None` when the environment has no
-/// credentials at all (half-set ones are an error).
+/// The client with the configured credentials, or `None` when no source has any (half-set
+/// ones are an error).
 pub fn client_if_credentials(
     connection: &ConnectionArgs,
     timeout: Option<Duration>,
@@ -36,19 +36,16 @@ fn built(
     timeout: Option<Duration>,
     credentials: bool,
 ) -> Result<Client, Error> {
-    let mut builder = if credentials {
-        ClientBuilder::from_env()
-    } else {
-        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-        let mut builder = ClientBuilder::default();
-        if let Some(region) = env("OS_REGION_NAME") {
-            builder = builder.region(region);
-        }
-        if let Some(project) = env("OS_PROJECT_ID") {
-            builder = builder.project_id(project);
-        }
-        builder
-    };
+    let mut builder = ClientBuilder::from_env();
+    if !credentials {
+        builder = builder.no_credentials();
+    }
+    if let Some(cloud) = &connection.os_cloud {
+        builder = builder.cloud(cloud);
+    }
+    if let Some(path) = &connection.os_client_config_file {
+        builder = builder.clouds_file(path);
+    }
     if let Some(region) = &connection.region {
         builder = builder.region(region);
     }

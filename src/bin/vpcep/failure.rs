@@ -41,7 +41,7 @@ pub fn exit_code(result: Result<(), Failure>) -> ExitCode {
             ExitCode::from(USAGE)
         }
         Err(Failure::Sent(error)) => {
-            eprintln!("error: {error}");
+            eprintln!("error: {}", crate::terminal::escape(&error.to_string()));
             ExitCode::from(FAILED)
         }
         Err(Failure::Conflict {
@@ -67,7 +67,7 @@ fn listed(heading: &str, violations: &Violations) -> String {
     let mut text = format!("{heading}:");
     for violation in violations {
         text.push_str("\n  ");
-        text.push_str(&violation.to_string());
+        text.push_str(&crate::terminal::escape(&violation.to_string()));
     }
     text
 }

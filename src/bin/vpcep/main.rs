@@ -7,10 +7,12 @@ mod edit;
 mod emulator;
 mod failure;
 mod get;
+mod input;
 mod modify;
 mod output;
 mod progress;
 mod table;
+mod terminal;
 mod wait;
 
 use std::process::ExitCode;
@@ -32,6 +34,6 @@ fn main() -> ExitCode {
         Command::Get(args) => runtime.block_on(get::run(args)),
         Command::Modify(args) => runtime.block_on(modify::run(*args)),
         Command::Wait(args) => runtime.block_on(wait::run(args)),
-        Command::Emulator(args) => runtime.block_on(emulator::run(args)),
+        Command::Emulator(args) => runtime.block_on(emulator::run(*args)),
     }
 }

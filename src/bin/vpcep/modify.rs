@@ -2,7 +2,7 @@
 //! relative to what the service is, for `--add-port` and `--remove-port`), print it, and wait
 //! for `available` if asked.
 
-use std::{io::Read, process::ExitCode};
+use std::process::ExitCode;
 
 use otc_vpcep::{Client, spec};
 use serde_json::Value;
@@ -11,7 +11,7 @@ use crate::{
     args::{ChangeArgs, ModifyArgs},
     connection, edit,
     failure::{self, Failure},
-    output, progress,
+    input, output, progress,
 };
 
 /// Runs `vpcep modify`, and says how it ended.
@@ -91,15 +91,15 @@ fn print_request(client: &Client, args: &ModifyArgs, body: &Value) -> Result<(),
 /// The JSON request body: the `--body` file (or standard input), or the flags.
 fn request_body(change: &ChangeArgs) -> Result<Value, Failure> {
     if let Some(path) = &change.body {
-        let mut text = String::new();
-        let read = if path.as_os_str() == "-" {
-            std::io::stdin().read_to_string(&mut text).map(|_| ())
-        } else {
-            std::fs::read_to_string(path).map(|t| text = t)
-        };
-        read.map_err(|e| Failure::Usage(format!("--body {}: {e}", path.display())))?;
-        return serde_json::from_str(&text)
-            .map_err(|e| Failure::Usage(format!("--body {}: not JSON: {e}", path.display())));
+        let bytes = input::read("--body", path, input::MAX_INPUT_BYTES).map_err(Failure::Usage)?;
+        return otc_vpcep::json::from_slice(&bytes).map_err(|e| {
+            let problem = if e.is_data() {
+                "repeats a key"
+            } else {
+                "not JSON"
+            };
+            Failure::Usage(format!("--body {}: {problem}: {e}", path.display()))
+        });
     }
     serde_json::to_value(&change.fields).map_err(|e| Failure::Usage(e.to_string()))
 }

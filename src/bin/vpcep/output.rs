@@ -10,7 +10,7 @@ pub fn print_service(service: &EndpointService, output: Output) -> Result<(), Fa
         Output::Json => {
             let text = serde_json::to_string_pretty(service)
                 .map_err(|e| Failure::Usage(format!("cannot print the answer: {e}")))?;
-            println!("{text}");
+            println!("{}", crate::terminal::escape_json(&text));
         }
         Output::Table => print!("{}", table::render(service)),
     }

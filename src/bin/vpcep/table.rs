@@ -21,7 +21,7 @@ pub fn render(service: &EndpointService) -> String {
     });
     let width = rows.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
     rows.iter()
-        .map(|(name, value)| format!("{name:<width$}  {value}\n"))
+        .map(|(name, value)| format!("{name:<width$}  {}\n", crate::terminal::escape(value)))
         .collect()
 }
 

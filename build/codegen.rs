@@ -10,11 +10,18 @@ use quote::quote;
 use serde_json::Value;
 
 /// Named limits of the spec, each a JSON pointer into the document, generated as constants.
-const LIMITS: [(&str, &str, &str); 1] = [(
-    "MAX_PORT_MAPPINGS",
-    "/components/schemas/ModifyEndpointServiceRequest/properties/ports/maxItems",
-    "The most port mappings one modify request may carry.",
-)];
+const LIMITS: [(&str, &str, &str); 2] = [
+    (
+        "MIN_PORT_MAPPINGS",
+        "/components/schemas/ModifyEndpointServiceRequest/properties/ports/minItems",
+        "The fewest port mappings a modify request that sends `ports` may carry.",
+    ),
+    (
+        "MAX_PORT_MAPPINGS",
+        "/components/schemas/ModifyEndpointServiceRequest/properties/ports/maxItems",
+        "The most port mappings one modify request may carry.",
+    ),
+];
 
 /// Hand-written builders that carry an operation's request body beside the operation's own
 /// builder, by `operationId`: each gets the same generated setters (the edit of a service

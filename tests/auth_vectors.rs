@@ -3,51 +3,15 @@
 //! implementations could disagree; the emulator's verifier reads the same file), and the
 //! signer's encoding of paths and queries.
 
+#[path = "fixtures/signing_vectors.rs"]
+mod signing_vectors;
+
 use otc_vpcep::signer::{SigningRequest, sign};
-use serde::Deserialize;
+use signing_vectors::vectors;
 
 const AK: &str = "AccessKey";
 const SK: &[u8] = b"SecretKey";
 const EMPTY_BODY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-
-/// The fixture file; its format is described in `tests/fixtures/README.md`.
-#[derive(Deserialize)]
-struct Fixture {
-    vectors: Vec<Vector>,
-}
-
-/// One signing vector: a request, a date and keys, and what signing it gives.
-#[derive(Deserialize)]
-struct Vector {
-    name: String,
-    access_key: String,
-    secret_key: String,
-    date: String,
-    request: Request,
-    /// The lines of the canonical request.
-    canonical_request: Vec<String>,
-    /// The lines of the string to sign.
-    string_to_sign: Vec<String>,
-    signed_headers: String,
-    authorization: String,
-}
-
-/// A request as the caller hands it to the signer.
-#[derive(Deserialize)]
-struct Request {
-    method: String,
-    path: String,
-    query: String,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-fn vectors() -> Vec<Vector> {
-    let fixture: Fixture =
-        serde_json::from_str(include_str!("fixtures/signing-vectors.json")).expect("valid fixture");
-    assert!(!fixture.vectors.is_empty(), "the fixture holds no vector");
-    fixture.vectors
-}
 
 #[test]
 fn every_vector_of_the_fixture_signs_as_pinned() {

@@ -279,40 +279,16 @@ fn string_to_sign(date: &str, canonical_request: &str) -> String {
     )
 }
 
+/// The shared reader of the signing vectors' fixture.
+#[cfg(test)]
+#[path = "../../tests/fixtures/signing_vectors.rs"]
+mod signing_vectors;
+
 #[cfg(test)]
 mod tests {
+    use super::signing_vectors::{Vector, vectors};
     use super::*;
     use axum::http::{HeaderName, HeaderValue};
-    use serde::Deserialize;
-
-    /// The signing vectors shared with the client's signer tests (`tests/fixtures/README.md`).
-    #[derive(Deserialize)]
-    struct Fixture {
-        vectors: Vec<Vector>,
-    }
-
-    /// One signing vector; `request` is what the signer was given.
-    #[derive(Deserialize)]
-    struct Vector {
-        name: String,
-        access_key: String,
-        secret_key: String,
-        date: String,
-        request: Request,
-        canonical_request: Vec<String>,
-        string_to_sign: Vec<String>,
-        signed_headers: String,
-        authorization: String,
-    }
-
-    #[derive(Deserialize)]
-    struct Request {
-        method: String,
-        path: String,
-        query: String,
-        headers: Vec<(String, String)>,
-        body: String,
-    }
 
     impl Vector {
         fn keys(&self) -> HashMap<String, SecretString> {
@@ -362,13 +338,6 @@ mod tests {
         fn now(&self) -> SystemTime {
             at(&self.date)
         }
-    }
-
-    fn vectors() -> Vec<Vector> {
-        let text = include_str!("../../tests/fixtures/signing-vectors.json");
-        let fixture: Fixture = serde_json::from_str(text).unwrap();
-        assert!(!fixture.vectors.is_empty(), "the fixture holds no vector");
-        fixture.vectors
     }
 
     fn vector(name: &str) -> Vector {

@@ -1,5 +1,6 @@
-//! Generates the client in `$OUT_DIR/codegen.rs` from `spec/vpcep.yaml` with progenitor, and
-//! the spec as JSON in `$OUT_DIR/vpcep.json`.
+//! Generates the VPCEP client in `$OUT_DIR/codegen.rs` from `spec/vpcep.yaml` with
+//! progenitor, the spec as JSON in `$OUT_DIR/vpcep.json`, and the IAM client in
+//! `$OUT_DIR/iam_codegen.rs` from `spec/iam.yaml`.
 
 #[path = "build/codegen.rs"]
 mod codegen;
@@ -7,28 +8,41 @@ mod codegen;
 use std::{env, fs, path::Path, process::ExitCode};
 
 const SPEC: &str = "spec/vpcep.yaml";
+const IAM_SPEC: &str = "spec/iam.yaml";
+/// The state of the IAM client's hooks.
+const IAM_CONTEXT: &str = "crate::auth::iam_hooks::IamContext";
 
 fn main() -> ExitCode {
-    println!("cargo::rerun-if-changed={SPEC}");
-    let generated = fs::read_to_string(SPEC)
-        .map_err(|e| format!("cannot read it: {e}"))
-        .and_then(|yaml| codegen::generate(&yaml));
-    let written = generated.and_then(|generated| {
-        let out = env::var("OUT_DIR").map_err(|e| e.to_string())?;
-        for (name, text) in [
-            ("codegen.rs", generated.code),
-            ("vpcep.json", generated.json),
-        ] {
-            let path = Path::new(&out).join(name);
-            fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-        }
-        Ok(())
-    });
-    match written {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(problem) => {
-            eprintln!("error: cannot generate the client from {SPEC}: {problem}");
-            ExitCode::FAILURE
+    let vpcep = read(SPEC).and_then(|yaml| codegen::generate(&yaml));
+    let iam = read(IAM_SPEC).and_then(|yaml| codegen::generate_plain(&yaml, IAM_CONTEXT));
+    let files = match (vpcep, iam) {
+        (Ok(vpcep), Ok(iam)) => [
+            ("codegen.rs", vpcep.code),
+            ("vpcep.json", vpcep.json),
+            ("iam_codegen.rs", iam),
+        ],
+        (Err(problem), _) => return failed(SPEC, &problem),
+        (_, Err(problem)) => return failed(IAM_SPEC, &problem),
+    };
+    let Ok(out) = env::var("OUT_DIR") else {
+        return failed(SPEC, "OUT_DIR is not set");
+    };
+    for (name, text) in files {
+        let path = Path::new(&out).join(name);
+        if let Err(e) = fs::write(&path, text) {
+            return failed(SPEC, &format!("cannot write {}: {e}", path.display()));
         }
     }
+    ExitCode::SUCCESS
+}
+
+/// The spec at `path`, watched for changes.
+fn read(path: &str) -> Result<String, String> {
+    println!("cargo::rerun-if-changed={path}");
+    fs::read_to_string(path).map_err(|e| format!("cannot read it: {e}"))
+}
+
+fn failed(spec: &str, problem: &str) -> ExitCode {
+    eprintln!("error: cannot generate the client from {spec}: {problem}");
+    ExitCode::FAILURE
 }

@@ -60,26 +60,7 @@ pub fn generate(yaml: &str) -> Result<Generated, String> {
         );
     }
 
-    // progenitor panics on some specs it cannot handle; report those like any other problem.
-    let previous_hook = panic::take_hook();
-    panic::set_hook(Box::new(|_| {}));
-    let generated = panic::catch_unwind(AssertUnwindSafe(|| {
-        Generator::new(&settings).generate_tokens(&spec)
-    }));
-    panic::set_hook(previous_hook);
-    let client = match generated {
-        Ok(result) => result.map_err(|e| format!("progenitor refused it: {e}"))?,
-        Err(panic) => {
-            let reason = panic
-                .downcast_ref::<String>()
-                .map(String::as_str)
-                .or_else(|| panic.downcast_ref::<&str>().copied())
-                .unwrap_or("no reason given");
-            return Err(format!(
-                "progenitor cannot generate a client from it: {reason}"
-            ));
-        }
-    };
+    let client = progenitor_tokens(&settings, &spec)?;
     let tables = tables(&document)?;
     let file = syn::parse2(quote! { #client #tables })
         .map_err(|e| format!("the generated code does not parse: {e}"))?;
@@ -88,6 +69,52 @@ pub fn generate(yaml: &str) -> Result<Generated, String> {
         code: prettyplease::unparse(&file),
         json,
     })
+}
+
+/// The generated client alone (no tables) for the spec `yaml`, with hooks whose state is of
+/// type `inner` (a path such as `crate::auth::iam::IamContext`): for the IAM calls.
+pub fn generate_plain(yaml: &str, inner: &str) -> Result<String, String> {
+    let spec: openapiv3::OpenAPI =
+        serde_yaml_ng::from_str(yaml).map_err(|e| format!("not an OpenAPI 3.0 document: {e}"))?;
+    let inner: syn::Path = syn::parse_str(inner).map_err(|e| format!("{inner}: {e}"))?;
+    let mut settings = GenerationSettings::new();
+    settings
+        .with_interface(InterfaceStyle::Builder)
+        .with_tag(TagStyle::Merged)
+        .with_hooks(HooksMode::Expected)
+        .with_inner_type(quote!(#inner))
+        .with_derive("PartialEq");
+    let client = progenitor_tokens(&settings, &spec)?;
+    let file =
+        syn::parse2(client).map_err(|e| format!("the generated code does not parse: {e}"))?;
+    Ok(prettyplease::unparse(&file))
+}
+
+/// progenitor's client for `spec`, or why it cannot make one.
+fn progenitor_tokens(
+    settings: &GenerationSettings,
+    spec: &openapiv3::OpenAPI,
+) -> Result<TokenStream, String> {
+    // progenitor panics on some specs it cannot handle; report those like any other problem.
+    let previous_hook = panic::take_hook();
+    panic::set_hook(Box::new(|_| {}));
+    let generated = panic::catch_unwind(AssertUnwindSafe(|| {
+        Generator::new(settings).generate_tokens(spec)
+    }));
+    panic::set_hook(previous_hook);
+    match generated {
+        Ok(result) => result.map_err(|e| format!("progenitor refused it: {e}")),
+        Err(panic) => {
+            let reason = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("no reason given");
+            Err(format!(
+                "progenitor cannot generate a client from it: {reason}"
+            ))
+        }
+    }
 }
 
 /// The schemas of the form `anyOf: [$ref to a closed enumeration, {type: string}]`, with the

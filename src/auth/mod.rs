@@ -4,6 +4,8 @@ pub(crate) mod clouds;
 mod credentials;
 pub(crate) mod env;
 pub(crate) mod iam;
+mod iam_generated;
+pub(crate) mod iam_hooks;
 pub mod signer;
 pub(crate) mod sources;
 

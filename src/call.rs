@@ -5,30 +5,46 @@
 use progenitor_client::ResponseValue;
 
 use crate::{
-    Error, generated,
+    Client, Error, generated,
     response::{self, Answer},
-    types::ErrorResponse,
+    types::{ErrorResponse, ProjectId},
 };
 
-/// Runs the generated operation that `operation` makes (or fails at once with its error),
-/// with a record of its final answer kept for this call alone, so that its error carries the
+/// Runs the generated operation that `operation` makes for the client's project (or fails at
+/// once with its error), with a record of its final answer kept for this call alone, so that its error carries the
 /// status and request id of the final answer even when the error body did not decode (the
 /// generated code drops them then), and a success body that is not a JSON object is refused.
 ///
 /// The operation's future is made inside the record's scope, so that the call's future holds
 /// it once (no copy beside it, no shared record to allocate).
+///
+/// The project ID is the client's session's: known at once (one atomic load), or learnt from
+/// IAM first (a login, a project lookup), whose failure is the call's error. A login that
+/// fails when the service refused the token is the call's error too, rather than the 401.
 pub(crate) fn run<T, F>(
-    operation: Result<impl FnOnce() -> F, Error>,
+    client: &Client,
+    operation: Result<impl FnOnce(ProjectId) -> F, Error>,
 ) -> impl Future<Output = Result<T, Error>>
 where
     F: Future<Output = Result<ResponseValue<T>, generated::Error<ErrorResponse>>>,
 {
     response::recorded(
         move || async move {
-            match operation {
-                Ok(make) => Ok(make().await),
-                Err(refused) => Err(refused),
+            let make = operation?;
+            let session = client.session();
+            let project = match session.ready_now() {
+                Some(project) => project.clone(),
+                None => session.prepare().await?.clone(),
+            };
+            let login = session.login().map(|login| (login, login.fetches()));
+            let result = make(project).await;
+            if let (Err(error), Some((login, fetches))) = (&result, login)
+                && error.status() == Some(reqwest::StatusCode::UNAUTHORIZED)
+                && let Some(failure) = login.failure_since(fetches)
+            {
+                return Err(Error::Iam(Box::new(failure)));
             }
+            Ok(result)
         },
         completed,
     )

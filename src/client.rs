@@ -5,8 +5,9 @@ use std::{path::PathBuf, sync::Arc, time::Duration};
 use crate::{
     CloudsSearch, Credentials, Error, RetryPolicy,
     auth::{
-        self,
+        self, DEFAULT_TOKEN_REFRESH_MARGIN,
         clouds::{Choice, Given},
+        session::{self, Session},
         sources::{self, Settings},
     },
     generated,
@@ -40,7 +41,6 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 #[derive(Clone, Debug)]
 pub struct Client {
     raw: generated::Client,
-    project_id: ProjectId,
     locks: ServiceLocks,
 }
 
@@ -60,9 +60,38 @@ impl Client {
         progenitor_client::ClientInfo::<Context>::baseurl(&self.raw)
     }
 
-    /// The project whose services this client changes.
-    pub fn project_id(&self) -> &ProjectId {
-        &self.project_id
+    /// The project whose services this client changes: the one configured, or else learnt
+    /// from IAM on first use (the scope of a password login's token, or a lookup of the
+    /// project's name) and kept for the client and its clones. Every call does this itself;
+    /// a failure here is the error of that call.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), otc_vpcep::Error> {
+    /// let client = otc_vpcep::Client::builder()
+    ///     .region("eu-de")
+    ///     .project_id("6e9dfd51d1124e8d8498dce894923a0d")
+    ///     .build()?;
+    /// assert_eq!(client.project_id().await?.as_str(), "6e9dfd51d1124e8d8498dce894923a0d");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn project_id(&self) -> Result<&ProjectId, Error> {
+        let session = self.session();
+        match session.known_project() {
+            Some(project) => Ok(project),
+            None => session.prepare().await,
+        }
+    }
+
+    /// The project ID, if it is known without asking IAM (configured, or learnt already).
+    pub fn known_project_id(&self) -> Option<&ProjectId> {
+        self.session().known_project()
+    }
+
+    /// What the client learns from IAM.
+    pub(crate) fn session(&self) -> &Session {
+        &progenitor_client::ClientInfo::<Context>::inner(&self.raw).session
     }
 
     /// The retry policy of every call.
@@ -94,6 +123,7 @@ pub struct ClientBuilder {
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
+    token_refresh_margin: Option<Duration>,
 }
 
 impl ClientBuilder {
@@ -104,8 +134,8 @@ impl ClientBuilder {
     /// 1. `OS_AUTH_TOKEN`: an IAM token;
     /// 2. `OS_ACCESS_KEY` + `OS_SECRET_KEY`, with `OS_SECURITY_TOKEN` for temporary credentials;
     /// 3. `HUAWEICLOUD_SDK_AK` + `HUAWEICLOUD_SDK_SK`;
-    /// 4. `OS_USERNAME` + `OS_PASSWORD` + `OS_USER_DOMAIN_NAME` (or `OS_DOMAIN_NAME`): not
-    ///    available yet, refused by [`build`](Self::build);
+    /// 4. `OS_USERNAME` + `OS_PASSWORD` + `OS_USER_DOMAIN_NAME` (or `OS_DOMAIN_NAME`): a
+    ///    password login at `OS_AUTH_URL` (see [`token_refresh_margin`](Self::token_refresh_margin));
     ///
     /// and, when the environment has none, from the named cloud. The project comes from
     /// `OS_PROJECT_ID` (or `OS_PROJECT_NAME`), the region from `OS_REGION_NAME`, the IAM
@@ -207,16 +237,20 @@ impl ClientBuilder {
         self
     }
 
-    /// The project, by name (`eu-de_myproject`), when its ID is not known. Finding the ID
-    /// from the name is not available yet: [`build`](Self::build) refuses a project given
-    /// only by name.
+    /// The project, by name (`eu-de_myproject`), when its ID is not known. A password login
+    /// scopes its token to it (and the token gives the ID); other credentials look the ID up
+    /// at IAM (`GET /v3/projects?name=`) on first use, once per client. With neither a
+    /// project ID nor a name, the project named after the region is used (the provider's
+    /// "project name = region" convention: `eu-de`).
     pub fn project_name(mut self, name: impl Into<String>) -> Self {
         self.explicit.project_name = Some(name.into());
         self
     }
 
-    /// The IAM endpoint (`auth_url`), for password login (default
-    /// `https://iam.{region}.otc.t-systems.com/v3`).
+    /// The IAM endpoint (`auth_url`), for a password login and for finding a project's ID
+    /// from its name (default `https://iam.{region}.otc.t-systems.com/v3`). Like the
+    /// endpoint, it must be https or a loopback host (see
+    /// [`allow_insecure_http`](Self::allow_insecure_http)).
     pub fn auth_url(mut self, url: impl Into<String>) -> Self {
         self.explicit.auth_url = Some(url.into());
         self
@@ -298,6 +332,15 @@ impl ClientBuilder {
         self
     }
 
+    /// How long before a password login's token expires a new one is fetched (default
+    /// [`DEFAULT_TOKEN_REFRESH_MARGIN`], 5 minutes; tokens live 24 hours). The token is
+    /// cached per client (never on disk) and shared by its clones; concurrent calls wait for
+    /// one login. A margin as long as the token's lifetime logs in for every call.
+    pub fn token_refresh_margin(mut self, margin: Duration) -> Self {
+        self.token_refresh_margin = Some(margin);
+        self
+    }
+
     /// Switches retries off: every call makes exactly one attempt.
     pub fn no_retries(self) -> Self {
         self.max_attempts(1)
@@ -328,9 +371,9 @@ impl ClientBuilder {
             );
         }
         // Password login and finding a project by name: IAM's part.
-        auth::iam::login(&resolved, &mut violations);
+        let need = auth::iam::needs(&resolved, self.allow_insecure_http, &mut violations);
         let endpoint = match (&resolved.endpoint, &resolved.endpoint_region) {
-            (Some(url), _) => checked_endpoint(&mut violations, url),
+            (Some(url), _) => checked_url(&mut violations, "endpoint", url),
             (None, Some(region)) => checked_region(&mut violations, region)
                 .map(|region| format!("https://vpcep.{region}.otc.t-systems.com")),
             (None, None) => {
@@ -338,14 +381,10 @@ impl ClientBuilder {
                 None
             }
         };
-        let project_id = match &resolved.project_id {
-            Some(id) => checked_project_id(&mut violations, &id.value),
-            None if resolved.project_name.is_some() => None,
-            None => {
-                violations.push("project_id", "is required");
-                None
-            }
-        };
+        let project_id = resolved
+            .project_id
+            .as_ref()
+            .and_then(|id| checked_project_id(&mut violations, &id.value));
         let credentials = resolved.credentials.as_ref().map(|c| c.value.clone());
         if let Some(credentials) = &credentials {
             credentials.check(&mut violations);
@@ -371,9 +410,7 @@ impl ClientBuilder {
         let retry = self.retry.unwrap_or_default();
         retry.check(&mut violations);
         let certificates = resolved.cas.load("ca_certificates", &mut violations);
-        let (Some(endpoint), Some(project_id), true) =
-            (endpoint, project_id, violations.is_empty())
-        else {
+        let (Some(endpoint), true) = (endpoint, violations.is_empty()) else {
             return Err(Error::InvalidConfig(violations));
         };
         if !resolved.verify {
@@ -396,18 +433,28 @@ impl ClientBuilder {
             .tls_danger_accept_invalid_certs(!resolved.verify)
             .build()
             .map_err(Error::Transport)?;
+        let credentials = credentials.map(Arc::new);
+        let session = Session::new(session::Parts {
+            project_id,
+            need,
+            credentials: credentials.as_ref(),
+            http: &http,
+            retry: &retry,
+            refresh_margin: self
+                .token_refresh_margin
+                .unwrap_or(DEFAULT_TOKEN_REFRESH_MARGIN),
+        });
         Ok(Client {
             raw: generated::Client::new_with_client(
                 &endpoint,
                 http,
                 Context {
-                    credentials: credentials.map(Arc::new),
-                    project_id: project_id.as_str().into(),
+                    credentials,
+                    session: Arc::new(session),
                     retry,
                     attempt_timeout: Some(timeout),
                 },
             ),
-            project_id,
             locks: ServiceLocks::default(),
         })
     }
@@ -424,7 +471,7 @@ fn checked_project_id(violations: &mut Violations, value: &str) -> Option<Projec
 }
 
 /// Whether credentials may go to `endpoint` (a checked URL): over https, or to a loopback host.
-fn is_safe_for_credentials(endpoint: &str) -> bool {
+pub(crate) fn is_safe_for_credentials(endpoint: &str) -> bool {
     let Ok(url) = reqwest::Url::parse(endpoint) else {
         return false;
     };
@@ -456,8 +503,9 @@ fn checked_region<'r>(violations: &mut Violations, region: &'r str) -> Option<&'
     valid.then_some(region)
 }
 
-/// An `http` or `https` URL with a host and no query or fragment, without a trailing `/`.
-fn checked_endpoint(violations: &mut Violations, url: &str) -> Option<String> {
+/// An `http` or `https` URL with a host and no query or fragment, without a trailing `/`, or
+/// `None` with the rule it breaks (named `field`).
+pub(crate) fn checked_url(violations: &mut Violations, field: &str, url: &str) -> Option<String> {
     let problem = match reqwest::Url::parse(url) {
         Err(e) => format!("is not a URL ({e})"),
         Ok(parsed) if !matches!(parsed.scheme(), "http" | "https") => {
@@ -472,6 +520,6 @@ fn checked_endpoint(violations: &mut Violations, url: &str) -> Option<String> {
         Ok(parsed) => return Some(parsed.as_str().trim_end_matches('/').to_owned()),
     };
     // The URL is not shown: it could carry credentials.
-    violations.push("endpoint", problem);
+    violations.push(field, problem);
     None
 }

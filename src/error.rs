@@ -68,6 +68,11 @@ pub enum Error {
     /// `deleting` or gone, or the time was up (see [`WaitError`]).
     #[error(transparent)]
     Wait(Box<WaitError>),
+    /// A password login, or the lookup of the project's ID from its name, failed (see
+    /// [`IamError`](crate::IamError)); names the user, domain, project and IAM endpoint, never
+    /// the password.
+    #[error(transparent)]
+    Iam(Box<crate::IamError>),
 }
 
 impl Error {
@@ -82,6 +87,7 @@ impl Error {
             // Waiting longer may see the service available.
             Self::Wait(wait) => matches!(**wait, WaitError::TimedOut { .. }),
             Self::Tls(_) => false,
+            Self::Iam(iam) => iam.is_retryable(),
             Self::InvalidConfig(_) | Self::InvalidRequest(_) | Self::InvalidResponse { .. } => {
                 false
             }
@@ -114,6 +120,7 @@ impl Error {
             Self::Wait(wait) => wait.api_error().map(|api| api.status),
             Self::InvalidResponse { status, .. } => *status,
             Self::Timeout(e) | Self::Transport(e) => e.status().map(|s| s.as_u16()),
+            Self::Iam(iam) => iam.status(),
             Self::Tls(_) | Self::InvalidConfig(_) | Self::InvalidRequest(_) => None,
         }
     }
@@ -123,7 +130,7 @@ impl Error {
 /// `error sending request for url (...): connection closed before message completed`). The
 /// causes of a transport error are hyper's, the operating system's and the TLS library's
 /// reasons: they carry no header, so no credential.
-fn with_cause(error: &reqwest::Error) -> String {
+pub(crate) fn with_cause(error: &reqwest::Error) -> String {
     let text = error.to_string();
     let mut innermost: &dyn std::error::Error = error;
     while let Some(source) = innermost.source() {

@@ -43,15 +43,18 @@ impl<'a> GetEndpointService<'a> {
         let checked = v
             .uuid("vpc_endpoint_service_id", &self.service_id)
             .ok_or(Error::InvalidRequest(v));
-        call::run(checked.map(|service_id| {
-            move || {
-                client
-                    .raw()
-                    .get_endpoint_service()
-                    .project_id(client.project_id().clone())
-                    .vpc_endpoint_service_id(service_id)
-                    .send()
-            }
-        }))
+        call::run(
+            client,
+            checked.map(|service_id| {
+                move |project_id| {
+                    client
+                        .raw()
+                        .get_endpoint_service()
+                        .project_id(project_id)
+                        .vpc_endpoint_service_id(service_id)
+                        .send()
+                }
+            }),
+        )
     }
 }

@@ -29,8 +29,9 @@ pub struct Context {
     /// How requests authenticate; `None` sends them without credentials. Shared, so that a
     /// clone of the client copies no secret.
     pub(crate) credentials: Option<Arc<Credentials>>,
-    /// The client's project, sent as `X-Project-Id` with signed requests.
-    pub(crate) project_id: Arc<str>,
+    /// What the client learns from IAM: its project (sent as `X-Project-Id` with signed
+    /// requests) and the token of a password login.
+    pub(crate) session: Arc<auth::session::Session>,
     /// Which failures are tried again, how long to wait, and the budget of a call.
     pub(crate) retry: RetryPolicy,
     /// The timeout of one attempt (cut to what is left of the budget): the HTTP client's
@@ -53,12 +54,33 @@ impl ClientHooks<Context> for Client {
     /// the request once (an `async fn` keeps its by-value parameters beside its locals), and
     /// every attempt's request goes straight into `reqwest`, so the future the generated code
     /// awaits (and moves) stays small.
+    ///
+    /// With a password login, the attempts go through the login's token handling (a fresh
+    /// token, and one new token and one more try after a 401: `auth::session`).
     fn exec(
         &self,
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
         let call = Call::new(&request, info);
+        async move {
+            match self.inner().session.login() {
+                None => self.attempts(&call, request).await,
+                Some(login) => login.exec(request, |r| self.attempts(&call, r)).await,
+            }
+        }
+    }
+}
+
+impl Client {
+    /// The attempts of one call, under the client's retry policy. (The block `exec` had, kept
+    /// as it was: the same future as an `async fn`.)
+    #[allow(clippy::manual_async_fn)]
+    fn attempts<'c>(
+        &'c self,
+        call: &'c Call,
+        request: reqwest::Request,
+    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> + Send + 'c {
         async move {
             let policy = &self.inner().retry;
             let mut attempt: u32 = 1;
@@ -71,7 +93,7 @@ impl ClientHooks<Context> for Client {
                 };
                 // The outcome is gone before the pause: the pause holds nothing of it.
                 let delay = {
-                    let outcome = self.attempt(&call, copy, attempt).await;
+                    let outcome = self.attempt(call, copy, attempt).await;
                     let delay = outcome
                         .retryable
                         .then(|| {
@@ -79,7 +101,7 @@ impl ClientHooks<Context> for Client {
                         })
                         .flatten();
                     let Some(delay) = delay else {
-                        return outcome.finish(&call);
+                        return outcome.finish(call);
                     };
                     info!(
                         operation = call.operation,
@@ -96,8 +118,8 @@ impl ClientHooks<Context> for Client {
                 tokio::time::sleep(delay).await;
                 attempt += 1;
             }
-            let outcome = self.attempt(&call, request, attempt).await;
-            outcome.finish(&call)
+            let outcome = self.attempt(call, request, attempt).await;
+            outcome.finish(call)
         }
     }
 }
@@ -155,7 +177,7 @@ impl Client {
         let context = self.inner();
         auth::authorize(
             context.credentials.as_deref(),
-            &context.project_id,
+            Some(&context.session),
             &mut request,
             SystemTime::now(),
         );

@@ -60,7 +60,10 @@ mod tls;
 mod validation;
 mod wait;
 
-pub use auth::{CloudsSearch, Credentials, UserDomain, signer};
+pub use auth::{
+    CloudsSearch, Credentials, DEFAULT_TOKEN_REFRESH_MARGIN, IamError, IamFailure, UserDomain,
+    signer,
+};
 pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 pub use diff::{Conflict, Diff, FieldChange};
 pub use edit::{EditEndpointService, EditOutcome};

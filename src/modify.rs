@@ -221,17 +221,20 @@ fn sent<'a>(
     client: &'a Client,
     checked: Result<(Uuid, ModifyEndpointServiceRequest), Error>,
 ) -> impl Future<Output = Result<EndpointService, Error>> + Send + 'a {
-    call::run(checked.map(|(service_id, body)| {
-        move || {
-            client
-                .raw()
-                .modify_endpoint_service()
-                .project_id(client.project_id().clone())
-                .vpc_endpoint_service_id(service_id)
-                .body(body)
-                .send()
-        }
-    }))
+    call::run(
+        client,
+        checked.map(|(service_id, body)| {
+            move |project_id| {
+                client
+                    .raw()
+                    .modify_endpoint_service()
+                    .project_id(project_id)
+                    .vpc_endpoint_service_id(service_id)
+                    .body(body)
+                    .send()
+            }
+        }),
+    )
 }
 
 /// The port mappings as the body carries them, or the rules they break: each port, the

@@ -2,7 +2,7 @@
 //! final answer, and the tolerant reading of error bodies. Shared by the hooks, which read
 //! answers, and by the errors, which report them.
 
-use std::cell::OnceCell;
+use std::cell::RefCell;
 
 use bytes::Bytes;
 use serde_json::{Map, Value};
@@ -14,7 +14,7 @@ pub(crate) const MAX_BODY_BYTES: usize = 4 << 20;
 tokio::task_local! {
     /// Where the hooks leave the final answer of the call in whose task they run: set for the
     /// duration of one call by [`recorded`], so never shared between calls.
-    static RECORD: OnceCell<Answer>;
+    static RECORD: RefCell<Option<Answer>>;
 }
 
 /// What the final attempt of a call got back, for the error of that call: the generated code
@@ -46,9 +46,9 @@ pub(crate) fn recorded<T, F: Future>(
     call: impl FnOnce() -> F,
     done: impl FnOnce(F::Output, Option<&Answer>) -> T,
 ) -> impl Future<Output = T> {
-    RECORD.scope(OnceCell::new(), async move {
+    RECORD.scope(RefCell::new(None), async move {
         let result = call().await;
-        RECORD.with(|record| done(result, record.get()))
+        RECORD.with(|record| done(result, record.borrow().as_ref()))
     })
 }
 
@@ -56,8 +56,9 @@ pub(crate) fn recorded<T, F: Future>(
 /// call (the raw client) there is no record to keep.
 pub(crate) fn record(answer: impl FnOnce() -> Answer) {
     let _ = RECORD.try_with(|record| {
-        // Each call has its own record and one final answer: a second `set` cannot happen.
-        let _ = record.set(answer());
+        // Each call has its own record; its final answer is the last one (a call sent once
+        // more with a new token has two).
+        record.replace(Some(answer()));
     });
 }
 

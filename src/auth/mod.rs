@@ -4,13 +4,18 @@ pub(crate) mod clouds;
 mod credentials;
 pub(crate) mod env;
 pub(crate) mod iam;
+mod iam_error;
 mod iam_generated;
 pub(crate) mod iam_hooks;
+pub(crate) mod session;
 pub mod signer;
 pub(crate) mod sources;
+mod token_cache;
 
 pub use clouds::CloudsSearch;
 pub use credentials::{Credentials, UserDomain};
+pub use iam_error::{IamError, IamFailure};
+pub use token_cache::DEFAULT_TOKEN_REFRESH_MARGIN;
 
 use std::time::SystemTime;
 
@@ -26,25 +31,30 @@ const SECURITY_TOKEN_HEADER: HeaderName = HeaderName::from_static("x-security-to
 /// The header of the signing time.
 const DATE_HEADER: HeaderName = HeaderName::from_static(signer::DATE_HEADER);
 
-/// Sets the authentication headers of one request attempt, as of `now`.
+/// Sets the authentication headers of one request attempt, as of `now`; `session` gives the
+/// project ID of signed requests and the token of a password login (none for IAM's own calls).
 ///
 /// Called for every attempt, so that a retried request carries a fresh signature: headers of
 /// an earlier attempt are replaced. With an access key, `X-Sdk-Date`, `Host`, `X-Project-Id`
-/// (`project_id`) and `X-Security-Token` (temporary credentials) are set, then every header of
+/// (the session's project, once known) and `X-Security-Token` (temporary credentials) are set, then every header of
 /// the request is signed together with the exact body bytes; so this must run after every
 /// other header is final. A body that is not in memory (a stream) would be signed as empty;
 /// the generated operations only send bodies in memory. The credentials were checked when the
 /// client was built, so this cannot fail on them.
 pub(crate) fn authorize(
     credentials: Option<&Credentials>,
-    project_id: &str,
+    session: Option<&session::Session>,
     request: &mut reqwest::Request,
     now: SystemTime,
 ) {
     match credentials {
-        // `build()` refuses a password until login exists (see `iam::login`), so none gets
-        // here.
-        None | Some(Credentials::Password { .. }) => {}
+        None => {}
+        // The token of the login; none when the login failed (the service then refuses).
+        Some(Credentials::Password { .. }) => {
+            if let Some(token) = session.and_then(session::Session::current_token) {
+                set_secret(request, TOKEN_HEADER, token.secret.expose_secret());
+            }
+        }
         Some(Credentials::Token(token)) => {
             set_secret(request, TOKEN_HEADER, token.expose_secret());
         }
@@ -60,8 +70,8 @@ pub(crate) fn authorize(
             set(request, DATE_HEADER, &date);
             let host = host_of(request.url());
             set(request, HOST, &host);
-            if !project_id.is_empty() {
-                set(request, PROJECT_HEADER, project_id);
+            if let Some(project_id) = session.and_then(session::Session::known_project) {
+                set(request, PROJECT_HEADER, project_id.as_str());
             }
             if let Some(security_token) = security_token {
                 set_secret(
@@ -137,6 +147,10 @@ mod tests {
         request
     }
 
+    fn project(id: &str) -> crate::types::ProjectId {
+        crate::types::ProjectId::try_from(id).unwrap_or_else(|e| panic!("{id}: {e}"))
+    }
+
     fn header<'r>(request: &'r reqwest::Request, name: &str) -> Vec<&'r str> {
         request
             .headers()
@@ -151,7 +165,8 @@ mod tests {
         let credentials = Credentials::temporary("AK", "SK", "ST");
         let mut request = put("https://vpcep.eu-de.otc.t-systems.com/v1/p/s", b"{}");
         let first = UNIX_EPOCH + Duration::from_secs(1_591_583_940);
-        authorize(Some(&credentials), "p", &mut request, first);
+        let session = session::Session::known(project("p"));
+        authorize(Some(&credentials), Some(&session), &mut request, first);
         let first_authorization = header(&request, "authorization");
         assert_eq!(header(&request, "x-sdk-date"), ["20200608T023900Z"]);
         assert_eq!(header(&request, "host"), ["vpcep.eu-de.otc.t-systems.com"]);
@@ -167,7 +182,7 @@ mod tests {
 
         authorize(
             Some(&credentials),
-            "p",
+            Some(&session),
             &mut request,
             first + Duration::from_secs(1),
         );
@@ -182,7 +197,7 @@ mod tests {
     fn the_host_header_keeps_a_port_that_is_not_the_default() {
         let credentials = Credentials::access_key("AK", "SK");
         let mut request = put("http://127.0.0.1:8080/v1/p/s", b"");
-        authorize(Some(&credentials), "p", &mut request, UNIX_EPOCH);
+        authorize(Some(&credentials), None, &mut request, UNIX_EPOCH);
         assert_eq!(header(&request, "host"), ["127.0.0.1:8080"]);
         assert_eq!(header(&request, "x-security-token"), Vec::<&str>::new());
     }
@@ -192,7 +207,7 @@ mod tests {
         let mut request = put("https://h/", b"");
         authorize(
             Some(&Credentials::token("T")),
-            "p",
+            None,
             &mut request,
             UNIX_EPOCH,
         );
@@ -203,7 +218,7 @@ mod tests {
         let mut request = put("https://h/", b"");
         authorize(
             Some(&Credentials::temporary("AK", "SK", "ST")),
-            "p",
+            None,
             &mut request,
             UNIX_EPOCH,
         );

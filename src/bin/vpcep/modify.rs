@@ -77,7 +77,13 @@ fn print_request(client: &Client, args: &ModifyArgs, body: &Value) -> Result<(),
         .unwrap_or_default();
     let operation = spec::MODIFY_ENDPOINT_SERVICE;
     let path = operation.path_with(&[
-        ("project_id", client.project_id().as_str()),
+        // A dry run asks IAM nothing: a project known only by name stays a placeholder.
+        (
+            "project_id",
+            client
+                .known_project_id()
+                .map_or("{project_id}", |p| p.as_str()),
+        ),
         ("vpc_endpoint_service_id", &id),
     ]);
     println!(

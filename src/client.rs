@@ -370,8 +370,6 @@ impl ClientBuilder {
                 auth::env::no_credentials(cloud_origin.as_deref()),
             );
         }
-        // Password login and finding a project by name: IAM's part.
-        let need = auth::iam::needs(&resolved, self.allow_insecure_http, &mut violations);
         let endpoint = match (&resolved.endpoint, &resolved.endpoint_region) {
             (Some(url), _) => checked_url(&mut violations, "endpoint", url),
             (None, Some(region)) => checked_region(&mut violations, region)
@@ -381,6 +379,8 @@ impl ClientBuilder {
                 None
             }
         };
+        // Password login and finding a project by name: IAM's part.
+        let need = auth::iam::needs(&resolved, self.allow_insecure_http, &mut violations);
         let project_id = resolved
             .project_id
             .as_ref()

@@ -559,9 +559,9 @@ fn a_file_larger_than_1_mib_is_refused_naming_it() {
 }
 
 #[test]
-fn a_password_cloud_is_understood_but_login_is_not_available_yet() {
+fn a_password_cloud_is_understood_and_logs_in_on_first_use() {
     let dirs = Dirs::new("clouds-password");
-    let clouds = dirs.write(
+    dirs.write(
         "cwd/clouds.yaml",
         "clouds:\n  otc:\n    auth:\n      username: my-user\n      user_domain_name: OTC00000000001000000xxx\n      project_name: eu-de_myproject\n    region_name: eu-de\n",
     );
@@ -569,35 +569,26 @@ fn a_password_cloud_is_understood_but_login_is_not_available_yet() {
         "cwd/secure.yaml",
         "clouds:\n  otc:\n    auth:\n      password: hidden-password\n",
     );
-    let found = violations(dirs.from(&[("OS_CLOUD", "otc")]));
-    assert_eq!(found.len(), 2, "{found:?}");
-    assert_eq!(
-        found[0],
-        format!(
-            "credentials: password login (user \"my-user\" from cloud \"otc\" of {} and {}, IAM at \
-             https://iam.eu-de.otc.t-systems.com/v3 (the default of region eu-de)) is not available yet \
-             in this version: use an IAM token (OS_AUTH_TOKEN, or auth_type: token in clouds.yaml) or \
-             an access key (OS_ACCESS_KEY and OS_SECRET_KEY, or ak and sk)",
-            clouds.display(),
-            secure.display()
-        )
-    );
-    assert!(
-        found[1].starts_with("project_id: finding a project's ID from its name (\"eu-de_myproject\", from cloud \"otc\""),
-        "{found:?}"
-    );
-    assert!(!found.join("\n").contains("hidden-password"), "{found:?}");
+    let client = dirs.from(&[("OS_CLOUD", "otc")]).build().unwrap();
+    // The project ID comes from the token's scope, on first use (tests/iam_*.rs).
+    assert_eq!(client.known_project_id(), None);
+    assert!(!format!("{client:?}").contains("hidden-password"));
 
-    // auth_url, and the domain by ID or as domain_name, are understood too.
+    // auth_url, and the domain by ID or as domain_name, are understood too: the cloud's
+    // auth_url is where the password would go.
     dirs.write(
         "cwd/clouds.yaml",
-        "clouds:\n  otc:\n    auth_type: v3password\n    auth:\n      auth_url: https://iam.example.com/v3\n      username: u\n      password: p\n      domain_name: OTC01\n      project_id: p1\n    region_name: eu-de\n",
+        "clouds:\n  otc:\n    auth_type: v3password\n    auth:\n      auth_url: http://iam.example.com/v3\n      username: u\n      password: p\n      domain_name: OTC01\n      project_id: p1\n    region_name: eu-de\n",
     );
     std::fs::remove_file(&secure).unwrap();
     let found = violations(dirs.from(&[("OS_CLOUD", "otc")]));
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(
-        found[0].contains("IAM at https://iam.example.com/v3 (cloud \"otc\""),
+        found[0].starts_with("auth_url: (cloud \"otc\" of "),
+        "{found:?}"
+    );
+    assert!(
+        found[0].contains("needed to log in (user \"u\" from cloud \"otc\""),
         "{found:?}"
     );
 
@@ -670,12 +661,16 @@ fn auth_types_that_are_not_supported_or_half_set_are_named() {
 }
 
 #[test]
-fn a_project_given_only_by_name_is_understood_but_not_resolved_yet() {
+fn a_project_given_only_by_name_is_looked_up_on_first_use() {
     let dirs = Dirs::new("clouds-project-name");
-    dirs.write("cwd/clouds.yaml", "clouds:\n  otc:\n    ak: AK\n    sk: SK\n    region_name: eu-de\n    auth: {project_name: eu-de_apps}\n");
+    dirs.write("cwd/clouds.yaml", "clouds:\n  otc:\n    ak: AK\n    sk: SK\n    region_name: eu-de\n    auth: {project_name: eu-de_apps, auth_url: http://iam.example.com/v3}\n");
     let found = violations(dirs.from(&[("OS_CLOUD", "otc")]));
     assert_eq!(found.len(), 1, "{found:?}");
-    assert!(found[0].starts_with("project_id: finding a project's ID from its name (\"eu-de_apps\", from cloud \"otc\" of "), "{found:?}");
+    assert!(
+        found[0]
+            .contains("needed to find the ID of project \"eu-de_apps\" (from cloud \"otc\" of "),
+        "{found:?}"
+    );
     // The environment's project name wins over the cloud's ID, and is named as its source.
     let found = violations(
         ClientBuilder::from_env_with(|name| {
@@ -683,23 +678,34 @@ fn a_project_given_only_by_name_is_understood_but_not_resolved_yet() {
         })
         .clouds_search(CloudsSearch::none())
         .region("eu-nl")
+        .auth_url("http://iam.example.com/v3")
         .credentials(Credentials::access_key("AK", "SK")),
     );
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(
-        found[0].contains("(\"eu-nl_x\", from the environment)"),
+        found[0].contains("project \"eu-nl_x\" (from the environment)"),
         "{found:?}"
     );
-    // And the builder's.
+    // And the builder's; without credentials, no lookup can be made.
     let found = violations(
         ClientBuilder::default()
             .region("eu-de")
             .project_name("by-name"),
     );
-    assert!(
-        found[0].contains("(\"by-name\", from the builder)"),
-        "{found:?}"
+    assert_eq!(
+        found,
+        [
+            "credentials: are required to find the ID of project \"by-name\" (from the builder): a token or an access key"
+        ]
     );
+    // Over https, the client is built; the ID is looked up on first use.
+    let client = ClientBuilder::default()
+        .region("eu-de")
+        .project_name("by-name")
+        .credentials(Credentials::access_key("AK", "SK"))
+        .build()
+        .unwrap();
+    assert_eq!(client.known_project_id(), None);
 }
 
 #[test]

@@ -170,7 +170,7 @@ fn project_and_region_come_from_the_environment() {
     assert_eq!(
         client
             .known_project_id()
-            .map(ToString::to_string)
+            .map(|p| p.as_str().to_owned())
             .unwrap_or_default(),
         PROJECT_ID
     );
@@ -189,7 +189,7 @@ fn project_and_region_come_from_the_environment() {
     assert_eq!(
         client
             .known_project_id()
-            .map(ToString::to_string)
+            .map(|p| p.as_str().to_owned())
             .unwrap_or_default(),
         "other"
     );

@@ -183,7 +183,7 @@ fn passwords_never_show_either() {
     hidden("Credentials::Password", format!("{login:?} {login:#?}"));
     let builder = builder("https://vpcep.eu-de.otc.t-systems.com", login);
     hidden("ClientBuilder", format!("{builder:?}"));
-    // Refused (login is not available yet), without showing it.
+    // Refused (no IAM endpoint: neither an auth_url nor a region), without showing it.
     let error = builder.build().expect_err("password login is refused");
     assert!(matches!(error, Error::InvalidConfig(_)), "{error:?}");
     assert!(error.to_string().contains("my-user"), "{error}");
@@ -197,4 +197,90 @@ fn passwords_never_show_either() {
     hidden("ClientBuilder::from_env_with", format!("{from_env:?}"));
     let error = from_env.build().expect_err("no domain");
     hidden("InvalidConfig", format!("{error} {error:?}"));
+}
+
+/// A password login against the emulator: the password and the tokens it issues (each starts
+/// with `MIIEmu`) never show in the client's `Debug`, its errors, or its logs (at TRACE, the
+/// HTTP crates' included), whether the login passes, is refused, or is renewed after a 401.
+#[cfg(feature = "emulator")]
+#[tokio::test(flavor = "current_thread")]
+async fn passwords_and_issued_tokens_never_show_in_debug_errors_or_logs() {
+    use std::{
+        io,
+        sync::{Arc, Mutex},
+    };
+
+    use otc_vpcep::{UserDomain, emulator::Emulator};
+
+    const PASSWORD: &str = "pw-SECRET-battery-staple";
+    const ISSUED: &str = "MIIEmu";
+
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+    impl io::Write for Captured {
+        fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+            self.0.lock().expect("log buffer").extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let emulator = Emulator::builder()
+        .user("u", PASSWORD, "OTC0001")
+        .project("eu-de", PROJECT_ID)
+        .start()
+        .await
+        .expect("emulator");
+    let login = |password: &str| {
+        Client::builder()
+            .endpoint(emulator.base_url())
+            .auth_url(format!("{}/v3", emulator.base_url()))
+            .region("eu-de")
+            .credentials(Credentials::password(
+                "u",
+                password,
+                UserDomain::Name("OTC0001".into()),
+            ))
+            .no_retries()
+            .build()
+            .expect("client")
+    };
+    let client = login(PASSWORD);
+    client
+        .get_endpoint_service(SERVICE_ID)
+        .send()
+        .await
+        .expect("logged in");
+    emulator.revoke_tokens();
+    client
+        .get_endpoint_service(SERVICE_ID)
+        .send()
+        .await
+        .expect("logged in again");
+    let shown = format!("{client:?} {client:#?}");
+    assert_hidden("Client after a login", &shown);
+    assert!(!shown.contains(ISSUED), "{shown}");
+
+    let refused = login("pw-SECRET-wrong");
+    let error = refused
+        .get_endpoint_service(SERVICE_ID)
+        .send()
+        .await
+        .expect_err("wrong password");
+    assert_error_hidden("a failed login", &error);
+
+    let logs = String::from_utf8_lossy(&captured.0.lock().expect("log buffer")).into_owned();
+    assert!(logs.contains("logging in to IAM"), "{logs}");
+    assert_hidden("the logs", &logs);
+    assert!(!logs.contains(ISSUED), "{logs}");
 }

@@ -100,3 +100,25 @@ fn a_dangling_reference_is_refused_without_panicking() {
     let error = codegen::generate(&broken).unwrap_err();
     assert!(error.contains("NoSuchSchema"), "{error}");
 }
+
+/// The IAM spec generates the IAM client: its two calls, the hooks' state the build script
+/// names, and the Keystone error type.
+#[test]
+fn the_iam_spec_generates_the_iam_client() {
+    let code = codegen::generate_plain(
+        include_str!("../spec/iam.yaml"),
+        "crate::auth::iam_hooks::IamContext",
+    )
+    .expect("the IAM spec is valid");
+    for expected in [
+        "pub fn create_token(&self)",
+        "pub fn list_projects(&self)",
+        "inner: crate::auth::iam_hooks::IamContext",
+        "Error<types::KeystoneError>",
+        "pub struct TokenRequest",
+    ] {
+        assert!(code.contains(expected), "{expected}");
+    }
+    assert!(codegen::generate_plain("openapi: 3.0.3", "crate::X").is_err());
+    assert!(codegen::generate_plain(include_str!("../spec/iam.yaml"), "not a path!").is_err());
+}

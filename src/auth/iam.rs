@@ -95,9 +95,9 @@ pub(crate) fn needs(
         violations.push(
             "auth_url",
             format!(
-                "({}) is plain http to a host that is not a loopback address: the password or \
-                 signed requests would travel in clear text; use https (allow_insecure_http(true) \
-                 lifts this, for tests)",
+                "({}), needed {what}, is plain http to a host that is not a loopback address: \
+                 the password or signed requests would travel in clear text; use https \
+                 (allow_insecure_http(true) lifts this, for tests)",
                 url.origin
             ),
         );

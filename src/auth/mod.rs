@@ -6,6 +6,9 @@ pub(crate) mod env;
 pub(crate) mod iam;
 mod iam_error;
 mod iam_generated;
+/// The generated IAM types, for the emulator's IAM.
+#[cfg(feature = "emulator")]
+pub(crate) use iam_generated::types as iam_types;
 pub(crate) mod iam_hooks;
 pub(crate) mod session;
 pub mod signer;

@@ -214,7 +214,7 @@ impl Login {
         self.cache.failure_since(fetches)
     }
 
-    /// Sends `request` with a fresh token through `send` (the attempts of a call); when the
+    /// Sends `request` with the current token through `send` (the attempts of a call); when the
     /// service answers 401, logs in again (unless another call has already) and sends it once
     /// more. A second 401 is the answer. A login that fails leaves the request to go without
     /// a token: the service's 401 follows, and the ergonomic layer reports the login's error.
@@ -228,7 +228,11 @@ impl Login {
         Fut: Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a,
     {
         Box::pin(async move {
-            let used = self.token().await.ok();
+            // The token the call made fresh (`call::run`), or a first one for the raw client.
+            let used = match self.cache.current() {
+                Some(token) => Some(token),
+                None => self.token().await.ok(),
+            };
             let spare = request.try_clone();
             let answer = send(request).await?;
             let (Some(used), Some(spare)) = (used, spare) else {

@@ -20,7 +20,7 @@ use subtle::ConstantTimeEq;
 
 use super::{
     errors::{Code, Failure},
-    handlers::{Access, Shared},
+    handlers::Shared,
     limits::{MAX_BODY_BYTES, MAX_HEAD_BYTES, MAX_HEADERS},
     signature::{self, Arrived, Refusal},
     state::FaultKind,
@@ -60,7 +60,7 @@ pub(crate) async fn guard(
     if let Err(failure) = check_head(&parts) {
         return failure.into_response();
     }
-    let signed = match authenticate(&shared.access, &parts, SystemTime::now()) {
+    let signed = match authenticate(&shared, &parts, SystemTime::now()) {
         Ok(signed) => signed,
         Err(failure) => return failure.into_response(),
     };
@@ -86,7 +86,7 @@ pub(crate) async fn guard(
 
 /// Refuses more than [`MAX_HEADERS`] headers or a head over [`MAX_HEAD_BYTES`] (431), and a
 /// `Content-Length` over [`MAX_BODY_BYTES`] (413), before anything else is read.
-fn check_head(parts: &Parts) -> Result<(), Failure> {
+pub(crate) fn check_head(parts: &Parts) -> Result<(), Failure> {
     let too_large = |detail: String| {
         Failure::with_status(
             Code::ParameterError,
@@ -132,7 +132,7 @@ fn body_too_large(detail: &str) -> Failure {
 }
 
 /// Reads the body, one of at most `max_body_reads` at once, within the body-read timeout.
-async fn read_body(shared: &Shared, body: Body) -> Result<Bytes, Failure> {
+pub(crate) async fn read_body(shared: &Shared, body: Body) -> Result<Bytes, Failure> {
     if body.is_end_stream() {
         return Ok(Bytes::new());
     }
@@ -177,8 +177,14 @@ fn is_length_limit(error: &axum::Error) -> bool {
 
 /// Authenticates what the headers tell: a token (compared in constant time) wholly, or an
 /// AK/SK signature (when an `Authorization` header is sent) but for its body hash. Returns
-/// whether the signature is still to be checked against the body.
-fn authenticate(access: &Access, parts: &Parts, now: SystemTime) -> Result<bool, Failure> {
+/// whether the signature is still to be checked against the body. With IAM users configured,
+/// a token must be one the emulator issued, unexpired (or one configured).
+pub(crate) fn authenticate(
+    shared: &Shared,
+    parts: &Parts,
+    now: SystemTime,
+) -> Result<bool, Failure> {
+    let access = &shared.access;
     let refused = |reason: &str| Failure::new(Code::Unauthenticated, reason);
     if parts.headers.contains_key(header::AUTHORIZATION) {
         if access.keys.is_empty() {
@@ -201,7 +207,9 @@ fn authenticate(access: &Access, parts: &Parts, now: SystemTime) -> Result<bool,
     if token.is_empty() {
         return Err(refused("the X-Auth-Token header is empty"));
     }
-    let accepted = access.tokens.is_empty()
+    let issued = shared.iam.has_users();
+    let accepted = (!issued && access.tokens.is_empty())
+        || (issued && shared.iam.accepts(token.as_bytes()))
         || bool::from(
             access
                 .tokens

@@ -25,6 +25,7 @@ use tokio::sync::Semaphore;
 use super::{
     errors::{Code, Failure},
     guard,
+    iam::{self, Iam},
     limits::Limits,
     state::Store,
     validate,
@@ -45,6 +46,8 @@ pub(crate) struct Access {
 pub(crate) struct Shared {
     pub(crate) store: Mutex<Store>,
     pub(crate) access: Access,
+    /// The IAM users and projects, and the tokens issued.
+    pub(crate) iam: Iam,
     /// The region in decorated service names.
     pub(crate) region: String,
     pub(crate) limits: Limits,
@@ -83,6 +86,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/openapi.yaml", get(spec_yaml))
         .route("/openapi.json", get(spec_json))
+        .merge(iam::router(shared.clone()))
         .merge(api)
         .layer(middleware::from_fn(guard::with_request_id))
         .with_state(shared)

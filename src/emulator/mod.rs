@@ -48,6 +48,7 @@ mod connection;
 mod errors;
 mod guard;
 mod handlers;
+mod iam;
 mod limits;
 mod server;
 mod signature;
@@ -72,6 +73,7 @@ use tokio::{
 use self::{
     errors::{Code, Failure},
     handlers::{Access, Shared},
+    iam::{Iam, IamConfig},
     limits::Limits,
     state::{FaultKind, Store},
 };
@@ -84,6 +86,7 @@ use crate::{
 };
 
 pub use self::{
+    iam::{DEFAULT_TOKEN_TTL, MAX_TOKEN_TTL},
     limits::{
         DEFAULT_BODY_READ_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
         DEFAULT_MAX_BODY_READS, DEFAULT_MAX_CONNECTIONS, DEFAULT_SHUTDOWN_TIMEOUT, MAX_BODY_BYTES,
@@ -166,6 +169,8 @@ pub struct EmulatorBuilder {
     settle_after_modify: Duration,
     limits: Limits,
     allow_any_token: bool,
+    /// IAM's users, projects and token lifetime.
+    iam: IamConfig,
     /// HTTPS instead of plain HTTP, or why the certificate or key cannot be used.
     tls: Option<Result<tls::TlsConfig, String>>,
 }
@@ -180,6 +185,7 @@ impl Default for EmulatorBuilder {
             settle_after_modify: Duration::ZERO,
             limits: Limits::default(),
             allow_any_token: false,
+            iam: IamConfig::default(),
             tls: None,
         }
     }
@@ -274,6 +280,41 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Lets this user log in at `POST /v3/auth/tokens` with this password, in the domain
+    /// (account) named `domain` (may be called more than once). With any user configured, the
+    /// VPCEP routes accept only the tokens the emulator issued that have not expired (and any
+    /// configured with [`token`](Self::token)).
+    pub fn user(
+        mut self,
+        name: impl Into<String>,
+        password: impl Into<String>,
+        domain: impl Into<String>,
+    ) -> Self {
+        self.iam.users.push(iam::User {
+            name: name.into(),
+            password: SecretString::from(password.into()),
+            domain: domain.into(),
+        });
+        self
+    }
+
+    /// A project that logins may be scoped to and `GET /v3/projects?name=` finds (may be
+    /// called more than once; two projects of one name make a lookup of it ambiguous).
+    pub fn project(mut self, name: impl Into<String>, id: impl Into<String>) -> Self {
+        self.iam.projects.push(iam::Project {
+            name: name.into(),
+            id: id.into(),
+        });
+        self
+    }
+
+    /// How long the tokens the emulator issues are valid (default [`DEFAULT_TOKEN_TTL`], 24
+    /// hours, at most [`MAX_TOKEN_TTL`]), on tokio's clock.
+    pub fn token_ttl(mut self, ttl: Duration) -> Self {
+        self.iam.token_ttl = ttl;
+        self
+    }
+
     /// Starts without any service (by default the [`documented_service`] is seeded).
     pub fn empty(mut self) -> Self {
         self.services.clear();
@@ -305,6 +346,7 @@ impl EmulatorBuilder {
     /// Every setting that cannot work.
     fn problems(&self) -> Vec<String> {
         let mut problems = self.limits.problems();
+        problems.extend(self.iam.problems());
         if self
             .access
             .tokens
@@ -324,6 +366,7 @@ impl EmulatorBuilder {
         }
         if !self.address.ip().is_loopback()
             && self.access.tokens.is_empty()
+            && self.iam.users.is_empty()
             && !self.allow_any_token
         {
             problems.push(format!(
@@ -358,6 +401,7 @@ impl EmulatorBuilder {
         let shared = Arc::new(Shared {
             store: Mutex::new(store),
             access: self.access,
+            iam: Iam::new(self.iam),
             region: self.region,
             limits: self.limits,
             body_reads: Semaphore::new(self.limits.max_body_reads),
@@ -506,6 +550,18 @@ impl Emulator {
     /// How many requests have arrived so far, refused and faulty ones included.
     pub fn requests_received(&self) -> u64 {
         self.shared.store().requests
+    }
+
+    /// How many requests to IAM's routes (`/v3/...`) have arrived so far, refused and faulty
+    /// ones included.
+    pub fn iam_requests(&self) -> u64 {
+        self.shared.iam.requests()
+    }
+
+    /// Revokes every token issued so far, as IAM does when a user's password changes: the
+    /// VPCEP routes answer 401 to them, and clients log in again.
+    pub fn revoke_tokens(&self) {
+        self.shared.iam.revoke_all();
     }
 
     /// Stops accepting connections, lets requests in flight finish within the shutdown

@@ -22,7 +22,7 @@ use axum::{
     http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header},
     middleware::{self, Next},
     response::{IntoResponse, Response},
-    routing::{get, post},
+    routing::{any, get, post},
 };
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Value, json};
@@ -176,12 +176,12 @@ fn user_id(user: &User) -> String {
 
 /// The IAM routes under `/v3`, behind their own guard; any other `/v3` path is a Keystone 404.
 pub(crate) fn router(shared: Arc<Shared>) -> Router<Arc<Shared>> {
-    let routes = Router::new()
-        .route("/auth/tokens", post(create_token).fallback(not_allowed))
-        .route("/projects", get(list_projects).fallback(not_allowed))
-        .fallback(not_found)
-        .layer(middleware::from_fn_with_state(shared, iam_guard));
-    Router::new().nest("/v3", routes)
+    Router::new()
+        .route("/v3/auth/tokens", post(create_token).fallback(not_allowed))
+        .route("/v3/projects", get(list_projects).fallback(not_allowed))
+        .route("/v3/{*rest}", any(not_found))
+        .route("/v3", any(not_found))
+        .route_layer(middleware::from_fn_with_state(shared, iam_guard))
 }
 
 /// An answer in the Keystone error form.

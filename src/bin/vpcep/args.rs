@@ -398,6 +398,26 @@ pub struct EmulatorArgs {
           help = with_default("Read at most this many request bodies at once; more wait", emulator::DEFAULT_MAX_BODY_READS.to_string()))]
     pub max_body_reads: Option<usize>,
 
+    /// An IAM user who may log in at POST /v3/auth/tokens, as NAME:PASSWORD:DOMAIN (may be
+    /// repeated). The password shows in process listings: for real ones use
+    /// VPCEP_EMULATOR_USERS (comma-separated NAME:PASSWORD:DOMAIN) or --users-file. With any
+    /// user, the VPCEP routes accept only the tokens the emulator issued.
+    #[arg(long = "user", value_name = "NAME:PASSWORD:DOMAIN")]
+    pub users: Vec<String>,
+
+    /// A file of IAM users, one NAME:PASSWORD:DOMAIN a line (empty lines and lines starting
+    /// with # are skipped).
+    #[arg(long, value_name = "FILE")]
+    pub users_file: Option<PathBuf>,
+
+    /// A project for logins and for GET /v3/projects?name=, as NAME=ID (may be repeated).
+    #[arg(long = "project", value_name = "NAME=ID")]
+    pub projects: Vec<String>,
+
+    /// How long the tokens the emulator issues are valid (default 24h).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub token_ttl: Option<Duration>,
+
     /// Refused: a token on the command line shows in process listings (set
     /// VPCEP_EMULATOR_TOKENS).
     #[arg(long = "token", value_name = "TOKEN", hide = true)]

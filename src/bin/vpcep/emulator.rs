@@ -146,10 +146,84 @@ fn configure(args: EmulatorArgs) -> Result<EmulatorBuilder, String> {
     if let Some(bodies) = args.max_body_reads {
         builder = builder.max_body_reads(bodies);
     }
+    builder = iam(
+        builder,
+        &args.users,
+        args.users_file.as_deref(),
+        &args.projects,
+        args.token_ttl,
+    )?;
     if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
         let cert = input::read("--tls-cert", cert, input::MAX_INPUT_BYTES)?;
         let key = input::read("--tls-key", key, input::MAX_INPUT_BYTES)?;
         builder = builder.tls(&cert, &key);
+    }
+    Ok(builder)
+}
+
+/// The IAM users (from --user, VPCEP_EMULATOR_USERS and --users-file), the projects and the
+/// token lifetime.
+fn iam(
+    mut builder: EmulatorBuilder,
+    flags: &[String],
+    users_file: Option<&std::path::Path>,
+    projects: &[String],
+    token_ttl: Option<std::time::Duration>,
+) -> Result<EmulatorBuilder, String> {
+    let mut users: Vec<(String, String)> = flags
+        .iter()
+        .map(|u| ("--user".to_owned(), u.clone()))
+        .collect();
+    if let Some(list) = std::env::var("VPCEP_EMULATOR_USERS")
+        .ok()
+        .filter(|v| !v.is_empty())
+    {
+        users.extend(
+            list.split(',')
+                .map(|u| ("VPCEP_EMULATOR_USERS".to_owned(), u.trim().to_owned())),
+        );
+    }
+    if let Some(path) = users_file {
+        let bytes = input::read("--users-file", path, input::MAX_INPUT_BYTES)?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| format!("--users-file {}: not UTF-8 text", path.display()))?;
+        for (n, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if !line.is_empty() && !line.starts_with('#') {
+                let at = format!("--users-file {} line {}", path.display(), n + 1);
+                users.push((at, line.to_owned()));
+            }
+        }
+    }
+    for (origin, user) in users {
+        // NAME:PASSWORD:DOMAIN; the password may hold ':'. Messages never show it.
+        let parsed = user.split_once(':').and_then(|(name, rest)| {
+            let (password, domain) = rest.rsplit_once(':')?;
+            Some((name, password, domain))
+        });
+        match parsed {
+            Some((name, password, domain))
+                if !name.is_empty() && !password.is_empty() && !domain.is_empty() =>
+            {
+                builder = builder.user(name, password, domain);
+            }
+            _ => {
+                return Err(format!(
+                    "{origin}: a user is NAME:PASSWORD:DOMAIN, none of them empty"
+                ));
+            }
+        }
+    }
+    for project in projects {
+        match project.split_once('=') {
+            Some((name, id)) if !name.is_empty() && !id.is_empty() => {
+                builder = builder.project(name, id);
+            }
+            _ => return Err(format!("--project {project:?}: a project is NAME=ID")),
+        }
+    }
+    if let Some(ttl) = token_ttl {
+        builder = builder.token_ttl(ttl);
     }
     Ok(builder)
 }

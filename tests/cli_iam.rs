@@ -37,10 +37,10 @@ fn os_cloud_with_a_password_cloud_logs_in_at_the_emulator() {
             base = emulator.base_url
         )
     };
-    dir.write("clouds.yaml", &cloud("alice"));
+    dir.write("clouds.yaml", cloud("alice"));
     dir.write(
         "secure.yaml",
-        &format!("clouds:\n  emu:\n    auth:\n      password: {PASSWORD}\n"),
+        format!("clouds:\n  emu:\n    auth:\n      password: {PASSWORD}\n"),
     );
     let run = || {
         vpcep()
@@ -58,7 +58,7 @@ fn os_cloud_with_a_password_cloud_logs_in_at_the_emulator() {
 
     // Bob, from the users file, is in another domain: the login fails, naming him, the
     // domain and the IAM endpoint, never the password.
-    dir.write("clouds.yaml", &cloud("bob"));
+    dir.write("clouds.yaml", cloud("bob"));
     let output = run();
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let shown = stderr(&output);

@@ -31,9 +31,9 @@ pub enum Credentials {
     },
     /// A user name and password, to log in to IAM for a token (`POST /v3/auth/tokens`).
     ///
-    /// Not available yet: [`ClientBuilder::build`](crate::ClientBuilder::build) refuses it
-    /// with [`Error::InvalidConfig`](crate::Error::InvalidConfig). Give a token or an access
-    /// key meanwhile.
+    /// The client logs in on first use, caches the token and renews it (see
+    /// [`ClientBuilder::token_refresh_margin`](crate::ClientBuilder::token_refresh_margin));
+    /// a failed login is [`Error::Iam`](crate::Error::Iam).
     Password {
         /// The user name (IAM user); not a secret.
         username: String,

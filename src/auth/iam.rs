@@ -50,6 +50,13 @@ pub(crate) fn needs(
     violations: &mut Violations,
 ) -> Need {
     let name = project_name(resolved);
+    if let Some(empty) = name.as_ref().filter(|n| n.value.is_empty()) {
+        violations.push(
+            "project_name",
+            format!("must not be empty (from {})", empty.origin),
+        );
+        return Need::Nothing;
+    }
     let password = match &resolved.credentials {
         Some(Sourced {
             value: Credentials::Password { username, .. },

@@ -8,9 +8,14 @@
 //! answers the whole service with its name decorated as `{region}.{name}.{id}`, as the live
 //! service does. Every answer it gives is JSON and carries an `X-Request-Id` (hyper answers
 //! a request it cannot parse itself; README says where). A request needs an
-//! `X-Auth-Token` (any token, unless [`EmulatorBuilder::token`] restricts them) or a valid
-//! AK/SK signature (keys given with [`EmulatorBuilder::access_key`]), else it gets 401
-//! `EndPoint.0003`. Reads are bounded and connections time out: see the constants and the
+//! `X-Auth-Token` (any token, unless [`EmulatorBuilder::token`] restricts them, or users are
+//! configured: then only the tokens it issued) or a valid AK/SK signature (keys given with
+//! [`EmulatorBuilder::access_key`]), else it gets 401 `EndPoint.0003`.
+//!
+//! It serves IAM on the same address, under `/v3`: logins of the users given with
+//! [`EmulatorBuilder::user`] (`POST /v3/auth/tokens`) and lookups of the projects given with
+//! [`EmulatorBuilder::project`] (`GET /v3/projects?name=`); see
+//! [`EmulatorBuilder::token_ttl`], [`Emulator::revoke_tokens`] and [`Emulator::iam_requests`]. Reads are bounded and connections time out: see the constants and the
 //! builder's [`header_read_timeout`](EmulatorBuilder::header_read_timeout) and following.
 //!
 //! To test waits and conflicts: services that become `available` after a delay

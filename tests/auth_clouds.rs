@@ -695,7 +695,7 @@ fn a_project_given_only_by_name_is_looked_up_on_first_use() {
     assert_eq!(
         found,
         [
-            "credentials: are required to find the ID of project \"by-name\" (from the builder): a token or an access key"
+            "project_name: needs credentials (a token or an access key) to find the ID of project \"by-name\" (from the builder)"
         ]
     );
     // Over https, the client is built; the ID is looked up on first use.

@@ -93,9 +93,10 @@ fn a_secret_key_with_a_trailing_newline_is_refused_like_a_token() {
 
 #[test]
 fn credential_problems_are_reported_with_the_others() {
+    // An endpoint without a region: no project named after the region to fall back on.
     let found = violations(
         Client::builder()
-            .region("eu-de")
+            .endpoint("https://vpcep.example.com")
             .credentials(Credentials::token("bad token")),
     );
     assert_eq!(fields(&found), ["project_id", "credentials.token"]);

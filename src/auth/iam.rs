@@ -80,8 +80,8 @@ pub(crate) fn needs(
     };
     if password.is_none() && resolved.credentials.is_none() {
         violations.push(
-            "credentials",
-            format!("are required {what}: a token or an access key"),
+            "project_name",
+            format!("needs credentials (a token or an access key) {what}"),
         );
         return Need::Nothing;
     }

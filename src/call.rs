@@ -1,11 +1,11 @@
 //! How the ergonomic layer runs one generated operation: with the checks made before it (a
 //! request refused there fails at once), a record of its final answer, and the error of a
-//! failed call completed from that record.
+//! failed call completed from that record (and marked when the retry budget refused its retry).
 
 use progenitor_client::ResponseValue;
 
 use crate::{
-    Error, generated,
+    Error, budget, generated,
     response::{self, Answer},
     types::ErrorResponse,
 };
@@ -23,7 +23,7 @@ pub(crate) fn run<T, F>(
 where
     F: Future<Output = Result<ResponseValue<T>, generated::Error<ErrorResponse>>>,
 {
-    response::recorded(
+    budget::scoped(response::recorded(
         move || async move {
             match operation {
                 Ok(make) => Ok(make().await),
@@ -31,7 +31,7 @@ where
             }
         },
         completed,
-    )
+    ))
 }
 
 /// The result of a call, completed with its final answer.
@@ -44,6 +44,14 @@ fn completed<T>(
             Err(Error::not_an_object(answer))
         }
         (Ok(value), _) => Ok(value.into_inner()),
-        (Err(error), answer) => Err(Error::from_call(error, answer)),
+        (Err(error), answer) => {
+            let error = Error::from_call(error, answer);
+            // The retry budget refused the retry this failure was worth.
+            Err(if budget::was_refused() {
+                Error::RetryBudgetSpent(Box::new(error))
+            } else {
+                error
+            })
+        }
     }
 }

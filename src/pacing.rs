@@ -40,6 +40,8 @@ pub struct Pacing {
 struct State {
     /// Whether a rate-limit answer came: only then are sends paced.
     enabled: bool,
+    /// Whether the bucket was given its first token (at the first cut).
+    paced_before: bool,
     fill_rate: f64,
     capacity: f64,
     /// Tokens in the bucket (negative: reserved by sends still waiting).
@@ -61,6 +63,7 @@ impl Default for State {
     fn default() -> Self {
         Self {
             enabled: false,
+            paced_before: false,
             fill_rate: MIN_FILL_RATE,
             capacity: MIN_CAPACITY,
             tokens: 0.0,
@@ -112,11 +115,12 @@ impl Pacing {
         let now = Instant::now();
         let mut state = self.lock();
         state.measure(now);
+        let measured = state.estimate(now);
         let rate = if throttled {
             let from = if state.enabled {
-                state.measured_rate.min(state.fill_rate)
+                measured.min(state.fill_rate)
             } else {
-                state.measured_rate
+                measured
             };
             let from = from.max(MIN_FILL_RATE);
             state.last_max_rate = from;
@@ -143,11 +147,17 @@ impl Pacing {
                     "pacing: send rate recovered to where the rate limit hit"
                 );
             }
-            grown.min(2.0 * state.measured_rate.max(MIN_FILL_RATE))
+            grown.min(2.0 * measured.max(MIN_FILL_RATE))
         } else {
             return;
         };
         state.refill(now);
+        if throttled && !state.paced_before {
+            // The first cut leaves one send free, so that a lone caller's retry waits only
+            // its backoff; the sends after it are paced.
+            state.tokens = 1.0;
+            state.paced_before = true;
+        }
         state.fill_rate = rate.max(MIN_FILL_RATE);
         state.capacity = rate.max(MIN_CAPACITY);
         state.tokens = state.tokens.min(state.capacity);
@@ -162,6 +172,19 @@ impl State {
             self.tokens = (self.tokens + earned).min(self.capacity);
         }
         self.last_refill = Some(now);
+    }
+
+    /// The measured send rate; before the first window has ended, the rate of the answers
+    /// so far (over at least a tenth of a window), so that a burst that meets the rate limit
+    /// at once is not cut to the lowest rate.
+    fn estimate(&self, now: Instant) -> f64 {
+        if self.measured_rate > 0.0 {
+            return self.measured_rate;
+        }
+        let elapsed = self
+            .window_start
+            .map_or(0.0, |start| now.duration_since(start).as_secs_f64());
+        self.window_count as f64 / elapsed.max(MEASURE_WINDOW / 10.0)
     }
 
     /// Counts an answer into the measured send rate (smoothed over half-second windows).

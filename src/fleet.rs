@@ -41,11 +41,11 @@ impl Fleet {
         }
     }
 
-    /// Takes in an answer: for the pacing (whether it was the rate limit) and the budget (a
-    /// success gives back).
-    pub(crate) fn answered(&self, status: u16, throttled: bool) {
+    /// Takes in the answer to an attempt sent at `sent`: for the pacing (whether it was the
+    /// rate limit) and the budget (a success gives back).
+    pub(crate) fn answered(&self, sent: tokio::time::Instant, status: u16, throttled: bool) {
         if let Some(pacing) = &self.pacing {
-            pacing.answered(throttled);
+            pacing.answered(sent, throttled);
         }
         if let (Some(budget), true) = (&self.budget, status < 400) {
             budget.succeeded();

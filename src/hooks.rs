@@ -166,6 +166,8 @@ impl Client {
                     .total_budget()
                     .saturating_sub(call.started.elapsed())
             };
+            // When the attempt asked for its turn: the pacing weighs its answer by it.
+            let asked = tokio::time::Instant::now();
             let turn = context.fleet.turn(budget_left()).await;
             auth::authorize(
                 context.credentials.as_deref(),
@@ -203,7 +205,7 @@ impl Client {
             if let Some(status) = outcome.status {
                 context
                     .fleet
-                    .answered(status, outcome.retryable && status == 400);
+                    .answered(asked, status, outcome.retryable && status == 400);
             }
             outcome
         }

@@ -109,14 +109,19 @@ impl Pacing {
         wait
     }
 
-    /// Takes in one answer: `throttled` when it was the rate limit. A cut, and the recovery
-    /// to the rate before the cut, are logged.
-    pub(crate) fn answered(&self, throttled: bool) {
+    /// Takes in one answer to a request that asked for its turn at `sent`: `throttled` when
+    /// it was the rate limit. The rate is cut at most once per round trip: a rate-limit answer
+    /// to a request scheduled before the last cut (in flight then, or waiting at the old
+    /// rate) tells nothing new. A cut, and the recovery to the rate before the cut, are logged.
+    pub(crate) fn answered(&self, sent: Instant, throttled: bool) {
         let now = Instant::now();
         let mut state = self.lock();
         state.measure(now);
         let measured = state.estimate(now);
-        let rate = if throttled {
+        let stale = state.last_throttle.is_some_and(|cut| sent < cut);
+        let rate = if throttled && stale {
+            return;
+        } else if throttled {
             let from = if state.enabled {
                 measured.min(state.fill_rate)
             } else {
@@ -214,8 +219,13 @@ mod tests {
     async fn answers(pacing: &Pacing, n: u32, per_s: f64, throttled: bool) {
         for _ in 0..n {
             tokio::time::advance(Duration::from_secs_f64(1.0 / per_s)).await;
-            pacing.answered(throttled);
+            pacing.answered(Instant::now(), throttled);
         }
+    }
+
+    /// A rate-limit answer to a request sent now.
+    fn throttled(pacing: &Pacing) {
+        pacing.answered(Instant::now(), true);
     }
 
     #[tokio::test(start_paused = true)]
@@ -224,7 +234,7 @@ mod tests {
         answers(&pacing, 200, 100.0, false).await;
         assert_eq!(pacing.send_rate(), None, "never paced before a rate limit");
         assert_eq!(pacing.reserve(Duration::from_secs(1)), Duration::ZERO);
-        pacing.answered(true);
+        throttled(&pacing);
         let rate = pacing.send_rate().unwrap_or_default();
         assert!((60.0..=80.0).contains(&rate), "100/s cut by 0.7: {rate}");
     }
@@ -233,7 +243,7 @@ mod tests {
     async fn concurrent_sends_are_spaced_and_bounded() {
         let pacing = Pacing::default();
         answers(&pacing, 100, 100.0, false).await;
-        pacing.answered(true);
+        throttled(&pacing);
         let rate = pacing.send_rate().unwrap_or_default();
         let waits: Vec<_> = (0..10)
             .map(|_| pacing.reserve(Duration::from_secs(10)))
@@ -254,7 +264,7 @@ mod tests {
     async fn grows_back_along_the_cubic_curve() {
         let pacing = Pacing::default();
         answers(&pacing, 200, 100.0, false).await;
-        pacing.answered(true);
+        throttled(&pacing);
         let cut = pacing.send_rate().unwrap_or_default();
         // Successes at the paced rate: the rate climbs back past where it was cut from.
         let mut rates = Vec::new();
@@ -267,8 +277,27 @@ mod tests {
         let last = rates.last().copied().unwrap_or_default();
         assert!(last > 95.0, "recovered: {rates:?}");
         // Another rate limit cuts again.
-        pacing.answered(true);
+        throttled(&pacing);
         assert!(pacing.send_rate().unwrap_or_default() < last);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn one_cut_per_round_trip() {
+        let pacing = Pacing::default();
+        answers(&pacing, 100, 100.0, false).await;
+        let sent = Instant::now();
+        tokio::time::advance(Duration::from_millis(10)).await;
+        throttled(&pacing);
+        let cut = pacing.send_rate().unwrap_or_default();
+        // Requests in flight at the cut meet the limit too: no further cut.
+        for _ in 0..20 {
+            pacing.answered(sent, true);
+        }
+        assert_eq!(pacing.send_rate(), Some(cut));
+        // A request sent after the cut that meets the limit cuts again.
+        tokio::time::advance(Duration::from_millis(10)).await;
+        throttled(&pacing);
+        assert!(pacing.send_rate().unwrap_or_default() < cut);
     }
 
     #[tokio::test(start_paused = true)]
@@ -276,7 +305,7 @@ mod tests {
         let pacing = Pacing::default();
         let clone = pacing.clone();
         answers(&pacing, 10, 10.0, false).await;
-        clone.answered(true);
+        throttled(&clone);
         assert!(pacing.send_rate().is_some());
     }
 }

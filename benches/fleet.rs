@@ -186,14 +186,14 @@ fn summary(runtime: &Runtime, limited: &Emulator) {
             &client(limited, true, true),
             length,
         ));
-        runtime.block_on(tokio::time::sleep(Duration::from_millis(200)));
+        runtime.block_on(async { tokio::time::sleep(Duration::from_millis(200)).await });
         unpaced.push(fleet(
             runtime,
             limited,
             &client(limited, false, true),
             length,
         ));
-        runtime.block_on(tokio::time::sleep(Duration::from_millis(200)));
+        runtime.block_on(async { tokio::time::sleep(Duration::from_millis(200)).await });
     }
     let median = |runs: &[Run], f: fn(&Run) -> f64| support::median(runs.iter().map(f).collect());
     println!(

@@ -6,7 +6,9 @@
 //! to what is left of the call's budget. The answer's body is read in full inside the attempt
 //! (so a body that breaks off is retried too, and the error status's code can be checked), and
 //! handed on to the generated code as a buffered response. Which failures are worth another
-//! attempt is the operation's [`Classifier`]'s to say (`src/retry.rs`).
+//! attempt is the operation's [`Classifier`]'s to say (`src/retry.rs`); whether the client
+//! as a whole allows it (the retry budget), and when an attempt may go (the pacing, the cap on
+//! requests in flight), is the `Fleet`'s (`src/fleet.rs`).
 
 use std::{
     sync::Arc,

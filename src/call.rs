@@ -1,11 +1,11 @@
 //! How the ergonomic layer runs one generated operation: with the checks made before it (a
 //! request refused there fails at once), a record of its final answer, and the error of a
-//! failed call completed from that record.
+//! failed call completed from that record (and marked when the retry budget refused its retry).
 
 use progenitor_client::ResponseValue;
 
 use crate::{
-    Client, Error, generated,
+    Client, Error, budget, generated,
     response::{self, Answer},
     types::{ErrorResponse, ProjectId},
 };
@@ -28,7 +28,7 @@ pub(crate) fn run<T, F>(
 where
     F: Future<Output = Result<ResponseValue<T>, generated::Error<ErrorResponse>>>,
 {
-    response::recorded(
+    budget::scoped(response::recorded(
         move || async move {
             let make = operation?;
             let session = client.session();
@@ -47,7 +47,7 @@ where
             Ok(result)
         },
         completed,
-    )
+    ))
 }
 
 /// The result of a call, completed with its final answer.
@@ -60,6 +60,14 @@ fn completed<T>(
             Err(Error::not_an_object(answer))
         }
         (Ok(value), _) => Ok(value.into_inner()),
-        (Err(error), answer) => Err(Error::from_call(error, answer)),
+        (Err(error), answer) => {
+            let error = Error::from_call(error, answer);
+            // The retry budget refused the retry this failure was worth.
+            Err(if budget::was_refused() {
+                Error::RetryBudgetSpent(Box::new(error))
+            } else {
+                error
+            })
+        }
     }
 }

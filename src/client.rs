@@ -3,13 +3,14 @@
 use std::{path::PathBuf, sync::Arc, time::Duration};
 
 use crate::{
-    CloudsSearch, Credentials, Error, RetryPolicy,
+    CloudsSearch, Credentials, Error, Pacing, RetryBudget, RetryPolicy,
     auth::{
         self, DEFAULT_TOKEN_REFRESH_MARGIN,
         clouds::{Choice, Given},
         session::{self, Session},
         sources::{self, Settings},
     },
+    fleet::Fleet,
     generated,
     hooks::Context,
     lock::ServiceLocks,
@@ -99,6 +100,20 @@ impl Client {
         &progenitor_client::ClientInfo::<Context>::inner(&self.raw).retry
     }
 
+    /// The retry budget this client and its clones share, or `None` when it is off.
+    pub fn retry_budget(&self) -> Option<&RetryBudget> {
+        self.context().fleet.budget.as_ref()
+    }
+
+    /// The send-rate pacing this client and its clones share, or `None` when it is off.
+    pub fn pacing(&self) -> Option<&Pacing> {
+        self.context().fleet.pacing.as_ref()
+    }
+
+    fn context(&self) -> &Context {
+        progenitor_client::ClientInfo::<Context>::inner(&self.raw)
+    }
+
     /// The locks of the services being changed through this client and its clones.
     pub(crate) fn locks(&self) -> &ServiceLocks {
         &self.locks
@@ -124,6 +139,8 @@ pub struct ClientBuilder {
     connect_timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
     token_refresh_margin: Option<Duration>,
+    /// The client-wide guards: budget, pacing, in-flight cap (`src/fleet.rs`).
+    fleet: FleetSettings,
 }
 
 impl ClientBuilder {
@@ -346,6 +363,36 @@ impl ClientBuilder {
         self.max_attempts(1)
     }
 
+    /// The retry budget of this client and its clones (default [`RetryBudget::default`]: 500
+    /// tokens, 5 a retry, 10 a retry after a timeout, 1 back per success). Clients built with
+    /// clones of one budget share it too.
+    pub fn retry_budget(mut self, budget: RetryBudget) -> Self {
+        self.fleet.budget = Some(Some(budget));
+        self
+    }
+
+    /// Switches the retry budget off: every call retries as its [`RetryPolicy`] allows,
+    /// however many others are failing.
+    pub fn no_retry_budget(mut self) -> Self {
+        self.fleet.budget = Some(None);
+        self
+    }
+
+    /// Whether the client as a whole sends more slowly after a rate-limit answer (HTTP 400
+    /// `EndPoint.0022`) and grows back after (default on; see [`Pacing`]). It delays nothing
+    /// until the rate limit answers.
+    pub fn pacing(mut self, on: bool) -> Self {
+        self.fleet.pacing = Some(on);
+        self
+    }
+
+    /// At most `requests` requests of this client and its clones in flight at once (default:
+    /// no cap); the others wait for a place, within their call's time budget.
+    pub fn max_in_flight(mut self, requests: usize) -> Self {
+        self.fleet.max_in_flight = Some(requests);
+        self
+    }
+
     /// Checks the configuration, reporting every problem at once, and builds the client.
     ///
     /// This is where clouds.yaml and secure.yaml are read (when a cloud is named) and where
@@ -409,6 +456,7 @@ impl ClientBuilder {
         }
         let retry = self.retry.unwrap_or_default();
         retry.check(&mut violations);
+        let fleet = self.fleet.built(&mut violations);
         let certificates = resolved.cas.load("ca_certificates", &mut violations);
         let (Some(endpoint), true) = (endpoint, violations.is_empty()) else {
             return Err(Error::InvalidConfig(violations));
@@ -453,10 +501,46 @@ impl ClientBuilder {
                     session: Arc::new(session),
                     retry,
                     attempt_timeout: Some(timeout),
+                    fleet,
                 },
             ),
             locks: ServiceLocks::default(),
         })
+    }
+}
+
+/// What the builder says of the client-wide guards; `None` is the default.
+#[derive(Clone, Debug, Default)]
+struct FleetSettings {
+    budget: Option<Option<RetryBudget>>,
+    pacing: Option<bool>,
+    max_in_flight: Option<usize>,
+}
+
+impl FleetSettings {
+    /// The guards, with their defaults: a budget, pacing on, no cap.
+    fn built(&self, violations: &mut Violations) -> Fleet {
+        let budget = self
+            .budget
+            .clone()
+            .unwrap_or_else(|| Some(RetryBudget::default()));
+        if let Some(budget) = &budget {
+            budget.check(violations);
+        }
+        let max = tokio::sync::Semaphore::MAX_PERMITS;
+        if let Some(cap) = self.max_in_flight.filter(|c| !(1..=max).contains(c)) {
+            violations.push(
+                "max_in_flight",
+                format!("{cap} must be at least 1 and at most {max}"),
+            );
+        }
+        Fleet {
+            budget,
+            pacing: self.pacing.unwrap_or(true).then(Pacing::default),
+            in_flight: self
+                .max_in_flight
+                .map(|cap| std::sync::Arc::new(tokio::sync::Semaphore::new(cap.clamp(1, max)))),
+        }
     }
 }
 

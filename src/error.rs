@@ -73,6 +73,12 @@ pub enum Error {
     /// the password.
     #[error(transparent)]
     Iam(Box<crate::IamError>),
+    /// The client's [`RetryBudget`](crate::RetryBudget) is spent: this failure was worth a
+    /// retry, but it is returned at once (many calls are failing; retrying them all would
+    /// only add load). Carries the last failure; its status, code and request id are the
+    /// error's own.
+    #[error("retry budget spent, not retried: {0}")]
+    RetryBudgetSpent(#[source] Box<Error>),
 }
 
 impl Error {
@@ -86,6 +92,8 @@ impl Error {
             Self::Transport(e) => retry::is_retryable_transport(e),
             // Waiting longer may see the service available.
             Self::Wait(wait) => matches!(**wait, WaitError::TimedOut { .. }),
+            // The failure itself may pass later; the budget refills with successes.
+            Self::RetryBudgetSpent(last) => last.is_retryable(),
             Self::Tls(_) => false,
             Self::Iam(iam) => iam.is_retryable(),
             Self::InvalidConfig(_) | Self::InvalidRequest(_) | Self::InvalidResponse { .. } => {
@@ -99,6 +107,7 @@ impl Error {
         match self {
             Self::Api(api) => api.error_code(),
             Self::Wait(wait) => wait.api_error().and_then(ApiError::error_code),
+            Self::RetryBudgetSpent(last) => last.error_code(),
             _ => None,
         }
     }
@@ -109,6 +118,7 @@ impl Error {
             Self::Api(api) => api.request_id.as_deref(),
             Self::Wait(wait) => wait.api_error().and_then(|api| api.request_id.as_deref()),
             Self::InvalidResponse { request_id, .. } => request_id.as_deref(),
+            Self::RetryBudgetSpent(last) => last.request_id(),
             _ => None,
         }
     }
@@ -121,6 +131,7 @@ impl Error {
             Self::InvalidResponse { status, .. } => *status,
             Self::Timeout(e) | Self::Transport(e) => e.status().map(|s| s.as_u16()),
             Self::Iam(iam) => iam.status(),
+            Self::RetryBudgetSpent(last) => last.status(),
             Self::Tls(_) | Self::InvalidConfig(_) | Self::InvalidRequest(_) => None,
         }
     }

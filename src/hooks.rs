@@ -6,7 +6,9 @@
 //! to what is left of the call's budget. The answer's body is read in full inside the attempt
 //! (so a body that breaks off is retried too, and the error status's code can be checked), and
 //! handed on to the generated code as a buffered response. Which failures are worth another
-//! attempt is the operation's [`Classifier`]'s to say (`src/retry.rs`).
+//! attempt is the operation's [`Classifier`]'s to say (`src/retry.rs`); whether the client
+//! as a whole allows it (the retry budget), and when an attempt may go (the pacing, the cap on
+//! requests in flight), is the `Fleet`'s (`src/fleet.rs`).
 
 use std::{
     sync::Arc,
@@ -18,6 +20,7 @@ use tracing::{debug, info};
 
 use crate::{
     Credentials, RetryPolicy, auth,
+    fleet::{Fleet, Turn},
     generated::Client,
     response::{self, Answer, Body},
     retry::{self, Classifier},
@@ -37,6 +40,8 @@ pub struct Context {
     /// The timeout of one attempt (cut to what is left of the budget): the HTTP client's
     /// own timeout, which `build` set to the same value. `None` leaves it to that setting.
     pub(crate) attempt_timeout: Option<Duration>,
+    /// The retry budget, pacing and in-flight cap that the client's clones share.
+    pub(crate) fleet: Fleet,
 }
 
 impl ClientHooks<Context> for Client {
@@ -100,7 +105,10 @@ impl Client {
                             policy.next_delay(attempt, call.started.elapsed(), outcome.retry_after)
                         })
                         .flatten();
-                    let Some(delay) = delay else {
+                    let after_timeout = outcome.failure == Some("timeout");
+                    let Some(delay) = delay
+                        .filter(|_| self.inner().fleet.may_retry(call.operation, after_timeout))
+                    else {
                         return outcome.finish(call);
                     };
                     info!(
@@ -165,49 +173,65 @@ struct Outcome {
 }
 
 impl Client {
-    /// Authorizes and sends one attempt (with its timeout cut to what is left of the budget)
-    /// and reads its answer in full. The request goes into `reqwest` here, before the first
-    /// `await`, so that the attempt's future does not carry it.
+    /// Waits for the attempt's turn (the pacing, the cap on requests in flight: see
+    /// `src/fleet.rs`), then authorizes and sends it (with its timeout cut to what is left of
+    /// the budget) and reads its answer in full.
     fn attempt<'c>(
-        &self,
+        &'c self,
         call: &'c Call,
         mut request: reqwest::Request,
         attempt: u32,
     ) -> impl Future<Output = Outcome> + use<'c> {
         let context = self.inner();
-        auth::authorize(
-            context.credentials.as_deref(),
-            Some(&context.session),
-            &mut request,
-            SystemTime::now(),
-        );
-        let left = context
-            .retry
-            .total_budget()
-            .saturating_sub(call.started.elapsed());
-        let timeout = context
-            .attempt_timeout
-            .or(request.timeout().copied())
-            .map_or(left, |t| t.min(left));
-        // The HTTP client's own timeout is the attempt timeout: a request carries one of its
-        // own only when it differs (the budget's end is nearer, or the request had one).
-        if request.timeout().is_some() || Some(timeout) != context.attempt_timeout {
-            *request.timeout_mut() = Some(timeout);
-        }
-        debug!(
-            method = call.method,
-            path = call.path,
-            attempt,
-            timeout_ms = millis(timeout),
-            "sending attempt"
-        );
-        let sent = self.client().execute(request);
         async move {
-            let result = match sent.await {
+            let budget_left = || {
+                context
+                    .retry
+                    .total_budget()
+                    .saturating_sub(call.started.elapsed())
+            };
+            // When the attempt asked for its turn: the pacing weighs its answer by it.
+            let asked = tokio::time::Instant::now();
+            let turn = context.fleet.turn(budget_left()).await;
+            auth::authorize(
+                context.credentials.as_deref(),
+                Some(&context.session),
+                &mut request,
+                SystemTime::now(),
+            );
+            // Without a turn there is no time left: a zero timeout fails before sending.
+            let left = match turn {
+                Turn::Go(_) => budget_left(),
+                Turn::TimeUp => Duration::ZERO,
+            };
+            let timeout = context
+                .attempt_timeout
+                .or(request.timeout().copied())
+                .map_or(left, |t| t.min(left));
+            // The HTTP client's own timeout is the attempt timeout: a request carries one of
+            // its own only when it differs (the budget's end is nearer, or the request had one).
+            if request.timeout().is_some() || Some(timeout) != context.attempt_timeout {
+                *request.timeout_mut() = Some(timeout);
+            }
+            debug!(
+                method = call.method,
+                path = call.path,
+                attempt,
+                timeout_ms = millis(timeout),
+                "sending attempt"
+            );
+            let result = match self.client().execute(request).await {
                 Ok(response) => response::buffered(response).await,
                 Err(e) => Err(e),
             };
-            Outcome::of(call, attempt, result)
+            drop(turn);
+            let outcome = Outcome::of(call, attempt, result);
+            if let Some(status) = outcome.status {
+                context
+                    .fleet
+                    .answered(asked, status, outcome.retryable && status == 400);
+            }
+            outcome
         }
     }
 }

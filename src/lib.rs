@@ -36,6 +36,7 @@
 #![warn(missing_docs)]
 
 mod auth;
+mod budget;
 mod call;
 mod client;
 mod diff;
@@ -44,6 +45,7 @@ mod edit;
 pub mod emulator;
 mod error;
 mod files;
+mod fleet;
 mod generated;
 mod get;
 mod hooks;
@@ -51,6 +53,7 @@ pub mod json;
 mod lock;
 mod modify;
 mod open_enum;
+mod pacing;
 mod request;
 mod response;
 mod retry;
@@ -64,6 +67,10 @@ pub use auth::{
     CloudsSearch, Credentials, DEFAULT_TOKEN_REFRESH_MARGIN, IamError, IamFailure, UserDomain,
     signer,
 };
+pub use budget::{
+    DEFAULT_RETRY_BUDGET, DEFAULT_RETRY_COST, DEFAULT_TIMEOUT_RETRY_COST, RetryBudget,
+    SUCCESS_REFILL,
+};
 pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 pub use diff::{Conflict, Diff, FieldChange};
 pub use edit::{EditEndpointService, EditOutcome};
@@ -73,6 +80,7 @@ pub use generated::types;
 pub use get::GetEndpointService;
 pub use modify::ModifyEndpointService;
 pub use open_enum::OpenEnum;
+pub use pacing::Pacing;
 pub use retry::{
     DEFAULT_INITIAL_BACKOFF, DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_BACKOFF, DEFAULT_TOTAL_BUDGET,
     RATE_LIMIT_CODE, RetryPolicy,

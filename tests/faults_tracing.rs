@@ -113,3 +113,41 @@ async fn transport_failures_are_traced_by_kind_without_secrets() {
     assert!(logs.contains("giving up"), "{logs}");
     assert!(!logs.contains("SK-super-secret"), "{logs}");
 }
+
+#[tokio::test]
+async fn budget_exhaustion_and_pacing_cuts_are_traced_without_secrets() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::INFO)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let server = FaultServer::always(Reply::error(
+        400,
+        "EndPoint.0022",
+        "The number of requests exceeded the limit. Please try later.",
+    ))
+    .await;
+    let client = Client::builder()
+        .endpoint(server.url())
+        .project_id(PROJECT)
+        .credentials(Credentials::token(TOKEN))
+        .retry_policy(tiny_policy(4))
+        .retry_budget(otc_vpcep::RetryBudget::new(5))
+        .build()
+        .expect("client");
+    let error = faults_server::get(&client)
+        .await
+        .expect_err("always rate limited");
+    assert!(
+        matches!(error, otc_vpcep::Error::RetryBudgetSpent(_)),
+        "{error:?}"
+    );
+    let logs = captured.text();
+    assert!(logs.contains("retry budget spent"), "{logs}");
+    assert!(logs.contains("capacity=5"), "{logs}");
+    assert!(logs.contains("send rate cut"), "{logs}");
+    assert!(!logs.contains(TOKEN), "{logs}");
+}

@@ -1,5 +1,5 @@
 //! The guard every request passes before it is routed: its `X-Request-Id`, the injected
-//! faults, the size limits of its head, authentication as far as the headers go (a token
+//! faults, the rate limit and failure rate, the size limits of its head, authentication as far as the headers go (a token
 //! wholly, a signature but for its body), the bounded read of its body, and the signature's
 //! body hash.
 
@@ -55,6 +55,9 @@ pub(crate) async fn guard(
         Some(FaultKind::Fail(failure)) => return failure.into_response(),
         Some(FaultKind::Delay(delay)) => tokio::time::sleep(delay).await,
         None => {}
+    }
+    if let Some(failure) = shared.throttle.refusal(request.uri().path()) {
+        return failure.into_response();
     }
     let (parts, body) = request.into_parts();
     if let Err(failure) = check_head(&parts) {

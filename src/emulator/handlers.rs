@@ -28,6 +28,7 @@ use super::{
     iam::{self, Iam},
     limits::Limits,
     state::Store,
+    throttle::Throttle,
     validate,
 };
 use crate::{spec, types::EndpointService};
@@ -53,6 +54,8 @@ pub(crate) struct Shared {
     pub(crate) limits: Limits,
     /// One permit per body read at once.
     pub(crate) body_reads: Semaphore,
+    /// The rate limit per project and the injected failure rate.
+    pub(crate) throttle: Throttle,
 }
 
 impl Shared {

@@ -58,6 +58,7 @@ mod limits;
 mod server;
 mod signature;
 mod state;
+mod throttle;
 mod tls;
 mod validate;
 
@@ -81,6 +82,7 @@ use self::{
     iam::{Iam, IamConfig},
     limits::Limits,
     state::{FaultKind, Store},
+    throttle::{RateLimit, Throttle},
 };
 use crate::{
     OpenEnum,
@@ -176,6 +178,8 @@ pub struct EmulatorBuilder {
     allow_any_token: bool,
     /// IAM's users, projects and token lifetime.
     iam: IamConfig,
+    rate_limit: Option<RateLimit>,
+    failure_rate: f64,
     /// HTTPS instead of plain HTTP, or why the certificate or key cannot be used.
     tls: Option<Result<tls::TlsConfig, String>>,
 }
@@ -191,6 +195,8 @@ impl Default for EmulatorBuilder {
             limits: Limits::default(),
             allow_any_token: false,
             iam: IamConfig::default(),
+            rate_limit: None,
+            failure_rate: 0.0,
             tls: None,
         }
     }
@@ -348,10 +354,29 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Limits each project to `per_second` requests per second on average and `burst` at
+    /// once (a token bucket per project, full at the start); past it, requests are answered
+    /// 400 `EndPoint.0022` with the documented message, as the service does, before
+    /// authentication and without any change. Default: no limit (the provider documents the
+    /// code, not its limits).
+    pub fn rate_limit(mut self, per_second: f64, burst: u32) -> Self {
+        self.rate_limit = Some(RateLimit { per_second, burst });
+        self
+    }
+
+    /// Answers this share of requests (0 to 1, drawn at random for each) with 503
+    /// `EndPoint.0001`, before authentication and before anything is changed; after the rate
+    /// limit, so a request refused by it does not count. Default 0: none.
+    pub fn failure_rate(mut self, share: f64) -> Self {
+        self.failure_rate = share;
+        self
+    }
+
     /// Every setting that cannot work.
     fn problems(&self) -> Vec<String> {
         let mut problems = self.limits.problems();
         problems.extend(self.iam.problems());
+        problems.extend(Throttle::new(self.rate_limit, self.failure_rate).problems());
         if self
             .access
             .tokens
@@ -410,6 +435,7 @@ impl EmulatorBuilder {
             region: self.region,
             limits: self.limits,
             body_reads: Semaphore::new(self.limits.max_body_reads),
+            throttle: Throttle::new(self.rate_limit, self.failure_rate),
         });
         for (service, available_after) in self.services {
             seed(&shared, service, available_after)?;
@@ -567,6 +593,22 @@ impl Emulator {
     /// VPCEP routes answer 401 to them, and clients log in again.
     pub fn revoke_tokens(&self) {
         self.shared.iam.revoke_all();
+    }
+
+    /// How many requests the [rate limit](EmulatorBuilder::rate_limit) refused so far.
+    pub fn requests_rate_limited(&self) -> u64 {
+        self.shared
+            .throttle
+            .rate_limited
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// How many requests the [failure rate](EmulatorBuilder::failure_rate) answered 503 so far.
+    pub fn requests_failed(&self) -> u64 {
+        self.shared
+            .throttle
+            .failed
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Stops accepting connections, lets requests in flight finish within the shutdown

@@ -360,6 +360,20 @@ pub struct EmulatorArgs {
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub available_after: Option<Duration>,
 
+    /// Limit each project to this many requests per second (with --rate-burst); past it,
+    /// answer 400 EndPoint.0022 as the service does. Default: no limit.
+    #[arg(long, value_name = "PER_SECOND")]
+    pub rate_limit: Option<f64>,
+
+    /// The requests a project may send at once under --rate-limit.
+    #[arg(long, value_name = "N", requires = "rate_limit", default_value_t = 10)]
+    pub rate_burst: u32,
+
+    /// Answer this share of requests (0 to 1, for example 0.1) with 503 EndPoint.0001,
+    /// before anything is changed. Default 0.
+    #[arg(long, value_name = "SHARE")]
+    pub failure_rate: Option<f64>,
+
     /// Verify AK/SK signatures with this access key and the secret key in
     /// VPCEP_EMULATOR_SECRET_KEY.
     #[arg(long, value_name = "AK", env = "VPCEP_EMULATOR_ACCESS_KEY")]

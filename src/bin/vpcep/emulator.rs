@@ -128,6 +128,12 @@ fn configure(args: EmulatorArgs) -> Result<EmulatorBuilder, String> {
         }
         (None, None) => {}
     }
+    if let Some(per_second) = args.rate_limit {
+        builder = builder.rate_limit(per_second, args.rate_burst);
+    }
+    if let Some(share) = args.failure_rate {
+        builder = builder.failure_rate(share);
+    }
     if let Some(timeout) = args.header_read_timeout {
         builder = builder.header_read_timeout(timeout);
     }

@@ -1,0 +1,82 @@
+//! What the calls of a client and its clones share, for many tasks on one client: the
+//! [`RetryBudget`], the [`Pacing`] after the rate limit, and the optional cap on requests in
+//! flight. The `exec` hook (`src/hooks.rs`) asks it before each attempt and tells it each
+//! outcome.
+
+use std::{sync::Arc, time::Duration};
+
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tracing::warn;
+
+use crate::{RetryBudget, pacing::Pacing};
+
+/// The shared guards of one client and its clones; each is off when `None`.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Fleet {
+    pub(crate) budget: Option<RetryBudget>,
+    pub(crate) pacing: Option<Pacing>,
+    pub(crate) in_flight: Option<Arc<Semaphore>>,
+}
+
+impl Fleet {
+    /// Waits for the attempt's turn, for at most `left`: the pacing's slot, then a place among
+    /// the requests in flight (held until the returned permit is dropped). When `left` runs
+    /// out first, answers without a permit: the attempt then has no time left and times out
+    /// without being sent.
+    pub(crate) async fn turn(&self, left: Duration) -> Turn {
+        let started = tokio::time::Instant::now();
+        if let Some(pacing) = &self.pacing {
+            let wait = pacing.reserve(left);
+            if !wait.is_zero() {
+                tokio::time::sleep(wait).await;
+            }
+        }
+        let Some(cap) = &self.in_flight else {
+            return Turn::Go(None);
+        };
+        let left = left.saturating_sub(started.elapsed());
+        match tokio::time::timeout(left, cap.clone().acquire_owned()).await {
+            Ok(Ok(permit)) => Turn::Go(Some(permit)),
+            _ => Turn::TimeUp,
+        }
+    }
+
+    /// Takes in the answer to an attempt sent at `sent`: for the pacing (whether it was the
+    /// rate limit) and the budget (a success gives back).
+    pub(crate) fn answered(&self, sent: tokio::time::Instant, status: u16, throttled: bool) {
+        if let Some(pacing) = &self.pacing {
+            pacing.answered(sent, throttled);
+        }
+        if let (Some(budget), true) = (&self.budget, status < 400) {
+            budget.succeeded();
+        }
+    }
+
+    /// Whether the budget allows a retry (after a timeout when `after_timeout`); a refusal
+    /// is logged and marks the call's error as [`Error::RetryBudgetSpent`](crate::Error).
+    pub(crate) fn may_retry(&self, operation: &str, after_timeout: bool) -> bool {
+        let Some(budget) = &self.budget else {
+            return true;
+        };
+        if budget.try_retry(after_timeout) {
+            return true;
+        }
+        crate::budget::refused();
+        warn!(
+            operation,
+            available = budget.available(),
+            capacity = budget.capacity(),
+            after_timeout,
+            "retry budget spent: the failure is returned without a retry"
+        );
+        false
+    }
+}
+
+/// The outcome of waiting for an attempt's turn.
+pub(crate) enum Turn {
+    /// Go, holding this place among the requests in flight (if they are capped).
+    Go(#[allow(dead_code)] Option<OwnedSemaphorePermit>),
+    /// The call's time ran out while waiting.
+    TimeUp,
+}

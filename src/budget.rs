@@ -2,16 +2,12 @@
 //! standard retry mode of aws-sdk-rust has it). A retry takes tokens from it, a success gives
 //! one back; when it is spent, a retryable failure is returned at once as
 //! [`Error::RetryBudgetSpent`](crate::Error::RetryBudgetSpent). First attempts never cost.
-//!
-//! The flag that tells a call's error that its retry was refused lives here too: a task-local
-//! cell scoped to one call (as the record of its answer in `src/response.rs`).
+//! A refusal is marked in the call's record (`src/response.rs`), so that the call's error says
+//! so.
 
-use std::{
-    cell::Cell,
-    sync::{
-        Arc,
-        atomic::{AtomicU32, AtomicU64, Ordering},
-    },
+use std::sync::{
+    Arc,
+    atomic::{AtomicU32, AtomicU64, Ordering},
 };
 
 use crate::validation::Violations;
@@ -181,27 +177,6 @@ impl RetryBudget {
     }
 }
 
-tokio::task_local! {
-    /// Whether the call in whose task this runs had a retry refused by the budget.
-    static SPENT: Cell<bool>;
-}
-
-/// Runs `call` with a flag, for this call alone, that [`refused`] sets.
-pub(crate) fn scoped<F: Future>(call: F) -> impl Future<Output = F::Output> {
-    SPENT.scope(Cell::new(false), call)
-}
-
-/// Marks the current call as ended by the budget (outside [`scoped`], the raw client, this
-/// does nothing: its error is the last failure itself).
-pub(crate) fn refused() {
-    let _ = SPENT.try_with(|spent| spent.set(true));
-}
-
-/// Whether the current call was ended by the budget.
-pub(crate) fn was_refused() -> bool {
-    SPENT.try_with(Cell::get).unwrap_or(false)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -265,17 +240,5 @@ mod tests {
         let text = v.to_string();
         assert!(text.contains("retry_budget.retry_cost"), "{text}");
         assert!(text.contains("retry_budget.timeout_retry_cost"), "{text}");
-    }
-
-    #[tokio::test]
-    async fn the_flag_is_per_call() {
-        assert!(!was_refused());
-        let inside = scoped(async {
-            refused();
-            was_refused()
-        })
-        .await;
-        assert!(inside);
-        assert!(!scoped(async { was_refused() }).await);
     }
 }

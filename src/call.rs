@@ -5,8 +5,8 @@
 use progenitor_client::ResponseValue;
 
 use crate::{
-    Client, Error, budget, generated,
-    response::{self, Answer},
+    Client, Error, generated,
+    response::{self, Record},
     types::{ErrorResponse, ProjectId},
 };
 
@@ -28,7 +28,7 @@ pub(crate) fn run<T, F>(
 where
     F: Future<Output = Result<ResponseValue<T>, generated::Error<ErrorResponse>>>,
 {
-    budget::scoped(response::recorded(
+    response::recorded(
         move || async move {
             let make = operation?;
             let session = client.session();
@@ -47,15 +47,15 @@ where
             Ok(result)
         },
         completed,
-    ))
+    )
 }
 
 /// The result of a call, completed with its final answer.
 fn completed<T>(
     result: Result<Result<ResponseValue<T>, generated::Error<ErrorResponse>>, Error>,
-    answer: Option<&Answer>,
+    record: &Record,
 ) -> Result<T, Error> {
-    match (result?, answer) {
+    match (result?, record.answer.as_ref()) {
         (Ok(_), Some(answer)) if !response::is_json_object(&answer.body) => {
             Err(Error::not_an_object(answer))
         }
@@ -63,7 +63,7 @@ fn completed<T>(
         (Err(error), answer) => {
             let error = Error::from_call(error, answer);
             // The retry budget refused the retry this failure was worth.
-            Err(if budget::was_refused() {
+            Err(if record.retry_refused {
                 Error::RetryBudgetSpent(Box::new(error))
             } else {
                 error

@@ -61,7 +61,7 @@ impl Fleet {
         if budget.try_retry(after_timeout) {
             return true;
         }
-        crate::budget::refused();
+        crate::response::record_retry_refused();
         warn!(
             operation,
             available = budget.available(),

@@ -12,9 +12,18 @@ use serde_json::{Map, Value};
 pub(crate) const MAX_BODY_BYTES: usize = 4 << 20;
 
 tokio::task_local! {
-    /// Where the hooks leave the final answer of the call in whose task they run: set for the
-    /// duration of one call by [`recorded`], so never shared between calls.
-    static RECORD: RefCell<Option<Answer>>;
+    /// Where the hooks leave what the error of the call in whose task they run needs: set for
+    /// the duration of one call by [`recorded`], so never shared between calls.
+    static RECORD: RefCell<Record>;
+}
+
+/// What the hooks leave for the error of one call.
+#[derive(Debug, Default)]
+pub(crate) struct Record {
+    /// The final answer, if there was one.
+    pub(crate) answer: Option<Answer>,
+    /// Whether the retry budget refused the retry the final failure was worth.
+    pub(crate) retry_refused: bool,
 }
 
 /// What the final attempt of a call got back, for the error of that call: the generated code
@@ -39,16 +48,16 @@ impl Answer {
     }
 }
 
-/// Runs `call` with a record of its final answer, kept for this call alone, and hands it the
-/// record's answer when the call is done. The call's future is made inside the scope, so that
-/// the outer future holds it once.
+/// Runs `call` with a [`Record`], kept for this call alone, and hands it the record when the
+/// call is done. The call's future is made inside the scope, so that the outer future holds
+/// it once.
 pub(crate) fn recorded<T, F: Future>(
     call: impl FnOnce() -> F,
-    done: impl FnOnce(F::Output, Option<&Answer>) -> T,
+    done: impl FnOnce(F::Output, &Record) -> T,
 ) -> impl Future<Output = T> {
-    RECORD.scope(RefCell::new(None), async move {
+    RECORD.scope(RefCell::default(), async move {
         let result = call().await;
-        RECORD.with(|record| done(result, record.borrow().as_ref()))
+        RECORD.with(|record| done(result, &record.borrow()))
     })
 }
 
@@ -58,8 +67,14 @@ pub(crate) fn record(answer: impl FnOnce() -> Answer) {
     let _ = RECORD.try_with(|record| {
         // Each call has its own record; its final answer is the last one (a call sent once
         // more with a new token has two).
-        record.replace(Some(answer()));
+        record.borrow_mut().answer = Some(answer());
     });
+}
+
+/// Marks the call in whose task this runs as ended by the retry budget; outside a recorded
+/// call (the raw client) its error is the last failure itself.
+pub(crate) fn record_retry_refused() {
+    let _ = RECORD.try_with(|record| record.borrow_mut().retry_refused = true);
 }
 
 /// A body read in full (up to [`MAX_BODY_BYTES`]).
@@ -198,6 +213,19 @@ fn scalar(value: &Value) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_record_belongs_to_one_call() {
+        // Outside a call, nothing is kept and nothing fails.
+        record_retry_refused();
+        let refused = recorded(
+            || async { record_retry_refused() },
+            |(), record| record.retry_refused,
+        );
+        assert!(refused.await);
+        let untouched = recorded(|| async {}, |(), record| record.retry_refused);
+        assert!(!untouched.await);
+    }
 
     fn parsed(body: &str) -> Option<ErrorBody> {
         ErrorBody::parse(body.as_bytes())

@@ -42,35 +42,67 @@ pub(crate) async fn with_request_id(mut request: Request, next: Next) -> Respons
     response
 }
 
-/// Applies the next injected fault, refuses a head or a declared body over the limits,
-/// authenticates what the headers can (a token wholly, a signature but for its body), reads
-/// the body, and checks a signature's body hash.
+/// Applies the next injected fault, the rate limit and the failure rate, refuses a head or a
+/// declared body over the limits, authenticates what the headers can (a token wholly, a
+/// signature but for its body), reads the body, and checks a signature's body hash.
 pub(crate) async fn guard(
     State(shared): State<Arc<Shared>>,
     request: Request,
     next: Next,
 ) -> Response {
+    let checks = Checks {
+        throttle: true,
+        authenticate: true,
+    };
+    match admitted(&shared, request, checks).await {
+        Ok(request) => next.run(request).await,
+        Err(Refused::Failure(failure)) => failure.into_response(),
+        Err(Refused::Signature(reason)) => {
+            Failure::new(Code::Unauthenticated, reason).into_response()
+        }
+    }
+}
+
+/// Which of the optional checks a route's requests pass in [`admitted`].
+pub(crate) struct Checks {
+    /// The rate limit and the injected failure rate.
+    pub(crate) throttle: bool,
+    /// A token or an AK/SK signature.
+    pub(crate) authenticate: bool,
+}
+
+/// Why [`admitted`] refused a request.
+pub(crate) enum Refused {
+    /// A fault, a limit, the throttle, or the authentication of the headers.
+    Failure(Failure),
+    /// The AK/SK signature does not cover what arrived, and why.
+    Signature(String),
+}
+
+/// The request as the routes get it, its body read within the limits, once it passed the
+/// next injected fault, `checks`, the head's limits and the signature over its body.
+pub(crate) async fn admitted(
+    shared: &Shared,
+    request: Request,
+    checks: Checks,
+) -> Result<Request, Refused> {
+    // The store's lock is released before any wait.
     let fault = shared.store().arrive();
     match fault {
-        Some(FaultKind::Fail(failure)) => return failure.into_response(),
+        Some(FaultKind::Fail(failure)) => return Err(Refused::Failure(failure)),
         Some(FaultKind::Delay(delay)) => tokio::time::sleep(delay).await,
         None => {}
     }
-    if let Some(failure) = shared.throttle.refusal(request.uri().path()) {
-        return failure.into_response();
+    if checks.throttle
+        && let Some(failure) = shared.throttle.refusal(request.uri().path())
+    {
+        return Err(Refused::Failure(failure));
     }
     let (parts, body) = request.into_parts();
-    if let Err(failure) = check_head(&parts) {
-        return failure.into_response();
-    }
-    let signed = match authenticate(&shared, &parts, SystemTime::now()) {
-        Ok(signed) => signed,
-        Err(failure) => return failure.into_response(),
-    };
-    let bytes = match read_body(&shared, body).await {
-        Ok(bytes) => bytes,
-        Err(failure) => return failure.into_response(),
-    };
+    check_head(&parts).map_err(Refused::Failure)?;
+    let signed = checks.authenticate
+        && authenticate(shared, &parts, SystemTime::now()).map_err(Refused::Failure)?;
+    let bytes = read_body(shared, body).await.map_err(Refused::Failure)?;
     if signed {
         let arrived = Arrived {
             method: &parts.method,
@@ -79,12 +111,10 @@ pub(crate) async fn guard(
             headers: &parts.headers,
             body: &bytes,
         };
-        if let Err(reason) = signature::verify(&shared.access.keys, &arrived, SystemTime::now()) {
-            return Failure::new(Code::Unauthenticated, reason).into_response();
-        }
+        signature::verify(&shared.access.keys, &arrived, SystemTime::now())
+            .map_err(Refused::Signature)?;
     }
-    next.run(Request::from_parts(parts, Body::from(bytes)))
-        .await
+    Ok(Request::from_parts(parts, Body::from(bytes)))
 }
 
 /// Refuses more than [`MAX_HEADERS`] headers or a head over [`MAX_HEAD_BYTES`] (431), and a

@@ -12,12 +12,12 @@ use std::{
         Arc, Mutex, MutexGuard,
         atomic::{AtomicU64, Ordering},
     },
-    time::{Duration, SystemTime},
+    time::Duration,
 };
 
 use axum::{
     Router,
-    body::{Body, Bytes},
+    body::Bytes,
     extract::{Request, State},
     http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header},
     middleware::{self, Next},
@@ -31,14 +31,7 @@ use subtle::ConstantTimeEq;
 use time::{OffsetDateTime, macros::format_description};
 use tokio::time::Instant;
 
-use super::{
-    errors::Failure,
-    guard,
-    handlers::Shared,
-    signature::{self, Arrived},
-    state::FaultKind,
-    validate,
-};
+use super::{errors::Failure, guard, handlers::Shared, validate};
 use crate::auth::iam_types::{ProjectRef, TokenRequest};
 
 /// How long the tokens the emulator issues are valid, unless configured: 24 hours, as IAM's.
@@ -206,43 +199,15 @@ const UNAUTHORIZED: &str = "The request you have made requires authentication.";
 /// body within the limits; every refusal in the Keystone form.
 async fn iam_guard(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
     shared.iam.requests.fetch_add(1, Ordering::Relaxed);
-    let fault = shared.store().arrive();
-    match fault {
-        Some(FaultKind::Fail(failure)) => return keystone_of(failure),
-        Some(FaultKind::Delay(delay)) => tokio::time::sleep(delay).await,
-        None => {}
-    }
-    let (parts, body) = request.into_parts();
-    if let Err(failure) = guard::check_head(&parts) {
-        return keystone_of(failure);
-    }
-    let login = parts.uri.path().ends_with("/auth/tokens");
-    let signed = if login {
-        false
-    } else {
-        match guard::authenticate(&shared, &parts, SystemTime::now()) {
-            Ok(signed) => signed,
-            Err(failure) => return keystone(failure.status, &failure.message),
-        }
+    let checks = guard::Checks {
+        throttle: false,
+        authenticate: !request.uri().path().ends_with("/auth/tokens"),
     };
-    let bytes = match guard::read_body(&shared, body).await {
-        Ok(bytes) => bytes,
-        Err(failure) => return keystone_of(failure),
-    };
-    if signed {
-        let arrived = Arrived {
-            method: &parts.method,
-            path: parts.uri.path(),
-            query: parts.uri.query(),
-            headers: &parts.headers,
-            body: &bytes,
-        };
-        if let Err(reason) = signature::verify(&shared.access.keys, &arrived, SystemTime::now()) {
-            return keystone(StatusCode::UNAUTHORIZED, &reason);
-        }
+    match guard::admitted(&shared, request, checks).await {
+        Ok(request) => next.run(request).await,
+        Err(guard::Refused::Failure(failure)) => keystone_of(failure),
+        Err(guard::Refused::Signature(reason)) => keystone(StatusCode::UNAUTHORIZED, &reason),
     }
-    next.run(Request::from_parts(parts, Body::from(bytes)))
-        .await
 }
 
 /// `POST /v3/auth/tokens`: a password login, scoped to a project by ID or by name (with or

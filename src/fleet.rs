@@ -5,7 +5,10 @@
 
 use std::{sync::Arc, time::Duration};
 
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::{
+    sync::{OwnedSemaphorePermit, Semaphore},
+    time::Instant,
+};
 use tracing::warn;
 
 use crate::{RetryBudget, pacing::Pacing};
@@ -22,30 +25,40 @@ impl Fleet {
     /// Waits for the attempt's turn, for at most `left`: the pacing's slot, then a place among
     /// the requests in flight (held until the returned permit is dropped). When `left` runs
     /// out first, answers without a permit: the attempt then has no time left and times out
-    /// without being sent.
-    pub(crate) async fn turn(&self, left: Duration) -> Turn {
-        let started = tokio::time::Instant::now();
-        if let Some(pacing) = &self.pacing {
+    /// without being sent. The clock is read only for what is on: the pacing's time of asking,
+    /// and what is left after a wait.
+    pub(crate) async fn turn(&self, mut left: Duration) -> Turn {
+        let asked = self.pacing.as_ref().map(|_| Instant::now());
+        if let (Some(pacing), Some(asked)) = (&self.pacing, asked) {
             let wait = pacing.reserve(left);
             if !wait.is_zero() {
                 tokio::time::sleep(wait).await;
+                left = left.saturating_sub(asked.elapsed());
             }
         }
         let Some(cap) = &self.in_flight else {
-            return Turn::Go(None);
+            return Turn::Go(Go {
+                _permit: None,
+                asked,
+                left,
+            });
         };
-        let left = left.saturating_sub(started.elapsed());
+        let started = Instant::now();
         match tokio::time::timeout(left, cap.clone().acquire_owned()).await {
-            Ok(Ok(permit)) => Turn::Go(Some(permit)),
+            Ok(Ok(permit)) => Turn::Go(Go {
+                _permit: Some(permit),
+                asked,
+                left: left.saturating_sub(started.elapsed()),
+            }),
             _ => Turn::TimeUp,
         }
     }
 
-    /// Takes in the answer to an attempt sent at `sent`: for the pacing (whether it was the
-    /// rate limit) and the budget (a success gives back).
-    pub(crate) fn answered(&self, sent: tokio::time::Instant, status: u16, throttled: bool) {
-        if let Some(pacing) = &self.pacing {
-            pacing.answered(sent, throttled);
+    /// Takes in the answer to an attempt that asked for its turn at `asked` (see [`Go`]): for
+    /// the pacing (whether it was the rate limit) and the budget (a success gives back).
+    pub(crate) fn answered(&self, asked: Option<Instant>, status: u16, throttled: bool) {
+        if let (Some(pacing), Some(asked)) = (&self.pacing, asked) {
+            pacing.answered(asked, throttled);
         }
         if let (Some(budget), true) = (&self.budget, status < 400) {
             budget.succeeded();
@@ -75,8 +88,18 @@ impl Fleet {
 
 /// The outcome of waiting for an attempt's turn.
 pub(crate) enum Turn {
-    /// Go, holding this place among the requests in flight (if they are capped).
-    Go(#[allow(dead_code)] Option<OwnedSemaphorePermit>),
+    /// Go.
+    Go(Go),
     /// The call's time ran out while waiting.
     TimeUp,
+}
+
+/// An attempt's turn to go.
+pub(crate) struct Go {
+    /// Its place among the requests in flight (if they are capped), held until dropped.
+    _permit: Option<OwnedSemaphorePermit>,
+    /// When it asked for its turn, if the pacing weighs its answer by it.
+    pub(crate) asked: Option<Instant>,
+    /// The time left of what the turn was given.
+    pub(crate) left: Duration,
 }

@@ -184,25 +184,21 @@ impl Client {
     ) -> impl Future<Output = Outcome> + use<'c> {
         let context = self.inner();
         async move {
-            let budget_left = || {
-                context
-                    .retry
-                    .total_budget()
-                    .saturating_sub(call.started.elapsed())
-            };
-            // When the attempt asked for its turn: the pacing weighs its answer by it.
-            let asked = tokio::time::Instant::now();
-            let turn = context.fleet.turn(budget_left()).await;
+            let budget_left = context
+                .retry
+                .total_budget()
+                .saturating_sub(call.started.elapsed());
+            let turn = context.fleet.turn(budget_left).await;
             auth::authorize(
                 context.credentials.as_deref(),
                 Some(&context.session),
                 &mut request,
-                SystemTime::now(),
+                SystemTime::now,
             );
             // Without a turn there is no time left: a zero timeout fails before sending.
-            let left = match turn {
-                Turn::Go(_) => budget_left(),
-                Turn::TimeUp => Duration::ZERO,
+            let (left, asked) = match &turn {
+                Turn::Go(go) => (go.left, go.asked),
+                Turn::TimeUp => (Duration::ZERO, None),
             };
             let timeout = context
                 .attempt_timeout

@@ -94,11 +94,12 @@ impl Pacing {
     /// wait would be longer than `at_most`, nothing is reserved and `at_most` is answered: the
     /// caller's time ends first.
     pub(crate) fn reserve(&self, at_most: Duration) -> Duration {
-        let now = Instant::now();
         let mut state = self.lock();
         if !state.enabled {
             return Duration::ZERO;
         }
+        // The clock is read only when sends are paced.
+        let now = Instant::now();
         state.refill(now);
         let debt = (1.0 - state.tokens).max(0.0);
         let wait = Duration::try_from_secs_f64(debt / state.fill_rate).unwrap_or(Duration::MAX);

@@ -48,7 +48,7 @@ impl ClientHooks<IamContext> for Client {
                 context.credentials.as_deref(),
                 None,
                 &mut request,
-                SystemTime::now(),
+                SystemTime::now,
             );
             let result = self.client().execute(request).await;
             let (retryable, retry_after) = match &result {

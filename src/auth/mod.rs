@@ -34,8 +34,9 @@ const SECURITY_TOKEN_HEADER: HeaderName = HeaderName::from_static("x-security-to
 /// The header of the signing time.
 const DATE_HEADER: HeaderName = HeaderName::from_static(signer::DATE_HEADER);
 
-/// Sets the authentication headers of one request attempt, as of `now`; `session` gives the
-/// project ID of signed requests and the token of a password login (none for IAM's own calls).
+/// Sets the authentication headers of one request attempt, as of `now()` (read only for a
+/// signature); `session` gives the project ID of signed requests and the token of a password
+/// login (none for IAM's own calls).
 ///
 /// Called for every attempt, so that a retried request carries a fresh signature: headers of
 /// an earlier attempt are replaced. With an access key, `X-Sdk-Date`, `Host`, `X-Project-Id`
@@ -48,7 +49,7 @@ pub(crate) fn authorize(
     credentials: Option<&Credentials>,
     session: Option<&session::Session>,
     request: &mut reqwest::Request,
-    now: SystemTime,
+    now: impl FnOnce() -> SystemTime,
 ) {
     match credentials {
         None => {}
@@ -69,7 +70,7 @@ pub(crate) fn authorize(
             let headers = request.headers_mut();
             headers.remove(AUTHORIZATION);
             headers.remove(SECURITY_TOKEN_HEADER);
-            let date = signer::sdk_date(now);
+            let date = signer::sdk_date(now());
             set(request, DATE_HEADER, &date);
             let host = host_of(request.url());
             set(request, HOST, &host);
@@ -169,7 +170,7 @@ mod tests {
         let mut request = put("https://vpcep.eu-de.otc.t-systems.com/v1/p/s", b"{}");
         let first = UNIX_EPOCH + Duration::from_secs(1_591_583_940);
         let session = session::Session::known(project("p"));
-        authorize(Some(&credentials), Some(&session), &mut request, first);
+        authorize(Some(&credentials), Some(&session), &mut request, || first);
         let first_authorization = header(&request, "authorization");
         assert_eq!(header(&request, "x-sdk-date"), ["20200608T023900Z"]);
         assert_eq!(header(&request, "host"), ["vpcep.eu-de.otc.t-systems.com"]);
@@ -183,12 +184,9 @@ mod tests {
         );
         let first_authorization = first_authorization[0].to_owned();
 
-        authorize(
-            Some(&credentials),
-            Some(&session),
-            &mut request,
-            first + Duration::from_secs(1),
-        );
+        authorize(Some(&credentials), Some(&session), &mut request, || {
+            first + Duration::from_secs(1)
+        });
         assert_eq!(header(&request, "x-sdk-date"), ["20200608T023901Z"]);
         let second_authorization = header(&request, "authorization");
         assert_eq!(second_authorization.len(), 1);
@@ -200,7 +198,7 @@ mod tests {
     fn the_host_header_keeps_a_port_that_is_not_the_default() {
         let credentials = Credentials::access_key("AK", "SK");
         let mut request = put("http://127.0.0.1:8080/v1/p/s", b"");
-        authorize(Some(&credentials), None, &mut request, UNIX_EPOCH);
+        authorize(Some(&credentials), None, &mut request, || UNIX_EPOCH);
         assert_eq!(header(&request, "host"), ["127.0.0.1:8080"]);
         assert_eq!(header(&request, "x-security-token"), Vec::<&str>::new());
     }
@@ -208,12 +206,9 @@ mod tests {
     #[test]
     fn secret_headers_are_marked_sensitive() {
         let mut request = put("https://h/", b"");
-        authorize(
-            Some(&Credentials::token("T")),
-            None,
-            &mut request,
-            UNIX_EPOCH,
-        );
+        authorize(Some(&Credentials::token("T")), None, &mut request, || {
+            UNIX_EPOCH
+        });
         assert_eq!(header(&request, "x-auth-token"), ["T"]);
         assert!(!format!("{:?}", request.headers()).contains("\"T\""));
         assert_eq!(header(&request, "authorization"), Vec::<&str>::new());
@@ -223,7 +218,7 @@ mod tests {
             Some(&Credentials::temporary("AK", "SK", "ST")),
             None,
             &mut request,
-            UNIX_EPOCH,
+            || UNIX_EPOCH,
         );
         let shown = format!("{:?}", request.headers());
         assert!(!shown.contains("ST\""), "{shown}");

@@ -49,7 +49,7 @@ pub fn generate(yaml: &str) -> Result<Generated, String> {
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
         .with_hooks(HooksMode::Expected)
-        .with_inner_type(quote!(crate::hooks::Context))
+        .with_inner_type(quote!(crate::runtime::hooks::Context))
         .with_derive("PartialEq")
         .with_derive("schemars::JsonSchema");
     for (open, closed) in open_enums(&document) {
@@ -72,7 +72,7 @@ pub fn generate(yaml: &str) -> Result<Generated, String> {
 }
 
 /// The generated client alone (no tables) for the spec `yaml`, with hooks whose state is of
-/// type `inner` (a path such as `crate::auth::iam::IamContext`): for the IAM calls.
+/// type `inner` (a path such as `crate::auth::iam_plan::IamContext`): for the IAM calls.
 pub fn generate_plain(yaml: &str, inner: &str) -> Result<String, String> {
     let spec: openapiv3::OpenAPI =
         serde_yaml_ng::from_str(yaml).map_err(|e| format!("not an OpenAPI 3.0 document: {e}"))?;
@@ -211,7 +211,7 @@ fn tables(document: &Value) -> Result<TokenStream, String> {
 
 /// A setter per field of the operation's JSON request body, on its ergonomic builder (the
 /// type named like the operation, in `crate`) and on those [`BODY_BUILDERS`] names for it,
-/// each of which keeps the body in its field `input`, a `crate::request::Input` of the
+/// each of which keeps the body in its field `input`, a `crate::operations::input::Input` of the
 /// generated body type. Each setter converts its value into the field's generated type at
 /// once, or records the rule it breaks. Lists and objects get no generated setter: their
 /// conveniences are written by hand.

@@ -3,12 +3,12 @@
 use std::fmt;
 
 use crate::{
-    generated,
-    response::{Answer, ErrorBody, MAX_BODY_BYTES, request_id_text},
-    retry,
+    operations::wait::WaitError,
+    runtime::answer::{Answer, ErrorBody, MAX_BODY_BYTES, request_id_text},
+    runtime::retry,
+    spec::generated,
+    spec::validation::Violations,
     types::ErrorResponse,
-    validation::Violations,
-    wait::WaitError,
 };
 
 /// What can go wrong when building a client or sending a request.
@@ -271,7 +271,7 @@ impl Error {
                 if e.is_timeout() {
                     Self::Timeout(e)
                 } else {
-                    crate::tls::transport_error(e)
+                    crate::config::tls::transport_error(e)
                 }
             }
             E::InvalidResponsePayload(body, e) => match answer {

@@ -36,64 +36,49 @@
 #![warn(missing_docs)]
 
 mod auth;
-mod budget;
-mod call;
 mod client;
-mod diff;
-mod edit;
+mod config;
 #[cfg(feature = "emulator")]
 pub mod emulator;
 mod error;
-mod files;
-mod fleet;
-mod generated;
-mod get;
-mod hooks;
 pub mod json;
-mod lock;
-mod modify;
-mod open_enum;
-mod pacing;
-mod request;
-mod response;
-mod retry;
-mod schema;
+mod operations;
+mod runtime;
 pub mod spec;
-mod tls;
-mod validation;
-mod wait;
 
 pub use auth::{
-    CloudsSearch, Credentials, DEFAULT_TOKEN_REFRESH_MARGIN, IamError, IamFailure, UserDomain,
-    signer,
+    Credentials, DEFAULT_TOKEN_REFRESH_MARGIN, IamError, IamFailure, UserDomain, signer,
 };
-pub use budget::{
+pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+pub use config::clouds::CloudsSearch;
+pub use config::files::MAX_CONFIG_FILE_BYTES;
+pub use config::tls::TlsError;
+pub use error::{ApiError, Error};
+pub use operations::diff::{Conflict, Diff, FieldChange};
+pub use operations::edit::{EditEndpointService, EditOutcome};
+pub use operations::get::GetEndpointService;
+pub use operations::modify::ModifyEndpointService;
+pub use operations::wait::{
+    DEFAULT_MAX_POLL_INTERVAL, DEFAULT_POLL_INTERVAL, WaitError, WaitUntilAvailable,
+};
+pub use runtime::budget::{
     DEFAULT_RETRY_BUDGET, DEFAULT_RETRY_COST, DEFAULT_TIMEOUT_RETRY_COST, RetryBudget,
     SUCCESS_REFILL,
 };
-pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
-pub use diff::{Conflict, Diff, FieldChange};
-pub use edit::{EditEndpointService, EditOutcome};
-pub use error::{ApiError, Error};
-pub use files::MAX_CONFIG_FILE_BYTES;
-pub use generated::types;
-pub use get::GetEndpointService;
-pub use modify::ModifyEndpointService;
-pub use open_enum::OpenEnum;
-pub use pacing::Pacing;
-pub use retry::{
+pub use runtime::pacing::Pacing;
+pub use runtime::retry::{
     DEFAULT_INITIAL_BACKOFF, DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_BACKOFF, DEFAULT_TOTAL_BUDGET,
     RATE_LIMIT_CODE, RetryPolicy,
 };
 pub use spec::MAX_PORT_MAPPINGS;
-pub use tls::TlsError;
-pub use validation::{Violation, Violations};
-pub use wait::{DEFAULT_MAX_POLL_INTERVAL, DEFAULT_POLL_INTERVAL, WaitError, WaitUntilAvailable};
+pub use spec::generated::types;
+pub use spec::open_enum::OpenEnum;
+pub use spec::validation::{Violation, Violations};
 
 /// The generated client, as progenitor makes it from the spec, for callers who want it.
 pub mod raw {
-    pub use crate::generated::{Client, Error, ResponseValue, builder};
-    pub use crate::hooks::Context;
+    pub use crate::runtime::hooks::Context;
+    pub use crate::spec::generated::{Client, Error, ResponseValue, builder};
 }
 
 /// The README's examples, compiled as doctests so that they stay true (one uses the emulator).

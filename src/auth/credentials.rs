@@ -2,7 +2,7 @@
 
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::validation::Violations;
+use crate::spec::validation::Violations;
 
 /// How the client authenticates its requests.
 ///

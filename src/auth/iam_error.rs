@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::{UserDomain, retry};
+use crate::{UserDomain, runtime::retry};
 
 /// A password login, or the lookup of a project's ID from its name, failed.
 ///

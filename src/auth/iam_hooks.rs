@@ -15,7 +15,7 @@ use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use tracing::debug;
 
 use super::iam_generated::Client;
-use crate::{Credentials, RetryPolicy, retry};
+use crate::{Credentials, RetryPolicy, runtime::retry};
 
 /// The state the generated IAM client carries for its hooks.
 #[derive(Clone, Debug, Default)]

@@ -1,21 +1,17 @@
 //! Authentication: [`Credentials`], and the headers each request attempt carries.
 
-pub(crate) mod clouds;
 mod credentials;
-pub(crate) mod env;
-pub(crate) mod iam;
 mod iam_error;
 mod iam_generated;
 /// The generated IAM types, for the emulator's IAM.
 #[cfg(feature = "emulator")]
 pub(crate) use iam_generated::types as iam_types;
 pub(crate) mod iam_hooks;
+pub(crate) mod iam_plan;
 pub(crate) mod session;
 pub mod signer;
-pub(crate) mod sources;
 mod token_cache;
 
-pub use clouds::CloudsSearch;
 pub use credentials::{Credentials, UserDomain};
 pub use iam_error::{IamError, IamFailure};
 pub use token_cache::DEFAULT_TOKEN_REFRESH_MARGIN;

@@ -433,7 +433,7 @@ fn failure_of(error: iam_generated::Error<types::KeystoneError>) -> IamFailure {
             message: reason_of(answer.status()),
         },
         E::CommunicationError(e) | E::ResponseBodyError(e) => IamFailure::Transport {
-            retryable: crate::retry::is_retryable_transport(&e),
+            retryable: crate::runtime::retry::is_retryable_transport(&e),
             reason: crate::error::with_cause(&e),
         },
         E::InvalidResponsePayload(_, e) => IamFailure::InvalidResponse(e.to_string()),

@@ -20,8 +20,8 @@ use subtle::ConstantTimeEq;
 
 use super::{
     errors::{Code, Failure},
-    handlers::Shared,
     limits::{MAX_BODY_BYTES, MAX_HEAD_BYTES, MAX_HEADERS},
+    shared::Shared,
     signature::{self, Arrived, Refusal},
     state::FaultKind,
 };

@@ -1,10 +1,7 @@
 //! The emulator's HTTP face: the router, the modify handler, and JSON answers for everything
 //! else; every request passes the [guard](super::guard) first.
 
-use std::{
-    collections::HashMap,
-    sync::{Arc, Mutex, MutexGuard},
-};
+use std::sync::Arc;
 
 use axum::{
     Json, Router,
@@ -18,62 +15,15 @@ use axum::{
     response::{IntoResponse, Response},
     routing::get,
 };
-use secrecy::SecretString;
 use time::{OffsetDateTime, macros::format_description};
-use tokio::sync::Semaphore;
 
 use super::{
     errors::{Code, Failure},
-    guard,
-    iam::{self, Iam},
-    limits::Limits,
-    state::Store,
-    throttle::Throttle,
+    guard, iam,
+    shared::Shared,
     validate,
 };
 use crate::{spec, types::EndpointService};
-
-/// Who may call the emulator.
-#[derive(Debug, Default)]
-pub(crate) struct Access {
-    /// The accepted tokens; empty accepts any token.
-    pub(crate) tokens: Vec<SecretString>,
-    /// Access key -> secret key, for AK/SK signatures.
-    pub(crate) keys: HashMap<String, SecretString>,
-}
-
-/// What every request handler shares.
-#[derive(Debug)]
-pub(crate) struct Shared {
-    pub(crate) store: Mutex<Store>,
-    pub(crate) access: Access,
-    /// The IAM users and projects, and the tokens issued.
-    pub(crate) iam: Iam,
-    /// The region in decorated service names.
-    pub(crate) region: String,
-    pub(crate) limits: Limits,
-    /// One permit per body read at once.
-    pub(crate) body_reads: Semaphore,
-    /// The rate limit per project and the injected failure rate.
-    pub(crate) throttle: Throttle,
-}
-
-impl Shared {
-    /// The state, even if a panicking thread poisoned the lock (every change is applied at once).
-    pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
-        self.store
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    /// A stored service as the API answers it: the name decorated as `{region}.{name}.{id}`.
-    pub(crate) fn answered(&self, mut service: EndpointService) -> EndpointService {
-        if let Some(name) = &service.service_name {
-            service.service_name = Some(format!("{}.{name}.{}", self.region, service.id));
-        }
-        service
-    }
-}
 
 /// The emulator's router: the API's operations behind the guard, the published spec (open to
 /// anyone, as documentation is), JSON answers for any other path or method, and an

@@ -54,8 +54,10 @@ mod errors;
 mod guard;
 mod handlers;
 mod iam;
+mod iam_state;
 mod limits;
 mod server;
+mod shared;
 mod signature;
 mod state;
 mod throttle;
@@ -78,9 +80,9 @@ use tokio::{
 
 use self::{
     errors::{Code, Failure},
-    handlers::{Access, Shared},
-    iam::{Iam, IamConfig},
+    iam_state::{Iam, IamConfig},
     limits::Limits,
+    shared::{Access, Shared},
     state::{FaultKind, Store},
     throttle::{RateLimit, Throttle},
 };
@@ -93,7 +95,7 @@ use crate::{
 };
 
 pub use self::{
-    iam::{DEFAULT_TOKEN_TTL, MAX_TOKEN_TTL},
+    iam_state::{DEFAULT_TOKEN_TTL, MAX_TOKEN_TTL},
     limits::{
         DEFAULT_BODY_READ_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
         DEFAULT_MAX_BODY_READS, DEFAULT_MAX_CONNECTIONS, DEFAULT_SHUTDOWN_TIMEOUT, MAX_BODY_BYTES,
@@ -301,7 +303,7 @@ impl EmulatorBuilder {
         password: impl Into<String>,
         domain: impl Into<String>,
     ) -> Self {
-        self.iam.users.push(iam::User {
+        self.iam.users.push(iam_state::User {
             name: name.into(),
             password: SecretString::from(password.into()),
             domain: domain.into(),
@@ -312,7 +314,7 @@ impl EmulatorBuilder {
     /// A project that logins may be scoped to and `GET /v3/projects?name=` finds (may be
     /// called more than once; two projects of one name make a lookup of it ambiguous).
     pub fn project(mut self, name: impl Into<String>, id: impl Into<String>) -> Self {
-        self.iam.projects.push(iam::Project {
+        self.iam.projects.push(iam_state::Project {
             name: name.into(),
             id: id.into(),
         });

@@ -5,7 +5,7 @@ use std::{fmt, path::PathBuf};
 
 use rustls::pki_types::{CertificateDer, pem::PemObject};
 
-use crate::{files, validation::Violations};
+use crate::{config::files, spec::validation::Violations};
 
 /// Extra CA certificates to trust, besides the system's: PEM text, or PEM files read when the
 /// client is built. Each remembers where it came from, so that errors can name it.

@@ -1,7 +1,9 @@
 //! [`GetEndpointService`]: the query of one VPC endpoint service,
 //! `GET /v1/{project_id}/vpc-endpoint-services/{vpc_endpoint_service_id}`.
 
-use crate::{Client, Error, call, types::EndpointService, validation::Violations};
+use crate::{
+    Client, Error, operations::call, spec::validation::Violations, types::EndpointService,
+};
 
 impl Client {
     /// Starts a query of the VPC endpoint service `service_id` (a UUID); it is sent by

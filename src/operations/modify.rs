@@ -11,11 +11,13 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::{
-    Client, Error, call,
-    request::Input,
-    schema, spec,
+    Client, Error,
+    operations::call,
+    operations::input::Input,
+    spec,
+    spec::schema,
+    spec::validation::Violations,
     types::{EndpointService, ModifyEndpointServiceRequest, PortMapping, Protocol},
-    validation::Violations,
 };
 
 /// The spec's schema of the body.

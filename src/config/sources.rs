@@ -10,7 +10,7 @@
 //! - the **region** (for the IAM endpoint's default), the **IAM endpoint**, the **CA
 //!   certificates** and **certificate verification**: each from the first source that has it.
 
-use crate::{Credentials, tls::TrustedCas, validation::Violations};
+use crate::{Credentials, config::tls::TrustedCas, spec::validation::Violations};
 
 /// What one source says about a client.
 #[derive(Clone, Debug, Default)]

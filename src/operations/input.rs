@@ -6,7 +6,7 @@ use std::str::FromStr;
 use serde::{Serialize, de::DeserializeOwned};
 use serde_json::Value;
 
-use crate::{schema, validation::Violations};
+use crate::{spec::schema, spec::validation::Violations};
 
 /// A request body being built: the generated type `T` with the fields that passed their
 /// checks, and the violations of those that did not.

@@ -8,8 +8,8 @@ use tokio::time::Instant;
 
 use crate::{
     ApiError, Client, Error, OpenEnum, RetryPolicy,
+    spec::validation::Violations,
     types::{EndpointService, ServiceError, ServiceStatus},
-    validation::Violations,
 };
 
 /// The longest first pause between two polls (the pauses double from there).

@@ -20,10 +20,10 @@ use tracing::{debug, info};
 
 use crate::{
     Credentials, RetryPolicy, auth,
-    fleet::{Fleet, Turn},
-    generated::Client,
-    response::{self, Answer, Body},
-    retry::{self, Classifier},
+    runtime::answer::{self, Answer, Body},
+    runtime::guards::{Fleet, Turn},
+    runtime::retry::{self, Classifier},
+    spec::generated::Client,
 };
 
 /// The state the generated client carries for its hooks.
@@ -217,7 +217,7 @@ impl Client {
                 "sending attempt"
             );
             let result = match self.client().execute(request).await {
-                Ok(response) => response::buffered(response).await,
+                Ok(response) => answer::buffered(response).await,
                 Err(e) => Err(e),
             };
             drop(turn);
@@ -295,13 +295,13 @@ impl Outcome {
             );
         }
         let (response, body) = self.result?;
-        response::record(|| Answer {
+        answer::record(|| Answer {
             status: response.status().as_u16(),
             request_id: response.headers().get("x-request-id").cloned(),
             body: body.bytes.clone(),
             body_cut: body.cut,
         });
-        Ok(response::rebuilt(response, body.bytes))
+        Ok(answer::rebuilt(response, body.bytes))
     }
 }
 

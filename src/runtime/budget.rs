@@ -10,7 +10,7 @@ use std::sync::{
     atomic::{AtomicU32, AtomicU64, Ordering},
 };
 
-use crate::validation::Violations;
+use crate::spec::validation::Violations;
 
 /// The default size of the budget, in tokens.
 pub const DEFAULT_RETRY_BUDGET: u32 = 500;

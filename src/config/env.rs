@@ -21,7 +21,7 @@ use super::{
     clouds::{Choice, CloudsSearch, Given},
     sources::Settings,
 };
-use crate::{Credentials, UserDomain, tls::TrustedCas};
+use crate::{Credentials, UserDomain, config::tls::TrustedCas};
 
 /// The IAM token.
 pub(crate) const TOKEN: &str = "OS_AUTH_TOKEN";
@@ -88,7 +88,8 @@ pub(crate) fn read(mut lookup: impl FnMut(&str) -> Option<String>) -> (Settings,
     };
     let choice = Choice {
         name: given(get(CLOUD), CLOUD),
-        file: given_path(get(CLIENT_CONFIG_FILE), CLIENT_CONFIG_FILE),
+        file: None,
+        env_file: given_path(get(CLIENT_CONFIG_FILE), CLIENT_CONFIG_FILE),
         secure_file: given_path(get(CLIENT_SECURE_FILE), CLIENT_SECURE_FILE),
         search: Some(CloudsSearch::from_env_with(&mut get)),
     };

@@ -2,16 +2,23 @@
 //!
 //! The document is embedded as written (`spec/vpcep.yaml`) and as JSON, so that a generator or
 //! a docs viewer can use it without a checkout; the emulator serves both at `/openapi.yaml`
-//! and `/openapi.json`.
+//! and `/openapi.json`. Inside the crate, this module also holds what comes from the spec:
+//! the code progenitor generates from it, its schemas as rules, the violations of those
+//! rules, the open enumerations and the port mappings' rules.
+
+pub(crate) mod generated;
+pub(crate) mod open_enum;
+pub(crate) mod schema;
+pub(crate) mod validation;
 
 /// The OpenAPI 3.0 document of the API, as `spec/vpcep.yaml` holds it.
-pub const OPENAPI_YAML: &str = include_str!("../spec/vpcep.yaml");
+pub const OPENAPI_YAML: &str = include_str!("../../spec/vpcep.yaml");
 
 /// The same document as JSON (converted from the YAML when the crate is built).
 pub const OPENAPI_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/vpcep.json"));
 
-pub use crate::generated::limits::*;
-pub use crate::generated::operations::*;
+pub use generated::limits::*;
+pub use generated::operations::*;
 
 /// One operation of the spec: its progenitor name, HTTP method and path template.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -6,18 +6,22 @@ use crate::{
     CloudsSearch, Credentials, Error, Pacing, RetryBudget, RetryPolicy,
     auth::{
         self, DEFAULT_TOKEN_REFRESH_MARGIN,
-        clouds::{Choice, Given},
         session::{self, Session},
-        sources::{self, Settings},
     },
-    fleet::Fleet,
-    generated,
-    hooks::Context,
-    lock::ServiceLocks,
-    schema,
-    tls::TrustedCas,
+    config::tls::TrustedCas,
+    config::{
+        clouds::{Choice, Given},
+        env,
+        sources::{self, Settings},
+        url::{checked_region, checked_url, is_safe_for_credentials},
+    },
+    operations::lock::ServiceLocks,
+    runtime::guards::Fleet,
+    runtime::hooks::Context,
+    spec::generated,
+    spec::schema,
+    spec::validation::Violations,
     types::ProjectId,
-    validation::Violations,
 };
 
 /// The default time to establish a connection.
@@ -196,7 +200,7 @@ impl ClientBuilder {
     /// the directories). Proxies (`HTTPS_PROXY`, `NO_PROXY`, ...) are read by reqwest from the
     /// process environment, not through `lookup`.
     pub fn from_env_with(lookup: impl FnMut(&str) -> Option<String>) -> Self {
-        let (settings, cloud) = auth::env::read(lookup);
+        let (settings, cloud) = env::read(lookup);
         Self {
             env: Some(settings),
             cloud,
@@ -412,10 +416,7 @@ impl ClientBuilder {
         // A named cloud that could not be read has said why already.
         let cloud_failed = self.cloud.is_named() && cloud_origin.is_none();
         if configured && !resolved.credentials_set && !cloud_failed {
-            violations.push(
-                "credentials",
-                auth::env::no_credentials(cloud_origin.as_deref()),
-            );
+            violations.push("credentials", env::no_credentials(cloud_origin.as_deref()));
         }
         let endpoint = match (&resolved.endpoint, &resolved.endpoint_region) {
             (Some(url), _) => checked_url(&mut violations, "endpoint", url),
@@ -427,7 +428,7 @@ impl ClientBuilder {
             }
         };
         // Password login and finding a project by name: IAM's part.
-        let need = auth::iam::needs(&resolved, self.allow_insecure_http, &mut violations);
+        let need = auth::iam_plan::needs(&resolved, self.allow_insecure_http, &mut violations);
         let project_id = resolved
             .project_id
             .as_ref()
@@ -552,58 +553,4 @@ fn checked_project_id(violations: &mut Violations, value: &str) -> Option<Projec
         schema::check("ProjectId", "project_id", &value, violations);
     }
     converted
-}
-
-/// Whether credentials may go to `endpoint` (a checked URL): over https, or to a loopback host.
-pub(crate) fn is_safe_for_credentials(endpoint: &str) -> bool {
-    let Ok(url) = reqwest::Url::parse(endpoint) else {
-        return false;
-    };
-    let host = url.host_str().unwrap_or_default();
-    url.scheme() == "https"
-        || host.eq_ignore_ascii_case("localhost")
-        || host
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
-}
-
-/// A region name: lower-case letters and digits in groups joined by `-`.
-fn checked_region<'r>(violations: &mut Violations, region: &'r str) -> Option<&'r str> {
-    let valid = !region.is_empty()
-        && region.split('-').all(|part| {
-            !part.is_empty()
-                && part
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        });
-    if !valid {
-        violations.push(
-            "region",
-            format!("{region:?} is not a region name such as \"eu-de\""),
-        );
-    }
-    valid.then_some(region)
-}
-
-/// An `http` or `https` URL with a host and no query or fragment, without a trailing `/`, or
-/// `None` with the rule it breaks (named `field`).
-pub(crate) fn checked_url(violations: &mut Violations, field: &str, url: &str) -> Option<String> {
-    let problem = match reqwest::Url::parse(url) {
-        Err(e) => format!("is not a URL ({e})"),
-        Ok(parsed) if !matches!(parsed.scheme(), "http" | "https") => {
-            "is not an http or https URL".to_owned()
-        }
-        Ok(parsed) if parsed.query().is_some() || parsed.fragment().is_some() => {
-            "must not have a query or a fragment".to_owned()
-        }
-        Ok(parsed) if !parsed.username().is_empty() || parsed.password().is_some() => {
-            "must not carry credentials".to_owned()
-        }
-        Ok(parsed) => return Some(parsed.as_str().trim_end_matches('/').to_owned()),
-    };
-    // The URL is not shown: it could carry credentials.
-    violations.push(field, problem);
-    None
 }

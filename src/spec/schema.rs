@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::{
     spec,
-    validation::{Violations, shown},
+    spec::validation::{Violations, shown},
 };
 
 /// A schema, compiled: `$ref`s resolved, patterns built.

@@ -10,12 +10,12 @@ use uuid::Uuid;
 
 use crate::{
     Client, Error, OpenEnum,
-    diff::{self, Conflict, Diff, FieldChange},
-    modify,
-    request::Input,
-    schema,
+    operations::diff::{self, Conflict, Diff, FieldChange},
+    operations::input::Input,
+    operations::modify,
+    spec::schema,
+    spec::validation::Violations,
     types::{EndpointService, EndpointServicePort, ModifyEndpointServiceRequest, Protocol},
-    validation::Violations,
 };
 
 impl Client {

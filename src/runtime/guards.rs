@@ -11,7 +11,7 @@ use tokio::{
 };
 use tracing::warn;
 
-use crate::{RetryBudget, pacing::Pacing};
+use crate::{RetryBudget, runtime::pacing::Pacing};
 
 /// The shared guards of one client and its clones; each is off when `None`.
 #[derive(Clone, Debug, Default)]
@@ -74,7 +74,7 @@ impl Fleet {
         if budget.try_retry(after_timeout) {
             return true;
         }
-        crate::response::record_retry_refused();
+        crate::runtime::answer::record_retry_refused();
         warn!(
             operation,
             available = budget.available(),

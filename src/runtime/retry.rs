@@ -5,7 +5,10 @@
 
 use std::time::{Duration, SystemTime};
 
-use crate::{response::ErrorBody, spec::Operation, tls::rustls_error, validation::Violations};
+use crate::{
+    config::tls::rustls_error, runtime::answer::ErrorBody, spec::Operation,
+    spec::validation::Violations,
+};
 
 /// The default number of attempts per call: the first one and up to three retries.
 pub const DEFAULT_MAX_ATTEMPTS: u32 = 4;

@@ -5,8 +5,9 @@
 use progenitor_client::ResponseValue;
 
 use crate::{
-    Client, Error, generated,
-    response::{self, Record},
+    Client, Error,
+    runtime::answer::{self, Record},
+    spec::generated,
     types::{ErrorResponse, ProjectId},
 };
 
@@ -28,7 +29,7 @@ pub(crate) fn run<T, F>(
 where
     F: Future<Output = Result<ResponseValue<T>, generated::Error<ErrorResponse>>>,
 {
-    response::recorded(
+    answer::recorded(
         move || async move {
             let make = operation?;
             let session = client.session();
@@ -56,7 +57,7 @@ fn completed<T>(
     record: &Record,
 ) -> Result<T, Error> {
     match (result?, record.answer.as_ref()) {
-        (Ok(_), Some(answer)) if !response::is_json_object(&answer.body) => {
+        (Ok(_), Some(answer)) if !answer::is_json_object(&answer.body) => {
             Err(Error::not_an_object(answer))
         }
         (Ok(value), _) => Ok(value.into_inner()),

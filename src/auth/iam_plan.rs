@@ -2,11 +2,15 @@
 //! scope then gives the project ID), or the lookup of a project's ID from its name, and at
 //! which IAM endpoint. The calls themselves are the [`session`](super::session)'s.
 
-use super::{
-    session::{Need, ProjectScope},
-    sources::{Resolved, Sourced},
+use super::session::{Need, ProjectScope};
+use crate::{
+    Credentials,
+    config::{
+        sources::{Resolved, Sourced},
+        url,
+    },
+    spec::validation::Violations,
 };
-use crate::{Credentials, client, validation::Violations};
 
 /// The IAM endpoint of an Open Telekom Cloud region, used when no `auth_url` is given.
 pub(crate) fn default_auth_url(region: &str) -> String {
@@ -95,10 +99,10 @@ pub(crate) fn needs(
         );
         return Need::Nothing;
     };
-    let Some(auth_url) = client::checked_url(violations, "auth_url", &url.value) else {
+    let Some(auth_url) = url::checked_url(violations, "auth_url", &url.value) else {
         return Need::Nothing;
     };
-    if !allow_insecure_http && !client::is_safe_for_credentials(&auth_url) {
+    if !allow_insecure_http && !url::is_safe_for_credentials(&auth_url) {
         violations.push(
             "auth_url",
             format!(

@@ -1,0 +1,13 @@
+//! The operations of the ergonomic layer: one fluent builder per call of the spec, the body
+//! it builds ([`input`]), the way it runs through the generated client ([`call`]), and what
+//! is built on top: edits relative to the service as it is, their diffs, waits, and the
+//! per-service locks that keep edits of one service apart.
+
+pub(crate) mod call;
+pub(crate) mod diff;
+pub(crate) mod edit;
+pub(crate) mod get;
+pub(crate) mod input;
+pub(crate) mod lock;
+pub(crate) mod modify;
+pub(crate) mod wait;

@@ -1,14 +1,17 @@
-//! [`Error`]: the one error type of the ergonomic layer.
+//! [`Error`]: the one error type of the ergonomic layer, with [`ApiError`] (an error answer
+//! of the API) and [`WaitError`] (why a wait ended), which it holds and which can hold it.
 
-use std::fmt;
+use std::{fmt, time::Duration};
 
 use crate::{
-    operations::wait::WaitError,
-    runtime::answer::{Answer, ErrorBody, MAX_BODY_BYTES, request_id_text},
-    runtime::retry,
-    spec::generated,
-    spec::validation::Violations,
-    types::ErrorResponse,
+    OpenEnum,
+    config::tls::{TlsError, rustls_error},
+    runtime::{
+        answer::{Answer, ErrorBody, MAX_BODY_BYTES, request_id_text},
+        retry,
+    },
+    spec::{generated, validation::Violations},
+    types::{ErrorResponse, ServiceError, ServiceStatus},
 };
 
 /// What can go wrong when building a client or sending a request.
@@ -50,7 +53,7 @@ pub enum Error {
     /// The TLS handshake failed: the server's certificate is not trusted (or expired, or for
     /// another name), or the handshake broke. Names the host.
     #[error("{0}")]
-    Tls(#[source] crate::TlsError),
+    Tls(#[source] TlsError),
     /// The service answered something that is not the documented shape.
     #[error("undecodable response{}: {reason}", status.map(|s| format!(" (HTTP {s})")).unwrap_or_default())]
     InvalidResponse {
@@ -271,7 +274,7 @@ impl Error {
                 if e.is_timeout() {
                     Self::Timeout(e)
                 } else {
-                    crate::config::tls::transport_error(e)
+                    transport_error(e)
                 }
             }
             E::InvalidResponsePayload(body, e) => match answer {
@@ -326,6 +329,160 @@ impl From<generated::Error<ErrorResponse>> for Error {
     /// operations: only they know the status of an answer whose body did not decode.
     fn from(error: generated::Error<ErrorResponse>) -> Self {
         Self::from_call(error, None)
+    }
+}
+
+/// A transport error as the crate reports it: [`Error::Tls`](Error::Tls) when the TLS
+/// handshake failed, else [`Error::Transport`](Error::Transport).
+pub(crate) fn transport_error(error: reqwest::Error) -> Error {
+    match rustls_error(&error) {
+        Some(tls) => {
+            let reason = tls.to_string();
+            let host = error
+                .url()
+                .and_then(|url| url.host_str().map(|host| (host, url.port())))
+                .map(|(host, port)| match port {
+                    Some(port) => format!("{host}:{port}"),
+                    None => host.to_owned(),
+                })
+                .unwrap_or_else(|| "the server".to_owned());
+            Error::Tls(TlsError {
+                host,
+                reason,
+                source: error,
+            })
+        }
+        None => Error::Transport(error),
+    }
+}
+
+/// Why a wait for a service to be `available` ended without it (in [`Error::Wait`]).
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum WaitError {
+    /// The service is `failed`; `errors` are the reasons it gives (its `error` entries, in
+    /// either spelling: `error_code`/`error_message` or `code`/`message`).
+    Failed {
+        /// The service waited for.
+        service_id: String,
+        /// The service's `error` entries (may be empty).
+        errors: Vec<ServiceError>,
+    },
+    /// The service is being deleted.
+    Deleting {
+        /// The service waited for.
+        service_id: String,
+    },
+    /// The service does not exist (any more): the API answered HTTP 404.
+    NotFound {
+        /// The service waited for.
+        service_id: String,
+        /// The API's answer (code `EndPoint.0005` from the service itself).
+        error: ApiError,
+    },
+    /// The time was up before the service was `available`.
+    TimedOut {
+        /// The service waited for.
+        service_id: String,
+        /// The time limit of the wait.
+        timeout: Duration,
+        /// The status last seen (`None` when no poll answered, or the answer had none).
+        last_status: Option<OpenEnum<ServiceStatus>>,
+        /// Why the last poll failed, when it did (in a way worth retrying).
+        last_error: Option<Box<Error>>,
+    },
+}
+
+impl WaitError {
+    /// The service waited for.
+    pub fn service_id(&self) -> &str {
+        match self {
+            Self::Failed { service_id, .. }
+            | Self::Deleting { service_id }
+            | Self::NotFound { service_id, .. }
+            | Self::TimedOut { service_id, .. } => service_id,
+        }
+    }
+}
+
+impl fmt::Display for WaitError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Failed { service_id, errors } => {
+                write!(f, "service {service_id} is failed")?;
+                if errors.is_empty() {
+                    return f.write_str(" (it gives no reason)");
+                }
+                for (i, error) in errors.iter().enumerate() {
+                    f.write_str(if i == 0 { ": " } else { "; " })?;
+                    let code = error.error_code.as_deref().or(error.code.as_deref());
+                    let message = error.error_message.as_deref().or(error.message.as_deref());
+                    match (code, message) {
+                        (Some(code), Some(message)) => write!(f, "{code}: {message}")?,
+                        (Some(text), None) | (None, Some(text)) => f.write_str(text)?,
+                        (None, None) => f.write_str("(no code or message)")?,
+                    }
+                }
+                Ok(())
+            }
+            Self::Deleting { service_id } => write!(f, "service {service_id} is being deleted"),
+            Self::NotFound { service_id, error } => {
+                write!(f, "service {service_id} does not exist: {error}")
+            }
+            Self::TimedOut {
+                service_id,
+                timeout,
+                last_status,
+                last_error,
+            } => {
+                write!(
+                    f,
+                    "service {service_id} is not available after {timeout:?}: "
+                )?;
+                match last_status {
+                    Some(status) => write!(f, "its last status was {status}")?,
+                    None => f.write_str("no status was seen")?,
+                }
+                if let Some(error) = last_error {
+                    write!(f, "; the last poll failed: {error}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl From<WaitError> for Error {
+    fn from(error: WaitError) -> Self {
+        Self::Wait(Box::new(error))
+    }
+}
+
+impl WaitError {
+    /// The API's error, for a service that does not exist.
+    pub(crate) fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            Self::NotFound { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+}
+
+impl std::error::Error for WaitError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::TimedOut {
+                last_error: Some(error),
+                ..
+            } => Some(error.as_ref()),
+            _ => None,
+        }
+    }
+}
+
+impl From<crate::IamError> for Error {
+    fn from(error: crate::IamError) -> Self {
+        Self::Iam(Box::new(error))
     }
 }
 

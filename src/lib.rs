@@ -53,14 +53,12 @@ pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT
 pub use config::clouds::CloudsSearch;
 pub use config::files::MAX_CONFIG_FILE_BYTES;
 pub use config::tls::TlsError;
-pub use error::{ApiError, Error};
+pub use error::{ApiError, Error, WaitError};
 pub use operations::diff::{Conflict, Diff, FieldChange};
 pub use operations::edit::{EditEndpointService, EditOutcome};
 pub use operations::get::GetEndpointService;
 pub use operations::modify::ModifyEndpointService;
-pub use operations::wait::{
-    DEFAULT_MAX_POLL_INTERVAL, DEFAULT_POLL_INTERVAL, WaitError, WaitUntilAvailable,
-};
+pub use operations::wait::{DEFAULT_MAX_POLL_INTERVAL, DEFAULT_POLL_INTERVAL, WaitUntilAvailable};
 pub use runtime::budget::{
     DEFAULT_RETRY_BUDGET, DEFAULT_RETRY_COST, DEFAULT_TIMEOUT_RETRY_COST, RetryBudget,
     SUCCESS_REFILL,

@@ -1,21 +1,25 @@
-//! What the generated IAM client does around every request: each attempt authorized anew (a
-//! project lookup is signed, or carries a token), and the attempts of one call under the
-//! client's [`RetryPolicy`].
+//! What the generated IAM client does around every request: the attempts of one call through
+//! the one attempt loop (`runtime::attempts`), each attempt authorized anew (a project lookup
+//! is signed, or carries a token).
 //!
 //! Both IAM calls are safe to repeat (a second login issues another token; a lookup reads), so
 //! IAM's 500, 502, 503 and 504, a timeout and a broken connection are retried as the policy
-//! allows, whatever the method; any other answer (a 401 above all) is final.
+//! allows, whatever the method; any other answer (a 401 above all) is final. IAM's calls
+//! are not paced or counted against the retry budget: they are few, and each client's first.
 
-use std::{
-    sync::Arc,
-    time::{Instant, SystemTime},
-};
+use std::{sync::Arc, time::SystemTime};
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
-use tracing::debug;
 
 use super::iam_generated::Client;
-use crate::{Credentials, RetryPolicy, runtime::retry};
+use crate::{
+    Credentials, RetryPolicy,
+    runtime::{
+        attempts::{Attempts, Call},
+        guards::SharedGuards,
+        retry::Classifier,
+    },
+};
 
 /// The state the generated IAM client carries for its hooks.
 #[derive(Clone, Debug, Default)]
@@ -27,6 +31,9 @@ pub(crate) struct IamContext {
     pub(crate) retry: RetryPolicy,
 }
 
+/// No guards: IAM's calls are neither paced nor counted against the retry budget.
+static NO_GUARDS: SharedGuards = SharedGuards::none();
+
 impl ClientHooks<IamContext> for Client {
     async fn exec(
         &self,
@@ -34,53 +41,24 @@ impl ClientHooks<IamContext> for Client {
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         let context = self.inner();
-        let policy = &context.retry;
-        let started = Instant::now();
-        let mut attempt: u32 = 1;
-        let mut next = request;
-        loop {
-            let spare = (attempt < policy.max_attempts())
-                .then(|| next.try_clone())
-                .flatten();
-            let mut request = next;
-            request.headers_mut().remove("api-version");
+        let call = Call::with_classifier(&request, info.operation_id, Classifier::idempotent());
+        let attempts = Attempts {
+            http: self.client(),
+            retry: &context.retry,
+            guards: &NO_GUARDS,
+            attempt_timeout: None,
+        };
+        let authorize = |request: &mut reqwest::Request| {
             super::authorize(
                 context.credentials.as_deref(),
                 None,
-                &mut request,
+                request,
                 SystemTime::now,
             );
-            let result = self.client().execute(request).await;
-            let (retryable, retry_after) = match &result {
-                Ok(answer) => {
-                    let status = answer.status().as_u16();
-                    let retryable = retry::is_retryable_answer(status, None);
-                    let retry_after = answer
-                        .headers()
-                        .get(reqwest::header::RETRY_AFTER)
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(|v| retry::parse_retry_after(v, SystemTime::now()));
-                    (retryable, retry_after)
-                }
-                Err(e) => (retry::is_retryable_transport(e), None),
-            };
-            let delay = retryable
-                .then(|| policy.next_delay(attempt, started.elapsed(), retry_after))
-                .flatten();
-            let (Some(spare), Some(delay)) = (spare, delay) else {
-                return result;
-            };
-            debug!(
-                operation = info.operation_id,
-                attempt,
-                status = result.as_ref().ok().map(|a| a.status().as_u16()),
-                delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
-                "retrying an IAM call"
-            );
-            drop(result);
-            tokio::time::sleep(delay).await;
-            next = spare;
-            attempt += 1;
-        }
+        };
+        attempts
+            .send(&call, request, &authorize)
+            .await
+            .into_response()
     }
 }

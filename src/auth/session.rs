@@ -19,7 +19,7 @@ use super::{
     iam_hooks::IamContext,
     token_cache::{Token, TokenCache},
 };
-use crate::{Credentials, Error, RetryPolicy, UserDomain, types::ProjectId};
+use crate::{Credentials, RetryPolicy, UserDomain, types::ProjectId};
 
 /// A boxed future of a session, `Send` like the calls that await it.
 type Boxed<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -165,7 +165,7 @@ impl Session {
 
     /// Makes the session ready for a call: logs in (or reuses a fresh token) and learns the
     /// project ID, each at most once however many calls wait for it.
-    pub(crate) fn prepare(&self) -> Boxed<'_, Result<&ProjectId, Error>> {
+    pub(crate) fn prepare(&self) -> Boxed<'_, Result<&ProjectId, IamError>> {
         Box::pin(async move {
             let token = match self.login() {
                 Some(login) => Some(login.token().await?),
@@ -185,7 +185,6 @@ impl Session {
                     }
                 })
                 .await
-                .map_err(|e| Error::Iam(Box::new(e)))
         })
     }
 
@@ -197,11 +196,8 @@ impl Session {
 
 impl Login {
     /// A fresh token: the cached one, or a new login (one for all the callers waiting).
-    pub(crate) async fn token(&self) -> Result<Arc<Token>, Error> {
-        self.cache
-            .get(|| self.fetch())
-            .await
-            .map_err(|e| Error::Iam(Box::new(e)))
+    pub(crate) async fn token(&self) -> Result<Arc<Token>, IamError> {
+        self.cache.get(|| self.fetch()).await
     }
 
     /// How many logins have ended, for [`failure_since`](Self::failure_since).

@@ -164,27 +164,3 @@ pub(crate) fn rustls_error(error: &reqwest::Error) -> Option<&rustls::Error> {
     }
     None
 }
-
-/// A transport error as the crate reports it: [`Error::Tls`](crate::Error::Tls) when the TLS
-/// handshake failed, else [`Error::Transport`](crate::Error::Transport).
-pub(crate) fn transport_error(error: reqwest::Error) -> crate::Error {
-    match rustls_error(&error) {
-        Some(tls) => {
-            let reason = tls.to_string();
-            let host = error
-                .url()
-                .and_then(|url| url.host_str().map(|host| (host, url.port())))
-                .map(|(host, port)| match port {
-                    Some(port) => format!("{host}:{port}"),
-                    None => host.to_owned(),
-                })
-                .unwrap_or_else(|| "the server".to_owned());
-            crate::Error::Tls(TlsError {
-                host,
-                reason,
-                source: error,
-            })
-        }
-        None => crate::Error::Transport(error),
-    }
-}

@@ -1,15 +1,15 @@
 //! [`WaitUntilAvailable`]: the wait until a VPC endpoint service is `available`, by polling
-//! `GET` with backoff and jitter, within a time limit; and [`WaitError`], why it ended
-//! without.
+//! `GET` with backoff and jitter, within a time limit; why it ends without is a
+//! [`WaitError`](crate::WaitError).
 
 use std::{fmt, time::Duration};
 
 use tokio::time::Instant;
 
 use crate::{
-    ApiError, Client, Error, OpenEnum, RetryPolicy,
+    Client, Error, OpenEnum, RetryPolicy, WaitError,
     spec::validation::Violations,
-    types::{EndpointService, ServiceError, ServiceStatus},
+    types::{EndpointService, ServiceStatus},
 };
 
 /// The longest first pause between two polls (the pauses double from there).
@@ -218,132 +218,9 @@ fn far_future(now: Instant) -> Instant {
     now + Duration::from_secs(86_400 * 365 * 30)
 }
 
-/// Why a wait for a service to be `available` ended without it (in [`Error::Wait`]).
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum WaitError {
-    /// The service is `failed`; `errors` are the reasons it gives (its `error` entries, in
-    /// either spelling: `error_code`/`error_message` or `code`/`message`).
-    Failed {
-        /// The service waited for.
-        service_id: String,
-        /// The service's `error` entries (may be empty).
-        errors: Vec<ServiceError>,
-    },
-    /// The service is being deleted.
-    Deleting {
-        /// The service waited for.
-        service_id: String,
-    },
-    /// The service does not exist (any more): the API answered HTTP 404.
-    NotFound {
-        /// The service waited for.
-        service_id: String,
-        /// The API's answer (code `EndPoint.0005` from the service itself).
-        error: ApiError,
-    },
-    /// The time was up before the service was `available`.
-    TimedOut {
-        /// The service waited for.
-        service_id: String,
-        /// The time limit of the wait.
-        timeout: Duration,
-        /// The status last seen (`None` when no poll answered, or the answer had none).
-        last_status: Option<OpenEnum<ServiceStatus>>,
-        /// Why the last poll failed, when it did (in a way worth retrying).
-        last_error: Option<Box<Error>>,
-    },
-}
-
-impl WaitError {
-    /// The service waited for.
-    pub fn service_id(&self) -> &str {
-        match self {
-            Self::Failed { service_id, .. }
-            | Self::Deleting { service_id }
-            | Self::NotFound { service_id, .. }
-            | Self::TimedOut { service_id, .. } => service_id,
-        }
-    }
-}
-
-impl fmt::Display for WaitError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Failed { service_id, errors } => {
-                write!(f, "service {service_id} is failed")?;
-                if errors.is_empty() {
-                    return f.write_str(" (it gives no reason)");
-                }
-                for (i, error) in errors.iter().enumerate() {
-                    f.write_str(if i == 0 { ": " } else { "; " })?;
-                    let code = error.error_code.as_deref().or(error.code.as_deref());
-                    let message = error.error_message.as_deref().or(error.message.as_deref());
-                    match (code, message) {
-                        (Some(code), Some(message)) => write!(f, "{code}: {message}")?,
-                        (Some(text), None) | (None, Some(text)) => f.write_str(text)?,
-                        (None, None) => f.write_str("(no code or message)")?,
-                    }
-                }
-                Ok(())
-            }
-            Self::Deleting { service_id } => write!(f, "service {service_id} is being deleted"),
-            Self::NotFound { service_id, error } => {
-                write!(f, "service {service_id} does not exist: {error}")
-            }
-            Self::TimedOut {
-                service_id,
-                timeout,
-                last_status,
-                last_error,
-            } => {
-                write!(
-                    f,
-                    "service {service_id} is not available after {timeout:?}: "
-                )?;
-                match last_status {
-                    Some(status) => write!(f, "its last status was {status}")?,
-                    None => f.write_str("no status was seen")?,
-                }
-                if let Some(error) = last_error {
-                    write!(f, "; the last poll failed: {error}")?;
-                }
-                Ok(())
-            }
-        }
-    }
-}
-
-impl From<WaitError> for Error {
-    fn from(error: WaitError) -> Self {
-        Self::Wait(Box::new(error))
-    }
-}
-
-impl WaitError {
-    /// The API's error, for a service that does not exist.
-    pub(crate) fn api_error(&self) -> Option<&ApiError> {
-        match self {
-            Self::NotFound { error, .. } => Some(error),
-            _ => None,
-        }
-    }
-}
-
-impl std::error::Error for WaitError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Self::TimedOut {
-                last_error: Some(error),
-                ..
-            } => Some(error.as_ref()),
-            _ => None,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use crate::ApiError;
     use std::{
         collections::VecDeque,
         sync::{Arc, Mutex},

@@ -61,20 +61,18 @@ pub(crate) fn recorded<T, F: Future>(
     })
 }
 
-/// Keeps `answer` as the final answer of the call in whose task this runs; outside a recorded
-/// call (the raw client) there is no record to keep.
-pub(crate) fn record(answer: impl FnOnce() -> Answer) {
+/// Leaves the final answer of a call (none after a transport failure), and whether the retry
+/// budget refused the retry it was worth, in the call's record (if the call keeps one).
+pub(crate) fn record(answer: impl FnOnce() -> Option<Answer>, retry_refused: bool) {
     let _ = RECORD.try_with(|record| {
         // Each call has its own record; its final answer is the last one (a call sent once
         // more with a new token has two).
-        record.borrow_mut().answer = Some(answer());
+        let mut record = record.borrow_mut();
+        if let Some(answer) = answer() {
+            record.answer = Some(answer);
+        }
+        record.retry_refused |= retry_refused;
     });
-}
-
-/// Marks the call in whose task this runs as ended by the retry budget; outside a recorded
-/// call (the raw client) its error is the last failure itself.
-pub(crate) fn record_retry_refused() {
-    let _ = RECORD.try_with(|record| record.borrow_mut().retry_refused = true);
 }
 
 /// A body read in full (up to [`MAX_BODY_BYTES`]).
@@ -217,9 +215,9 @@ mod tests {
     #[tokio::test]
     async fn a_record_belongs_to_one_call() {
         // Outside a call, nothing is kept and nothing fails.
-        record_retry_refused();
+        record(|| None, true);
         let refused = recorded(
-            || async { record_retry_refused() },
+            || async { record(|| None, true) },
             |(), record| record.retry_refused,
         );
         assert!(refused.await);

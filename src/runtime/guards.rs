@@ -1,6 +1,6 @@
 //! What the calls of a client and its clones share, for many tasks on one client: the
 //! [`RetryBudget`], the [`Pacing`] after the rate limit, and the optional cap on requests in
-//! flight. The `exec` hook (`src/hooks.rs`) asks it before each attempt and tells it each
+//! flight. The attempt loop (`runtime::attempts`) asks it before each attempt and tells it each
 //! outcome.
 
 use std::{sync::Arc, time::Duration};
@@ -15,13 +15,22 @@ use crate::{RetryBudget, runtime::pacing::Pacing};
 
 /// The shared guards of one client and its clones; each is off when `None`.
 #[derive(Clone, Debug, Default)]
-pub(crate) struct Fleet {
+pub(crate) struct SharedGuards {
     pub(crate) budget: Option<RetryBudget>,
     pub(crate) pacing: Option<Pacing>,
     pub(crate) in_flight: Option<Arc<Semaphore>>,
 }
 
-impl Fleet {
+impl SharedGuards {
+    /// No guards at all: every attempt goes at once, and every retry is allowed.
+    pub(crate) const fn none() -> Self {
+        Self {
+            budget: None,
+            pacing: None,
+            in_flight: None,
+        }
+    }
+
     /// Waits for the attempt's turn, for at most `left`: the pacing's slot, then a place among
     /// the requests in flight (held until the returned permit is dropped). When `left` runs
     /// out first, answers without a permit: the attempt then has no time left and times out
@@ -37,7 +46,7 @@ impl Fleet {
             }
         }
         let Some(cap) = &self.in_flight else {
-            return Turn::Go(Go {
+            return Turn::Granted(Slot {
                 _permit: None,
                 asked,
                 left,
@@ -45,7 +54,7 @@ impl Fleet {
         };
         let started = Instant::now();
         match tokio::time::timeout(left, cap.clone().acquire_owned()).await {
-            Ok(Ok(permit)) => Turn::Go(Go {
+            Ok(Ok(permit)) => Turn::Granted(Slot {
                 _permit: Some(permit),
                 asked,
                 left: left.saturating_sub(started.elapsed()),
@@ -54,7 +63,7 @@ impl Fleet {
         }
     }
 
-    /// Takes in the answer to an attempt that asked for its turn at `asked` (see [`Go`]): for
+    /// Takes in the answer to an attempt that asked for its turn at `asked` (see [`Slot`]): for
     /// the pacing (whether it was the rate limit) and the budget (a success gives back).
     pub(crate) fn answered(&self, asked: Option<Instant>, status: u16, throttled: bool) {
         if let (Some(pacing), Some(asked)) = (&self.pacing, asked) {
@@ -66,7 +75,8 @@ impl Fleet {
     }
 
     /// Whether the budget allows a retry (after a timeout when `after_timeout`); a refusal
-    /// is logged and marks the call's error as [`Error::RetryBudgetSpent`](crate::Error).
+    /// is logged (the attempt loop returns it, and the call's error becomes
+    /// [`Error::RetryBudgetSpent`](crate::Error::RetryBudgetSpent)).
     pub(crate) fn may_retry(&self, operation: &str, after_timeout: bool) -> bool {
         let Some(budget) = &self.budget else {
             return true;
@@ -74,7 +84,6 @@ impl Fleet {
         if budget.try_retry(after_timeout) {
             return true;
         }
-        crate::runtime::answer::record_retry_refused();
         warn!(
             operation,
             available = budget.available(),
@@ -88,14 +97,14 @@ impl Fleet {
 
 /// The outcome of waiting for an attempt's turn.
 pub(crate) enum Turn {
-    /// Go.
-    Go(Go),
+    /// The attempt may be sent now, within its slot's time.
+    Granted(Slot),
     /// The call's time ran out while waiting.
     TimeUp,
 }
 
-/// An attempt's turn to go.
-pub(crate) struct Go {
+/// An attempt's slot: its place among the requests in flight and the time it has left.
+pub(crate) struct Slot {
     /// Its place among the requests in flight (if they are capped), held until dropped.
     _permit: Option<OwnedSemaphorePermit>,
     /// When it asked for its turn, if the pacing weighs its answer by it.

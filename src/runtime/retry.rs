@@ -191,6 +191,12 @@ impl Classifier {
         }
     }
 
+    /// The classifier of an operation that is safe to repeat, whatever its method (IAM's
+    /// login and project lookup).
+    pub(crate) fn idempotent() -> Self {
+        Self { idempotent: true }
+    }
+
     /// Whether an answer with HTTP `status` and `body` is worth another attempt.
     pub(crate) fn is_retryable_answer(&self, status: u16, body: &[u8]) -> bool {
         (self.idempotent && is_unavailable(status))

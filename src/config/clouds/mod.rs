@@ -21,8 +21,6 @@ mod settings;
 
 pub(crate) use choice::{Choice, Given};
 pub use search::CloudsSearch;
-#[cfg(test)]
-pub(crate) use settings::endpoint_override;
 
 use std::path::Path;
 

@@ -44,14 +44,8 @@ pub fn generate(yaml: &str) -> Result<Generated, String> {
     let document: Value =
         serde_yaml_ng::from_str(yaml).map_err(|e| format!("not an OpenAPI 3.0 document: {e}"))?;
 
-    let mut settings = GenerationSettings::new();
-    settings
-        .with_interface(InterfaceStyle::Builder)
-        .with_tag(TagStyle::Merged)
-        .with_hooks(HooksMode::Expected)
-        .with_inner_type(quote!(crate::runtime::hooks::Context))
-        .with_derive("PartialEq")
-        .with_derive("schemars::JsonSchema");
+    let mut settings = settings(quote!(crate::runtime::hooks::Context));
+    settings.with_derive("schemars::JsonSchema");
     for (open, closed) in open_enums(&document) {
         settings.with_replacement(
             open,
@@ -77,17 +71,24 @@ pub fn generate_plain(yaml: &str, inner: &str) -> Result<String, String> {
     let spec: openapiv3::OpenAPI =
         serde_yaml_ng::from_str(yaml).map_err(|e| format!("not an OpenAPI 3.0 document: {e}"))?;
     let inner: syn::Path = syn::parse_str(inner).map_err(|e| format!("{inner}: {e}"))?;
+    let settings = settings(quote!(#inner));
+    let client = progenitor_tokens(&settings, &spec)?;
+    let file =
+        syn::parse2(client).map_err(|e| format!("the generated code does not parse: {e}"))?;
+    Ok(prettyplease::unparse(&file))
+}
+
+/// The generator settings of every client: builders, one client for all tags, hooks whose
+/// state is of type `inner`, and types that compare.
+fn settings(inner: TokenStream) -> GenerationSettings {
     let mut settings = GenerationSettings::new();
     settings
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
         .with_hooks(HooksMode::Expected)
-        .with_inner_type(quote!(#inner))
+        .with_inner_type(inner)
         .with_derive("PartialEq");
-    let client = progenitor_tokens(&settings, &spec)?;
-    let file =
-        syn::parse2(client).map_err(|e| format!("the generated code does not parse: {e}"))?;
-    Ok(prettyplease::unparse(&file))
+    settings
 }
 
 /// progenitor's client for `spec`, or why it cannot make one.

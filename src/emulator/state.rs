@@ -13,14 +13,12 @@ use uuid::Uuid;
 
 use super::{
     errors::{Code, Failure},
-    validate::{Change, protocol_of},
+    validate::Change,
 };
 use crate::{
     OpenEnum,
-    types::{
-        EndpointService, EndpointServicePort, ModifyEndpointServiceRequest, PortMapping, Protocol,
-        ServiceStatus,
-    },
+    spec::ports,
+    types::{EndpointService, EndpointServicePort, ModifyEndpointServiceRequest, ServiceStatus},
 };
 
 /// A service as the emulator keeps it: its attributes with the name as it was set (not
@@ -148,7 +146,7 @@ impl Store {
             .map(|p| p.to_string())
             .or_else(|| current.port_id.clone());
         let ports = match &change.ports {
-            Some(ports) => ports.iter().map(answered_port).collect(),
+            Some(ports) => ports.iter().map(ports::answered_mapping).collect(),
             None => current.ports.clone(),
         };
         if let Some(port_id) = &port_id {
@@ -186,7 +184,7 @@ impl Store {
         for ((_, other_id), other) in others {
             for (i, mine) in ports.iter().enumerate() {
                 let clash = other.ports.iter().find(|theirs| {
-                    protocol(theirs) == protocol(mine)
+                    ports::answered_protocol(theirs) == ports::answered_protocol(mine)
                         && (theirs.client_port == mine.client_port
                             || theirs.server_port == mine.server_port)
                 });
@@ -235,28 +233,12 @@ fn applied(
     serde_json::from_value(Value::Object(fields)).map_err(broken)
 }
 
-/// A mapping as the service answers it, with its protocol spelled out.
-fn answered_port(mapping: &PortMapping) -> EndpointServicePort {
-    EndpointServicePort {
-        client_port: Some(i32::from(mapping.client_port.get())),
-        server_port: Some(i32::from(mapping.server_port.get())),
-        protocol: Some(OpenEnum::Known(protocol_of(mapping))),
-    }
-}
-
-/// The protocol of an answered mapping; TCP when it is not given.
-fn protocol(port: &EndpointServicePort) -> OpenEnum<Protocol> {
-    port.protocol
-        .clone()
-        .unwrap_or(OpenEnum::Known(Protocol::Tcp))
-}
-
 fn shown(port: &EndpointServicePort) -> String {
     let number = |p: Option<i32>| p.map(|p| p.to_string()).unwrap_or_default();
     format!(
         "{}:{}/{}",
         number(port.client_port),
         number(port.server_port),
-        protocol(port)
+        ports::answered_protocol(port)
     )
 }

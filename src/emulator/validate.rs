@@ -13,6 +13,7 @@ use uuid::Uuid;
 use super::errors::{Code, Failure};
 use crate::{
     MAX_PORT_MAPPINGS,
+    spec::ports,
     types::{ModifyEndpointServiceRequest, PortMapping, ProjectId, Protocol, ServiceName},
 };
 
@@ -158,7 +159,7 @@ fn ports(value: &Value) -> Result<Vec<PortMapping>, Failure> {
         .collect::<Result<Vec<_>, _>>()?;
     let mut first_use = HashMap::with_capacity(mappings.len());
     for (i, mapping) in mappings.iter().enumerate() {
-        let key = (mapping.client_port, protocol_of(mapping));
+        let key = (mapping.client_port, ports::protocol_of(mapping));
         if let Some(j) = first_use.insert(key, i) {
             return Err(Failure::new(
                 Code::ParameterError,
@@ -170,11 +171,6 @@ fn ports(value: &Value) -> Result<Vec<PortMapping>, Failure> {
         }
     }
     Ok(mappings)
-}
-
-/// The protocol of a mapping; TCP when it is not given.
-pub(crate) fn protocol_of(mapping: &PortMapping) -> Protocol {
-    mapping.protocol.unwrap_or(Protocol::Tcp)
 }
 
 fn port_mapping(i: usize, item: &Value) -> Result<PortMapping, Failure> {

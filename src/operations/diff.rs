@@ -7,7 +7,10 @@ use std::{collections::BTreeMap, fmt};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::types::{EndpointService, EndpointServicePort};
+use crate::{
+    spec::ports,
+    types::{EndpointService, EndpointServicePort},
+};
 
 /// What an edit changes (or would change) in a service: each field that differs, with its
 /// value before and after, and the port mappings added and removed.
@@ -132,7 +135,7 @@ impl fmt::Display for EndpointServicePort {
     /// JSON (so that it cannot carry control characters to a terminal).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let number = |n: Option<i32>| n.map_or_else(|| "?".to_owned(), |n| n.to_string());
-        let protocol = protocol_of(self);
+        let protocol = ports::answered_protocol_text(self);
         let protocol = if protocol.bytes().all(|b| b.is_ascii_alphanumeric()) {
             protocol
         } else {
@@ -147,25 +150,21 @@ impl fmt::Display for EndpointServicePort {
     }
 }
 
-/// A port mapping's protocol as the service spells it; TCP when it has none (the default).
-fn protocol_of(port: &EndpointServicePort) -> String {
-    port.protocol
-        .as_ref()
-        .map_or_else(|| "TCP".to_owned(), ToString::to_string)
-}
-
 /// What identifies a port mapping: both ports, and the protocol in upper case.
 pub(crate) fn port_key(port: &EndpointServicePort) -> (Option<i32>, Option<i32>, String) {
     (
         port.client_port,
         port.server_port,
-        protocol_of(port).to_ascii_uppercase(),
+        ports::answered_protocol_text(port).to_ascii_uppercase(),
     )
 }
 
 /// What a client port is mapped under: the client port and the protocol in upper case.
 pub(crate) fn client_key(port: &EndpointServicePort) -> (Option<i32>, String) {
-    (port.client_port, protocol_of(port).to_ascii_uppercase())
+    (
+        port.client_port,
+        ports::answered_protocol_text(port).to_ascii_uppercase(),
+    )
 }
 
 /// The mappings of `these` that `those` does not have (as many times as `these` has them more

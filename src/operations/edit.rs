@@ -9,10 +9,12 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use crate::{
-    Client, Error, OpenEnum,
+    Client, Error,
     operations::diff::{self, Conflict, Diff, FieldChange},
     operations::input::Input,
     operations::modify,
+    operations::wait,
+    spec::ports,
     spec::schema,
     spec::validation::Violations,
     types::{EndpointService, EndpointServicePort, ModifyEndpointServiceRequest, Protocol},
@@ -148,7 +150,10 @@ impl<'a> EditEndpointService<'a> {
     /// Adds the mapping of `client_port` on the VPC endpoint to `server_port` on the backend
     /// (both 1 to 65535), unless the service has it already.
     pub fn add_port(mut self, client_port: u16, server_port: u16, protocol: Protocol) -> Self {
-        push_once(&mut self.add, mapping(client_port, server_port, protocol));
+        push_once(
+            &mut self.add,
+            ports::answered(client_port, server_port, protocol),
+        );
         self
     }
 
@@ -157,7 +162,7 @@ impl<'a> EditEndpointService<'a> {
     pub fn remove_port(mut self, client_port: u16, server_port: u16, protocol: Protocol) -> Self {
         push_once(
             &mut self.remove,
-            mapping(client_port, server_port, protocol),
+            ports::answered(client_port, server_port, protocol),
         );
         self
     }
@@ -197,13 +202,7 @@ impl<'a> EditEndpointService<'a> {
             };
             let after = change.send_unlocked().await?;
             outcome.conflicts = conflicts(&outcome.before, &after, &sent);
-            outcome.after = Some(match wait {
-                Some(timeout) => {
-                    let service_id = plan.service_id.to_string();
-                    Box::pin(client.wait_until_available(service_id, timeout).send()).await?
-                }
-                None => after,
-            });
+            outcome.after = Some(wait::after_change(client, plan.service_id, after, wait).await?);
             Ok(outcome)
         }
     }
@@ -235,17 +234,9 @@ impl<'a> EditEndpointService<'a> {
             Ok(Value::Object(fields)) => fields,
             _ => Map::new(),
         };
-        let ports = fields.remove("ports").map(|_| {
-            request
-                .ports
-                .iter()
-                .map(|port| EndpointServicePort {
-                    client_port: Some(i32::from(port.client_port.get())),
-                    server_port: Some(i32::from(port.server_port.get())),
-                    protocol: port.protocol.map(OpenEnum::Known),
-                })
-                .collect()
-        });
+        let ports = fields
+            .remove("ports")
+            .map(|_| request.ports.iter().map(ports::as_given).collect());
         Ok(Plan {
             service_id,
             fields,
@@ -415,15 +406,6 @@ fn conflicts(
             })
         })
         .collect()
-}
-
-/// A mapping as the service answers it.
-fn mapping(client_port: u16, server_port: u16, protocol: Protocol) -> EndpointServicePort {
-    EndpointServicePort {
-        client_port: Some(i32::from(client_port)),
-        server_port: Some(i32::from(server_port)),
-        protocol: Some(OpenEnum::Known(protocol)),
-    }
 }
 
 /// Appends `port` to `ports` unless it is there already.

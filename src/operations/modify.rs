@@ -14,7 +14,9 @@ use crate::{
     Client, Error,
     operations::call,
     operations::input::Input,
+    operations::wait,
     spec,
+    spec::ports,
     spec::schema,
     spec::validation::Violations,
     types::{EndpointService, ModifyEndpointServiceRequest, PortMapping, Protocol},
@@ -164,12 +166,10 @@ impl<'a> ModifyEndpointService<'a> {
             };
             // The call's future is made here, where it is awaited, so that this future holds
             // it once.
-            let answered = sent(client, checked).await?;
-            match (wait, service) {
-                (Some(timeout), Some(id)) => {
-                    Box::pin(client.wait_until_available(id.to_string(), timeout).send()).await
-                }
-                _ => Ok(answered),
+            let answered = send_checked(client, checked).await?;
+            match service {
+                Some(id) => wait::after_change(client, id, answered, wait).await,
+                None => Ok(answered),
             }
         }
     }
@@ -180,7 +180,7 @@ impl<'a> ModifyEndpointService<'a> {
         self,
     ) -> impl Future<Output = Result<EndpointService, Error>> + Send + 'a {
         let client = self.client;
-        sent(client, self.checked())
+        send_checked(client, self.checked())
     }
 
     /// The service ID and the body, or every rule they break.
@@ -203,7 +203,7 @@ impl<'a> ModifyEndpointService<'a> {
 /// [`ModifyEndpointService::json_body`]).
 pub(crate) fn merge_json_body(input: &mut Input<ModifyEndpointServiceRequest>, body: &Value) {
     input.merge_json(BODY, body, |body, v| {
-        v.unique_json_port_mappings(body.get("ports"));
+        ports::unique_json_port_mappings(v, body.get("ports"));
     });
 }
 
@@ -219,7 +219,7 @@ pub(crate) fn checked_body(
 }
 
 /// The modify call with this checked service ID and body (or its refusal, at once).
-fn sent<'a>(
+fn send_checked<'a>(
     client: &'a Client,
     checked: Result<(Uuid, ModifyEndpointServiceRequest), Error>,
 ) -> impl Future<Output = Result<EndpointService, Error>> + Send + 'a {
@@ -268,7 +268,8 @@ fn port_mappings(ports: &[(u16, u16, Protocol)], v: &mut Violations) -> Vec<Port
             })
         })
         .collect();
-    v.unique_port_mappings(
+    ports::unique_port_mappings(
+        v,
         ports.iter().map(|&(client, server, protocol)| {
             Some((client.into(), Some(server.into()), protocol))
         }),

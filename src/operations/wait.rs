@@ -5,6 +5,7 @@
 use std::{fmt, time::Duration};
 
 use tokio::time::Instant;
+use uuid::Uuid;
 
 use crate::{
     Client, Error, OpenEnum, RetryPolicy, WaitError,
@@ -130,7 +131,7 @@ impl<'a> WaitUntilAvailable<'a> {
                 _ => return Err(Error::InvalidRequest(v)),
             };
             let poll = || client.get_endpoint_service(service_id.as_str()).send();
-            polled(&service_id, timeout, &pauses, poll, |service| {
+            poll_until_available(&service_id, timeout, &pauses, poll, |service| {
                 if let Some(f) = on_poll.as_mut() {
                     f(service);
                 }
@@ -140,10 +141,33 @@ impl<'a> WaitUntilAvailable<'a> {
     }
 }
 
+/// What a change of `service_id` (whose answer was `answered`) ends with: with `wait`, the
+/// service once it is `available` again, as the wait last read it, for at most the timeout;
+/// without, `answered`. When the wait fails, the change was made: the error is the wait's.
+pub(crate) async fn after_change(
+    client: &Client,
+    service_id: Uuid,
+    answered: EndpointService,
+    wait: Option<Duration>,
+) -> Result<EndpointService, Error> {
+    match wait {
+        // Boxed: the wait's future is large, and most changes do not wait.
+        Some(timeout) => {
+            Box::pin(
+                client
+                    .wait_until_available(service_id.to_string(), timeout)
+                    .send(),
+            )
+            .await
+        }
+        None => Ok(answered),
+    }
+}
+
 /// Polls with `poll` until the service is `available` or the wait must end (see
 /// [`WaitUntilAvailable`]), pausing as `pauses` says between polls (the upper half of each
 /// ceiling), and for at most `timeout` in all.
-pub(crate) async fn polled<F: Future<Output = Result<EndpointService, Error>>>(
+pub(crate) async fn poll_until_available<F: Future<Output = Result<EndpointService, Error>>>(
     service_id: &str,
     timeout: Duration,
     pauses: &RetryPolicy,
@@ -290,7 +314,7 @@ mod tests {
     /// The error a wait of a minute ends with, whose polls answer `answers` in turn.
     async fn error_after(answers: Vec<Answer>) -> Error {
         let (poll, _) = scripted(answers);
-        polled(ID, Duration::from_secs(60), &pauses(), poll, |_| {})
+        poll_until_available(ID, Duration::from_secs(60), &pauses(), poll, |_| {})
             .await
             .unwrap_err()
     }
@@ -300,7 +324,7 @@ mod tests {
         let (poll, started) = scripted(vec![status("creating"), status("frozen")]);
         let begin = Instant::now();
         let timeout = Duration::from_secs(60);
-        let error = polled(ID, timeout, &pauses(), poll, |_| {})
+        let error = poll_until_available(ID, timeout, &pauses(), poll, |_| {})
             .await
             .unwrap_err();
         assert_eq!(begin.elapsed(), timeout);
@@ -338,7 +362,7 @@ mod tests {
             tokio::time::sleep(Duration::from_secs(3600)).await;
             Ok(service("available"))
         };
-        let error = polled(ID, Duration::from_secs(5), &pauses(), hangs, |_| {})
+        let error = poll_until_available(ID, Duration::from_secs(5), &pauses(), hangs, |_| {})
             .await
             .unwrap_err();
         assert_eq!(begin.elapsed(), Duration::from_secs(5));
@@ -362,7 +386,7 @@ mod tests {
             status("available"),
         ]);
         let mut seen = Vec::new();
-        let service = polled(ID, Duration::from_secs(60), &pauses(), poll, |s| {
+        let service = poll_until_available(ID, Duration::from_secs(60), &pauses(), poll, |s| {
             seen.push(s.status.as_ref().unwrap().to_string())
         })
         .await
@@ -410,7 +434,7 @@ mod tests {
             401,
             r#"{"error_code":"EndPoint.0003","error_msg":"no"}"#,
         )]);
-        let error = polled(ID, Duration::from_secs(60), &pauses(), poll, |_| {})
+        let error = poll_until_available(ID, Duration::from_secs(60), &pauses(), poll, |_| {})
             .await
             .unwrap_err();
         assert_eq!(error.error_code(), Some("EndPoint.0003"));
@@ -427,14 +451,14 @@ mod tests {
             status("available"),
         ]);
         assert!(
-            polled(ID, Duration::from_secs(60), &pauses(), poll, |_| {})
+            poll_until_available(ID, Duration::from_secs(60), &pauses(), poll, |_| {})
                 .await
                 .is_ok()
         );
 
         // Still failing when the time is up: the timeout says why.
         let (poll, _) = scripted(vec![status("creating"), unavailable()]);
-        let error = polled(ID, Duration::from_secs(30), &pauses(), poll, |_| {})
+        let error = poll_until_available(ID, Duration::from_secs(30), &pauses(), poll, |_| {})
             .await
             .unwrap_err();
         let text = error.to_string();

@@ -8,6 +8,7 @@
 
 pub(crate) mod generated;
 pub(crate) mod open_enum;
+pub(crate) mod ports;
 pub(crate) mod schema;
 pub(crate) mod validation;
 

@@ -3,12 +3,11 @@
 //!
 //! The rules on single values and lists live in the spec and are checked by `schema`; the
 //! generated types (`ServiceName`, `ProjectId`, `NonZeroU16` ports, `Uuid`s) cannot hold a bad
-//! value either. Only the rule that spans the entries of a list is written out here: no two
-//! port mappings with the same client port and protocol.
+//! value either. The rule that spans the entries of a list (no two port mappings with the
+//! same client port and protocol) is in `ports`.
 
-use std::{collections::HashMap, fmt, hash::Hash};
+use std::fmt;
 
-use serde_json::Value;
 use uuid::Uuid;
 
 /// One broken rule: the field, by its path in the request, and the rule.
@@ -77,58 +76,6 @@ impl Violations {
         }
         converted
     }
-
-    /// Checks that no two port mappings of a JSON body's `ports` (if it is a list) share a
-    /// client port and protocol (TCP when left out); see [`unique_port_mappings`](Self::unique_port_mappings).
-    /// Entries that are not mappings are left to the schema's check.
-    pub(crate) fn unique_json_port_mappings(&mut self, ports: Option<&Value>) {
-        let Some(Value::Array(entries)) = ports else {
-            return;
-        };
-        self.unique_port_mappings(entries.iter().map(|entry| {
-            let client = entry.get("client_port").and_then(Value::as_i64)?;
-            let server = entry.get("server_port").and_then(Value::as_i64);
-            let protocol = match entry.get("protocol") {
-                None => "TCP",
-                Some(Value::String(protocol)) => protocol.as_str(),
-                Some(_) => return None,
-            };
-            Some((client, server, protocol))
-        }));
-    }
-
-    /// Checks that no two port mappings, given as `(client_port, server_port, protocol)` in
-    /// their order (`None` for an entry to skip), share a client port and protocol, which also
-    /// rules out duplicate mappings. Linear in the number of mappings.
-    pub(crate) fn unique_port_mappings<P: Copy + Eq + Hash + fmt::Display>(
-        &mut self,
-        entries: impl IntoIterator<Item = Option<(i64, Option<i64>, P)>>,
-    ) {
-        let entries = entries.into_iter();
-        let mut first_use: HashMap<(i64, P), (usize, Option<i64>)> =
-            HashMap::with_capacity(entries.size_hint().0);
-        for (i, entry) in entries.enumerate() {
-            let Some((client, server, protocol)) = entry else {
-                continue;
-            };
-            match first_use.get(&(client, protocol)) {
-                Some(&(j, first_server)) => {
-                    let rule = match (first_server, server) {
-                        (Some(a), Some(b)) if a == b => {
-                            format!("duplicates ports[{j}] ({client}:{b}/{protocol})")
-                        }
-                        _ => format!(
-                            "client port {client}/{protocol} is already mapped by ports[{j}]"
-                        ),
-                    };
-                    self.push(format!("ports[{i}]"), rule);
-                }
-                None => {
-                    first_use.insert((client, protocol), (i, server));
-                }
-            }
-        }
-    }
 }
 
 /// A string as a violation shows it: quoted, escaped, and cut after 40 characters.
@@ -191,22 +138,5 @@ mod tests {
         v.forget("ports");
         let left: Vec<&str> = v.iter().map(|v| v.field.as_str()).collect();
         assert_eq!(left, ["ports_extra", "port", "service_name"]);
-    }
-
-    #[test]
-    fn port_mappings_are_unique_by_client_port_and_protocol() {
-        let mut v = Violations::default();
-        v.unique_json_port_mappings(Some(&json!([
-            {"client_port": 80, "server_port": 8080},
-            {"client_port": 80, "server_port": 8080, "protocol": "TCP"},
-            {"client_port": 80, "server_port": 9090, "protocol": "TCP"},
-            {"client_port": 80, "server_port": 9090, "protocol": "UDP"},
-            {"client_port": "x"},
-        ])));
-        assert_eq!(
-            v.to_string(),
-            "ports[1]: duplicates ports[0] (80:8080/TCP); \
-             ports[2]: client port 80/TCP is already mapped by ports[0]"
-        );
     }
 }

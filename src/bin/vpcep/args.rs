@@ -312,7 +312,8 @@ impl Serialize for PortArg {
 fn parse_port(text: &str) -> Result<PortArg, String> {
     let (ports, protocol) = match text.split_once('/') {
         Some((ports, protocol)) => (ports, protocol.to_ascii_uppercase()),
-        None => (text, "TCP".to_owned()),
+        // The spec's default protocol.
+        None => (text, Protocol::default().to_string()),
     };
     let (client, server) = ports
         .split_once(':')

@@ -110,7 +110,6 @@ impl<'a> IntoIterator for &'a Violations {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
 
     use super::*;
 

@@ -19,9 +19,10 @@ use std::path::PathBuf;
 
 use super::{
     clouds::{Choice, CloudsSearch, Given},
+    credentials::{self, Setting, Way},
     sources::Settings,
 };
-use crate::{Credentials, UserDomain, config::tls::TrustedCas};
+use crate::{UserDomain, config::tls::TrustedCas};
 
 /// The IAM token.
 pub(crate) const TOKEN: &str = "OS_AUTH_TOKEN";
@@ -94,107 +95,57 @@ pub(crate) fn read(mut lookup: impl FnMut(&str) -> Option<String>) -> (Settings,
         search: Some(CloudsSearch::from_env_with(&mut get)),
     };
 
-    let token = get(TOKEN);
-    let os_keys = (get(ACCESS_KEY), get(SECRET_KEY), get(SECURITY_TOKEN));
-    let sdk_keys = (get(SDK_ACCESS_KEY), get(SDK_SECRET_KEY));
-    let password = (
-        get(USERNAME),
-        get(PASSWORD),
-        get(USER_DOMAIN_NAME).or_else(|| get(DOMAIN_NAME)),
+    let keys_missing = || {
+        format!(
+            "is not set, but other {ACCESS_KEY}/{SECRET_KEY}/{SECURITY_TOKEN} variables are: \
+             set both keys, or unset the others"
+        )
+    };
+    let token = Way::Token(Setting::new(TOKEN, get(TOKEN), String::new()));
+    let os_keys = Way::AccessKey {
+        access_key: Setting::new(ACCESS_KEY, get(ACCESS_KEY), keys_missing()),
+        secret_key: Setting::new(SECRET_KEY, get(SECRET_KEY), keys_missing()),
+        security_token: get(SECURITY_TOKEN),
+    };
+    let sdk_keys = Way::AccessKey {
+        access_key: Setting::new(
+            SDK_ACCESS_KEY,
+            get(SDK_ACCESS_KEY),
+            format!("is not set, but {SDK_SECRET_KEY} is"),
+        ),
+        secret_key: Setting::new(
+            SDK_SECRET_KEY,
+            get(SDK_SECRET_KEY),
+            format!("is not set, but {SDK_ACCESS_KEY} is"),
+        ),
+        security_token: None,
+    };
+    let password = Way::Password {
+        username: Setting::new(
+            USERNAME,
+            get(USERNAME),
+            format!("is not set, but {PASSWORD} is"),
+        ),
+        password: Setting::new(
+            PASSWORD,
+            get(PASSWORD),
+            format!("is not set, but {USERNAME} is"),
+        ),
+        domain: get(USER_DOMAIN_NAME)
+            .or_else(|| get(DOMAIN_NAME))
+            .map(UserDomain::Name),
+        domain_missing: (
+            USER_DOMAIN_NAME.to_owned(),
+            format!(
+                "is not set: a user name needs its domain ({USER_DOMAIN_NAME} or {DOMAIN_NAME})"
+            ),
+        ),
+    };
+    credentials::choose(
+        &mut settings,
+        [token, os_keys, sdk_keys, password].map(Way::candidate),
     );
-    credentials(&mut settings, token, os_keys, sdk_keys, password);
     (settings, choice)
-}
-
-type Var = Option<String>;
-
-/// The credentials of the first source with any of its variables set.
-fn credentials(
-    settings: &mut Settings,
-    token: Var,
-    os_keys: (Var, Var, Var),
-    sdk_keys: (Var, Var),
-    password: (Var, Var, Var),
-) {
-    let problems = &mut settings.credential_problems;
-    settings.has_credentials = true;
-    if let Some(token) = token {
-        settings.credentials = Some(Credentials::token(token));
-        return;
-    }
-    match os_keys {
-        (None, None, None) => {}
-        (Some(access_key), Some(secret_key), security_token) => {
-            let credentials = Credentials::access_key(access_key, secret_key);
-            settings.credentials = Some(match security_token {
-                Some(security_token) => credentials.with_security_token(security_token),
-                None => credentials,
-            });
-            return;
-        }
-        (access_key, secret_key, _) => {
-            for (name, value) in [(ACCESS_KEY, access_key), (SECRET_KEY, secret_key)] {
-                if value.is_none() {
-                    problems.push(
-                        name,
-                        format!(
-                            "is not set, but other {ACCESS_KEY}/{SECRET_KEY}/{SECURITY_TOKEN} \
-                             variables are: set both keys, or unset the others"
-                        ),
-                    );
-                }
-            }
-            return;
-        }
-    }
-    match sdk_keys {
-        (Some(access_key), Some(secret_key)) => {
-            settings.credentials = Some(Credentials::access_key(access_key, secret_key));
-            return;
-        }
-        (None, None) => {}
-        (Some(_), None) => {
-            problems.push(
-                SDK_SECRET_KEY,
-                format!("is not set, but {SDK_ACCESS_KEY} is"),
-            );
-            return;
-        }
-        (None, Some(_)) => {
-            problems.push(
-                SDK_ACCESS_KEY,
-                format!("is not set, but {SDK_SECRET_KEY} is"),
-            );
-            return;
-        }
-    }
-    match password {
-        (None, None, _) => settings.has_credentials = false,
-        (Some(username), Some(password), Some(domain)) => {
-            settings.credentials = Some(Credentials::password(
-                username,
-                password,
-                UserDomain::Name(domain),
-            ));
-        }
-        (username, password, domain) => {
-            if username.is_none() {
-                problems.push(USERNAME, format!("is not set, but {PASSWORD} is"));
-            }
-            if password.is_none() {
-                problems.push(PASSWORD, format!("is not set, but {USERNAME} is"));
-            }
-            if domain.is_none() {
-                problems.push(
-                    USER_DOMAIN_NAME,
-                    format!(
-                        "is not set: a user name needs its domain ({USER_DOMAIN_NAME} or \
-                         {DOMAIN_NAME})"
-                    ),
-                );
-            }
-        }
-    }
 }
 
 /// The message when no source has credentials.

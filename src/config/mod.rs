@@ -4,6 +4,7 @@
 //! ([`files`]).
 
 pub(crate) mod clouds;
+pub(crate) mod credentials;
 pub(crate) mod env;
 pub(crate) mod files;
 pub(crate) mod sources;

@@ -7,8 +7,12 @@ use serde_yaml_ng::{Mapping, Value};
 
 use super::file::{kind, lookup};
 use crate::{
-    Credentials, UserDomain,
-    config::{sources::Settings, tls::TrustedCas},
+    UserDomain,
+    config::{
+        credentials::{self, Candidate, Setting, Way},
+        sources::Settings,
+        tls::TrustedCas,
+    },
     spec::validation::Violations,
 };
 
@@ -139,7 +143,6 @@ impl Cloud<'_> {
     /// and password (`auth_type: password`, the default, or `v3password`).
     fn credentials(&self, settings: &mut Settings, problems: &mut Violations) {
         let auth_type = self.string(&["auth_type"], problems);
-        let mut own = Violations::default();
         let access_key = self
             .string(&["ak"], problems)
             .or_else(|| self.string(&["access_key"], problems));
@@ -167,84 +170,58 @@ impl Cloud<'_> {
             });
 
         let kind = auth_type.as_deref().map(str::to_ascii_lowercase);
-        let keys_set = access_key.is_some() || secret_key.is_some() || security_token.is_some();
+        let setting = |key: &[&str], value: Option<String>, missing: &str| {
+            Setting::new(self.field(key), value, missing.to_owned())
+        };
+        let token_way = |reason: String| Candidate {
+            way: Way::Token(setting(&["auth", "token"], token, "")),
+            chosen: Some(reason),
+        };
+        let keys_missing = "is not set (nor its long name access_key/secret_key), but other \
+                            access key settings are";
+        let keys = Way::AccessKey {
+            access_key: setting(&["ak"], access_key, keys_missing),
+            secret_key: setting(&["sk"], secret_key, keys_missing),
+            security_token,
+        };
+        let password = Candidate {
+            way: Way::Password {
+                username: setting(
+                    &["auth", "username"],
+                    username,
+                    "is not set, but auth.password is",
+                ),
+                password: setting(
+                    &["auth", "password"],
+                    password,
+                    "is not set, but auth.username is",
+                ),
+                domain,
+                domain_missing: (
+                    self.field(&["auth", "user_domain_name"]),
+                    "is not set: a user name needs its domain (user_domain_name, \
+                     user_domain_id or domain_name)"
+                        .to_owned(),
+                ),
+            },
+            chosen: kind.is_some().then(|| "auth_type is password".to_owned()),
+        };
         match kind.as_deref() {
-            Some("token" | "v3token") => {
-                settings.has_credentials = true;
-                match token {
-                    Some(token) => settings.credentials = Some(Credentials::token(token)),
-                    None => own.push(
-                        self.field(&["auth", "token"]),
-                        format!(
-                            "is not set, but auth_type is {:?}",
-                            auth_type.unwrap_or_default()
-                        ),
-                    ),
-                }
-            }
-            _ if keys_set => {
-                settings.has_credentials = true;
-                match (access_key, secret_key) {
-                    (Some(ak), Some(sk)) => {
-                        let keys = Credentials::access_key(ak, sk);
-                        settings.credentials = Some(match security_token {
-                            Some(st) => keys.with_security_token(st),
-                            None => keys,
-                        });
-                    }
-                    (ak, sk) => {
-                        for (key, value) in [("ak", ak), ("sk", sk)] {
-                            if value.is_none() {
-                                own.push(
-                                    self.field(&[key]),
-                                    "is not set (nor its long name access_key/secret_key), \
-                                     but other access key settings are",
-                                );
-                            }
-                        }
-                    }
-                }
-            }
+            Some("token" | "v3token") => credentials::choose(
+                settings,
+                [token_way(format!(
+                    "auth_type is {:?}",
+                    auth_type.unwrap_or_default()
+                ))],
+            ),
             None | Some("password" | "v3password") => {
-                if username.is_none() && password.is_none() {
-                    if kind.is_some() {
-                        settings.has_credentials = true;
-                        own.push(
-                            self.field(&["auth", "username"]),
-                            "is not set, but auth_type is password",
-                        );
-                    }
-                    settings.credential_problems = own;
-                    return;
-                }
-                settings.has_credentials = true;
-                if username.is_none() {
-                    own.push(
-                        self.field(&["auth", "username"]),
-                        "is not set, but auth.password is",
-                    );
-                }
-                if password.is_none() {
-                    own.push(
-                        self.field(&["auth", "password"]),
-                        "is not set, but auth.username is",
-                    );
-                }
-                if domain.is_none() {
-                    own.push(
-                        self.field(&["auth", "user_domain_name"]),
-                        "is not set: a user name needs its domain (user_domain_name, \
-                         user_domain_id or domain_name)",
-                    );
-                }
-                if let (Some(username), Some(password), Some(domain)) = (username, password, domain)
-                {
-                    settings.credentials = Some(Credentials::password(username, password, domain));
-                }
+                credentials::choose(settings, [keys.candidate(), password]);
             }
+            // An access key is used whatever the auth_type says.
+            Some(_) if keys.is_touched() => credentials::choose(settings, [keys.candidate()]),
             Some(other) => {
                 settings.has_credentials = true;
-                own.push(
+                settings.credential_problems.push(
                     self.field(&["auth_type"]),
                     format!(
                         "{other:?} is not supported: use password (the default), v3password, \
@@ -253,7 +230,6 @@ impl Cloud<'_> {
                 );
             }
         }
-        settings.credential_problems = own;
     }
 }
 

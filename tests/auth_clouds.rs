@@ -3,17 +3,16 @@
 //! the cloud and the key, never a secret). Files live in temporary folders that stand for the
 //! current directory, the home directory and /etc/openstack; the real ones are never read.
 
-mod common;
-mod tls_support;
+mod support;
 
 use std::collections::HashMap;
 
-use common::{
+use otc_vpcep::{ClientBuilder, CloudsSearch, Credentials, Error};
+use support::tls::TempDir;
+use support::{
     PROJECT_ID, SERVICE_ID,
     server::{Reply, TestServer},
 };
-use otc_vpcep::{ClientBuilder, CloudsSearch, Credentials, Error};
-use tls_support::TempDir;
 
 /// The folders a test's files go into: `cwd/`, `home/` (so `home/.config/openstack/`) and
 /// `etc/` (standing for /etc/openstack).

@@ -2,13 +2,12 @@
 //! variables, read through a lookup function (the process environment is never changed).
 //! Which credentials were chosen is observed on the wire, at a loopback server.
 
-mod auth_support;
-mod common;
+mod support;
 
 use std::collections::HashMap;
 
-use auth_support::{SERVICE_ID, example_response, start_server};
 use otc_vpcep::{ClientBuilder, Credentials, Error};
+use support::auth::{SERVICE_ID, example_response, start_server};
 
 /// A variable's name and value.
 type Var = (&'static str, &'static str);

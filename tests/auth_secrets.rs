@@ -1,11 +1,10 @@
 //! Secrets (token, secret key, security token) never show in `Debug` or `Display` of the
 //! credentials, the builder, the client, or any error the client produces.
 
-mod auth_support;
-mod common;
+mod support;
 
-use auth_support::{PROJECT_ID, SERVICE_ID, start_server};
 use otc_vpcep::{Client, ClientBuilder, Credentials, Error, types::Protocol};
+use support::auth::{PROJECT_ID, SERVICE_ID, start_server};
 
 /// Every secret below contains this marker; nothing shown may.
 const MARKER: &str = "SECRET";

@@ -5,15 +5,14 @@
 
 #![cfg(feature = "emulator")] // the replays go to the emulator
 
-mod auth_support;
-mod common;
+mod support;
 
-use auth_support::{
+use otc_vpcep::{Client, Credentials, types::Protocol};
+use serde_json::json;
+use support::auth::{
     PROJECT_ID, Received, SERVICE_ID, TestServer, example_response, rejected, replay_to_emulator,
     signed_header_names, start_server,
 };
-use otc_vpcep::{Client, Credentials, types::Protocol};
-use serde_json::json;
 
 const AK: &str = "HPUAFNKYZ7LTZ1ZKGQ8M";
 const SK: &str = "s3cr3t-Secret-Key-0123456789abcdefghijkl";
@@ -55,7 +54,10 @@ async fn the_example_put_signed_with_access_keys_is_accepted() {
 
     let mut request = only_request(&server);
     assert_eq!(request.method, "PUT");
-    assert_eq!(request.target, common::service_path(PROJECT_ID, SERVICE_ID));
+    assert_eq!(
+        request.target,
+        support::service_path(PROJECT_ID, SERVICE_ID)
+    );
     let body: serde_json::Value = serde_json::from_slice(&request.body).expect("JSON body");
     assert_eq!(
         body,

@@ -2,18 +2,16 @@
 
 #![cfg(feature = "cli")]
 
-mod cli_support;
-mod common;
-mod tls_support;
+mod support;
 
 use std::io::Write;
 
-use cli_support::{RunningEmulator, stderr, stdout, vpcep};
-use common::{
+use serde_json::{Value, json};
+use support::cli::{RunningEmulator, stderr, stdout, vpcep};
+use support::{
     PROJECT_ID, SERVICE_ID, documented_request, documented_response,
     server::{Reply, TestServer},
 };
-use serde_json::{Value, json};
 
 const DOCUMENTED_FLAGS: [&str; 7] = [
     "--approval-enabled",
@@ -834,8 +832,8 @@ fn a_second_signal_stops_the_emulator_at_once() {
 
 /// A folder standing for the user's: `clouds.yaml` in it, and `HOME` pointing at it, so
 /// that no real clouds.yaml is read.
-fn clouds_dir(label: &str, clouds: &str) -> tls_support::TempDir {
-    let dir = tls_support::TempDir::new(label);
+fn clouds_dir(label: &str, clouds: &str) -> support::tls::TempDir {
+    let dir = support::tls::TempDir::new(label);
     dir.write("clouds.yaml", clouds);
     dir
 }
@@ -985,9 +983,9 @@ fn a_malformed_clouds_yaml_exits_2_naming_file_cloud_and_key() {
 }
 
 /// `vpcep emulator` over HTTPS with a certificate made now; the folder holds `ca.pem`.
-fn https_emulator(label: &str) -> (RunningEmulator, tls_support::TempDir) {
-    let pki = tls_support::pki(&["127.0.0.1", "localhost"]);
-    let dir = tls_support::TempDir::new(label);
+fn https_emulator(label: &str) -> (RunningEmulator, support::tls::TempDir) {
+    let pki = support::tls::pki(&["127.0.0.1", "localhost"]);
+    let dir = support::tls::TempDir::new(label);
     let cert = dir.write("cert.pem", &pki.cert_pem);
     let key = dir.write("key.pem", &pki.key_pem);
     dir.write("ca.pem", &pki.ca_pem);
@@ -1008,7 +1006,7 @@ fn https_emulator(label: &str) -> (RunningEmulator, tls_support::TempDir) {
 #[tokio::test(flavor = "multi_thread")]
 async fn https_through_a_connect_proxy_with_os_cacert() {
     let (emulator, dir) = https_emulator("cli-proxy");
-    let proxy = tls_support::ConnectProxy::start().await;
+    let proxy = support::tls::ConnectProxy::start().await;
     let host = emulator.base_url.trim_start_matches("https://").to_owned();
     let run = |extra: &'static [(&'static str, &'static str)], with_ca: bool| {
         let mut command = vpcep();

@@ -3,19 +3,18 @@
 
 #![cfg(feature = "cli")]
 
-mod cli_support;
-mod emulator_support;
+mod support;
 
 use std::time::{Duration, Instant};
 
-use cli_support::{RunningEmulator, stderr, stdout, vpcep};
-use emulator_support::until_received;
 use otc_vpcep::{
     OpenEnum,
     emulator::{DOCUMENTED_PROJECT_ID, DOCUMENTED_SERVICE_ID, Emulator, documented_service},
     types::{EndpointService, ServiceStatus},
 };
 use serde_json::{Value, json};
+use support::cli::{RunningEmulator, stderr, stdout, vpcep};
+use support::emulator::until_received;
 
 const OTHER_ID: &str = "0f6f5d2e-4c1b-4e55-9a43-5b0d2c9e7a11";
 

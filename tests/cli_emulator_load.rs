@@ -2,10 +2,10 @@
 
 #![cfg(feature = "cli")]
 
-mod cli_support;
+mod support;
 
-use cli_support::{RunningEmulator, stderr, vpcep};
 use otc_vpcep::emulator::{DOCUMENTED_PROJECT_ID, DOCUMENTED_SERVICE_ID};
+use support::cli::{RunningEmulator, stderr, vpcep};
 
 fn get(emulator: &RunningEmulator) -> std::process::Output {
     vpcep()

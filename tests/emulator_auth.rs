@@ -6,16 +6,16 @@
 
 #![cfg(feature = "emulator")]
 
-mod emulator_support;
+mod support;
 
 use std::time::{Duration, SystemTime};
 
-use emulator_support::{Answer, answer, client, documented_path};
 use otc_vpcep::{
     Client, Credentials, Error,
     emulator::{DOCUMENTED_PROJECT_ID, DOCUMENTED_SERVICE_ID, Emulator, EmulatorError},
     signer::{self, SigningRequest},
 };
+use support::emulator::{Answer, answer, client, documented_path};
 
 const BODY: &str = r#"{"approval_enabled":true}"#;
 

@@ -1,16 +1,15 @@
 //! The `tracing` events of attempts and retries: what they say, and that no secret or header
 //! value is in them.
 
-mod common;
-mod faults_server;
+mod support;
 
 use std::{
     io,
     sync::{Arc, Mutex},
 };
 
-use faults_server::{FaultServer, PROJECT, Reply, SERVICE, TOKEN, modify, tiny_policy};
 use otc_vpcep::{Client, Credentials};
+use support::faults::{FaultServer, PROJECT, Reply, SERVICE, TOKEN, modify, tiny_policy};
 
 /// A writer that appends to a shared buffer.
 #[derive(Clone, Default)]
@@ -61,7 +60,7 @@ async fn every_attempt_and_retry_is_traced_with_method_path_status_attempt_and_d
     )
     .await;
     let logs = logs_of(&server, Credentials::token(TOKEN)).await;
-    let path = common::service_path(PROJECT, SERVICE);
+    let path = support::service_path(PROJECT, SERVICE);
     let lines: Vec<&str> = logs.lines().collect();
 
     let sent: Vec<_> = lines
@@ -138,7 +137,7 @@ async fn budget_exhaustion_and_pacing_cuts_are_traced_without_secrets() {
         .retry_budget(otc_vpcep::RetryBudget::new(5))
         .build()
         .expect("client");
-    let error = faults_server::get(&client)
+    let error = support::faults::get(&client)
         .await
         .expect_err("always rate limited");
     assert!(

@@ -2,8 +2,7 @@
 //! the pacing after the rate limit, and the cap on requests in flight (their tracing events:
 //! `tests/faults_tracing.rs`).
 
-mod common;
-mod faults_server;
+mod support;
 
 use std::{
     sync::{
@@ -13,11 +12,11 @@ use std::{
     time::Duration,
 };
 
-use faults_server::{FaultServer, PROJECT, Reply, TOKEN, get, tiny_policy};
 use otc_vpcep::{
     Client, Credentials, Error, RetryBudget,
     emulator::{DOCUMENTED_PROJECT_ID, DOCUMENTED_SERVICE_ID, Emulator},
 };
+use support::faults::{FaultServer, PROJECT, Reply, TOKEN, get, tiny_policy};
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
     net::TcpListener,
@@ -132,7 +131,7 @@ async fn counting_server(hold: Duration) -> (String, Arc<AtomicUsize>) {
     let now = Arc::new(AtomicUsize::new(0));
     let seen = most.clone();
     tokio::spawn(async move {
-        let body = common::documented_response().to_string();
+        let body = support::documented_response().to_string();
         while let Ok((mut socket, _)) = listener.accept().await {
             let (now, most, body) = (now.clone(), seen.clone(), body.clone());
             tokio::spawn(async move {

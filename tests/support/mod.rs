@@ -1,9 +1,24 @@
-//! What the tests share: the spec's documented examples, a client of the documented project,
-//! and a scripted loopback server ([`server`]).
+//! What the tests share, in one place: the spec's documented examples and a client of the
+//! documented project (here), and by job:
+//!
+//! - [`server`]: a scripted loopback server that records what it received and can misbehave;
+//! - [`auth`]: that server for the authentication tests, and replays to the emulator;
+//! - [`faults`]: that server for the `faults_*` tests, with a tiny retry policy;
+//! - [`emulator`]: clients of an in-process emulator, and raw requests to it;
+//! - [`cli`]: the `vpcep` binary in a clean environment, and `vpcep emulator` running;
+//! - [`tls`]: certificates made at test time, a CONNECT proxy, temporary folders.
+//!
+//! Each `tests/*.rs` is a crate of its own that declares `mod support;` and uses a part of it.
 
-#![allow(dead_code)] // each test crate uses a part of it
+#![allow(dead_code, unused_imports)] // each test crate uses a part of it
 
+pub mod auth;
+pub mod cli;
+#[cfg(feature = "emulator")]
+pub mod emulator;
+pub mod faults;
 pub mod server;
+pub mod tls;
 
 use serde_json::Value;
 

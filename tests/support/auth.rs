@@ -1,17 +1,17 @@
-//! Helpers for the authentication tests: a loopback server (`common::server`) that answers
+//! Helpers for the authentication tests: a loopback server ([`super::server`]) that answers
 //! and records every request, and a replay of a recorded request to the emulator, whose
 //! verifier (independent of the crate's signer) decides whether its signature is valid.
 
 #![allow(dead_code, unused_imports)] // Each test file uses part of it.
 
-pub use crate::common::{
+pub use super::{
     PROJECT_ID, SERVICE_ID,
     server::{Received, Reply, TestServer},
 };
 
 /// The example response of the API reference page, as text.
 pub fn example_response() -> String {
-    crate::common::documented_response().to_string()
+    super::documented_response().to_string()
 }
 
 /// What the server answers: status and JSON body.

@@ -204,35 +204,12 @@ fn passwords_never_show_either() {
 #[cfg(feature = "emulator")]
 #[tokio::test(flavor = "current_thread")]
 async fn passwords_and_issued_tokens_never_show_in_debug_errors_or_logs() {
-    use std::{
-        io,
-        sync::{Arc, Mutex},
-    };
-
     use otc_vpcep::{UserDomain, emulator::Emulator};
 
     const PASSWORD: &str = "pw-SECRET-battery-staple";
     const ISSUED: &str = "MIIEmu";
 
-    #[derive(Clone, Default)]
-    struct Captured(Arc<Mutex<Vec<u8>>>);
-    impl io::Write for Captured {
-        fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-            self.0.lock().expect("log buffer").extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> io::Result<()> {
-            Ok(())
-        }
-    }
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let logs = support::logs::Logs::capture(tracing::Level::TRACE);
 
     let emulator = Emulator::builder()
         .user("u", PASSWORD, "OTC0001")
@@ -278,7 +255,7 @@ async fn passwords_and_issued_tokens_never_show_in_debug_errors_or_logs() {
         .expect_err("wrong password");
     assert_error_hidden("a failed login", &error);
 
-    let logs = String::from_utf8_lossy(&captured.0.lock().expect("log buffer")).into_owned();
+    let logs = logs.text();
     assert!(logs.contains("logging in to IAM"), "{logs}");
     assert_hidden("the logs", &logs);
     assert!(!logs.contains(ISSUED), "{logs}");

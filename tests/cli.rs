@@ -7,9 +7,10 @@ mod support;
 use std::io::Write;
 
 use serde_json::{Value, json};
-use support::cli::{RunningEmulator, stderr, stdout, vpcep};
 use support::{
-    PROJECT_ID, SERVICE_ID, documented_request, documented_response,
+    PROJECT_ID, SERVICE_ID,
+    cli::{RunningEmulator, stderr, stdout, vpcep},
+    documented_request, documented_response,
     server::{Reply, TestServer},
 };
 

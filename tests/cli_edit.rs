@@ -13,8 +13,10 @@ use otc_vpcep::{
     types::{EndpointService, ServiceStatus},
 };
 use serde_json::{Value, json};
-use support::cli::{RunningEmulator, stderr, stdout, vpcep};
-use support::emulator::until_received;
+use support::{
+    cli::{RunningEmulator, stderr, stdout, vpcep},
+    emulator::until_received,
+};
 
 const OTHER_ID: &str = "0f6f5d2e-4c1b-4e55-9a43-5b0d2c9e7a11";
 

@@ -6,8 +6,10 @@
 mod support;
 
 use serde_json::Value;
-use support::cli::{RunningEmulator, stderr, stdout, vpcep};
-use support::{PROJECT_ID, SERVICE_ID};
+use support::{
+    PROJECT_ID, SERVICE_ID,
+    cli::{RunningEmulator, stderr, stdout, vpcep},
+};
 
 const PASSWORD: &str = "cli-pa55-never-shown";
 

@@ -3,44 +3,14 @@
 
 mod support;
 
-use std::{
-    io,
-    sync::{Arc, Mutex},
+use otc_vpcep::{Client, Credentials};
+use support::{
+    faults::{FaultServer, PROJECT, Reply, SERVICE, TOKEN, modify, tiny_policy},
+    logs::Logs,
 };
 
-use otc_vpcep::{Client, Credentials};
-use support::faults::{FaultServer, PROJECT, Reply, SERVICE, TOKEN, modify, tiny_policy};
-
-/// A writer that appends to a shared buffer.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl io::Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.0.lock().expect("log buffer").extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().expect("log buffer")).into_owned()
-    }
-}
-
 async fn logs_of(server: &FaultServer, credentials: Credentials) -> String {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::DEBUG)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let logs = Logs::capture(tracing::Level::DEBUG);
     let client = Client::builder()
         .endpoint(server.url())
         .project_id(PROJECT)
@@ -49,7 +19,7 @@ async fn logs_of(server: &FaultServer, credentials: Credentials) -> String {
         .build()
         .expect("client");
     let _ = modify(&client).await;
-    captured.text()
+    logs.text()
 }
 
 #[tokio::test]
@@ -115,14 +85,7 @@ async fn transport_failures_are_traced_by_kind_without_secrets() {
 
 #[tokio::test]
 async fn budget_exhaustion_and_pacing_cuts_are_traced_without_secrets() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::INFO)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let logs = Logs::capture(tracing::Level::INFO);
     let server = FaultServer::always(Reply::error(
         400,
         "EndPoint.0022",
@@ -144,7 +107,7 @@ async fn budget_exhaustion_and_pacing_cuts_are_traced_without_secrets() {
         matches!(error, otc_vpcep::Error::RetryBudgetSpent(_)),
         "{error:?}"
     );
-    let logs = captured.text();
+    let logs = logs.text();
     assert!(logs.contains("retry budget spent"), "{logs}");
     assert!(logs.contains("capacity=5"), "{logs}");
     assert!(logs.contains("send rate cut"), "{logs}");

@@ -14,9 +14,12 @@ use std::{
 
 use otc_vpcep::{
     Client, Credentials, Error, RetryBudget,
-    emulator::{DOCUMENTED_PROJECT_ID, DOCUMENTED_SERVICE_ID, Emulator},
+    emulator::{DOCUMENTED_SERVICE_ID, Emulator},
 };
-use support::faults::{FaultServer, PROJECT, Reply, TOKEN, get, tiny_policy};
+use support::{
+    emulator::builder_as,
+    faults::{FaultServer, PROJECT, Reply, TOKEN, get, tiny_policy},
+};
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
     net::TcpListener,
@@ -191,10 +194,7 @@ async fn the_rate_limit_paces_the_client_and_pacing_can_be_switched_off() {
         .start()
         .await
         .expect("emulator");
-    let client = Client::builder()
-        .endpoint(emulator.base_url())
-        .project_id(DOCUMENTED_PROJECT_ID)
-        .credentials(Credentials::token("t"))
+    let client = builder_as(&emulator, Credentials::token("t"))
         .retry_policy(tiny_policy(4))
         .build()
         .expect("client");
@@ -218,10 +218,7 @@ async fn the_rate_limit_paces_the_client_and_pacing_can_be_switched_off() {
     assert!(emulator.requests_rate_limited() > 0);
     assert!(pacing.send_rate().is_some(), "paced after the rate limit");
 
-    let off = Client::builder()
-        .endpoint(emulator.base_url())
-        .project_id(DOCUMENTED_PROJECT_ID)
-        .credentials(Credentials::token("t"))
+    let off = builder_as(&emulator, Credentials::token("t"))
         .pacing(false)
         .build()
         .expect("client");

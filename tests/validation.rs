@@ -4,7 +4,7 @@ mod support;
 
 use otc_vpcep::{Error, types::Protocol};
 use support::{
-    SERVICE_ID, client,
+    SERVICE_ID, client, config_violations,
     server::{Reply, TestServer},
 };
 
@@ -253,13 +253,6 @@ async fn a_refused_request_sends_nothing() {
 
 mod configuration {
     use super::*;
-
-    fn config_violations(builder: otc_vpcep::ClientBuilder) -> Vec<String> {
-        match builder.build() {
-            Err(Error::InvalidConfig(v)) => v.iter().map(ToString::to_string).collect(),
-            other => panic!("expected InvalidConfig, got {other:?}"),
-        }
-    }
 
     #[test]
     fn project_id_and_endpoint_are_required() {

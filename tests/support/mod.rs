@@ -6,7 +6,8 @@
 //! - [`faults`]: that server for the `faults_*` tests, with a tiny retry policy;
 //! - [`emulator`]: clients of an in-process emulator, and raw requests to it;
 //! - [`cli`]: the `vpcep` binary in a clean environment, and `vpcep emulator` running;
-//! - [`tls`]: certificates made at test time, a CONNECT proxy, temporary folders.
+//! - [`tls`]: certificates made at test time, a CONNECT proxy, temporary folders;
+//! - [`logs`]: the `tracing` events of a test, captured as text.
 //!
 //! Each `tests/*.rs` is a crate of its own that declares `mod support;` and uses a part of it.
 
@@ -17,6 +18,7 @@ pub mod cli;
 #[cfg(feature = "emulator")]
 pub mod emulator;
 pub mod faults;
+pub mod logs;
 pub mod server;
 pub mod tls;
 
@@ -70,4 +72,15 @@ pub fn client(endpoint: &str) -> otc_vpcep::Client {
         .credentials(otc_vpcep::Credentials::token("test-token"))
         .build()
         .expect("a valid configuration")
+}
+
+/// The violations of a configuration that must fail to build, as `field: rule` strings.
+pub fn config_violations(builder: otc_vpcep::ClientBuilder) -> Vec<String> {
+    match builder.build() {
+        Err(otc_vpcep::Error::InvalidConfig(violations)) => {
+            violations.iter().map(ToString::to_string).collect()
+        }
+        Err(other) => panic!("expected InvalidConfig, got {other:?}"),
+        Ok(_) => panic!("expected InvalidConfig, the client was built"),
+    }
 }

@@ -4,9 +4,7 @@
 mod support;
 
 use otc_vpcep::{Client, ClientBuilder, Credentials};
-use support::config_violations;
-
-const PROJECT_ID: &str = "6e9dfd51d1124e8d8498dce894923a0d";
+use support::{PROJECT_ID, config_violations};
 
 fn builder(credentials: Credentials) -> ClientBuilder {
     Client::builder()

@@ -6,14 +6,12 @@ mod support;
 
 use otc_vpcep::{ClientBuilder, Credentials};
 use support::{
-    auth::{SERVICE_ID, Sent, example_response, from_vars, sent_by, start_server},
+    auth::{PROJECT_ID, SERVICE_ID, Sent, example_response, from_vars, sent_by, start_server},
     config_violations,
 };
 
 /// A variable's name and value.
 type Var = (&'static str, &'static str);
-
-const PROJECT_ID: &str = "6e9dfd51d1124e8d8498dce894923a0d";
 
 fn from(vars: &[(&str, &str)]) -> ClientBuilder {
     from_vars(vars)

@@ -3,8 +3,11 @@
 
 mod support;
 
-use otc_vpcep::{Client, ClientBuilder, Credentials, Error, types::Protocol};
-use support::auth::{PROJECT_ID, SERVICE_ID, start_server};
+use otc_vpcep::{ClientBuilder, Credentials, Error, types::Protocol};
+use support::{
+    auth::{SERVICE_ID, start_server},
+    builder_as,
+};
 
 /// Every secret below contains this marker; nothing shown may.
 const MARKER: &str = "SECRET";
@@ -18,13 +21,6 @@ fn all_credentials() -> [Credentials; 3] {
         Credentials::access_key("HPUAFNKYZ7LTZ1ZKGQ8M", SECRET_KEY),
         Credentials::temporary("HPUAFNKYZ7LTZ1ZKGQ8M", SECRET_KEY, SECURITY_TOKEN),
     ]
-}
-
-fn builder(endpoint: &str, credentials: Credentials) -> ClientBuilder {
-    Client::builder()
-        .endpoint(endpoint)
-        .project_id(PROJECT_ID)
-        .credentials(credentials)
 }
 
 #[track_caller]
@@ -43,7 +39,7 @@ fn assert_error_hidden(what: &str, error: &Error) {
 fn credentials_builder_and_client_do_not_show_secrets() {
     for credentials in all_credentials() {
         assert_hidden("Credentials", &format!("{credentials:?} {credentials:#?}"));
-        let builder = builder("https://vpcep.eu-de.otc.t-systems.com", credentials);
+        let builder = builder_as("https://vpcep.eu-de.otc.t-systems.com", credentials);
         assert_hidden("ClientBuilder", &format!("{builder:?} {builder:#?}"));
         let client = builder.build().expect("valid");
         assert_hidden("Client", &format!("{client:?} {client:#?}"));
@@ -71,7 +67,7 @@ fn config_errors_do_not_show_secrets() {
             format!("{SECURITY_TOKEN} x"),
         ),
     ] {
-        let error = builder("http://vpcep.example.com", credentials)
+        let error = builder_as("http://vpcep.example.com", credentials)
             .build()
             .expect_err("invalid");
         assert!(matches!(error, Error::InvalidConfig(_)), "{error:?}");
@@ -82,7 +78,7 @@ fn config_errors_do_not_show_secrets() {
 #[tokio::test]
 async fn request_errors_do_not_show_secrets() {
     for credentials in all_credentials() {
-        let client = builder("https://vpcep.eu-de.otc.t-systems.com", credentials)
+        let client = builder_as("https://vpcep.eu-de.otc.t-systems.com", credentials)
             .build()
             .expect("valid");
         let error = client
@@ -116,7 +112,7 @@ async fn api_and_response_errors_do_not_show_secrets() {
                 matches!(e, Error::InvalidResponse { .. })
             }),
         ] {
-            let client = builder(server.url(), credentials.clone())
+            let client = builder_as(server.url(), credentials.clone())
                 .build()
                 .expect("valid");
             let error = client
@@ -150,7 +146,7 @@ async fn transport_errors_do_not_show_secrets() {
     let endpoint = format!("http://{}", listener.local_addr().expect("address"));
     drop(listener);
     for credentials in all_credentials() {
-        let client = builder(&endpoint, credentials)
+        let client = builder_as(&endpoint, credentials)
             .no_retries()
             .build()
             .expect("valid");
@@ -180,7 +176,7 @@ fn passwords_never_show_either() {
         )
     };
     hidden("Credentials::Password", format!("{login:?} {login:#?}"));
-    let builder = builder("https://vpcep.eu-de.otc.t-systems.com", login);
+    let builder = builder_as("https://vpcep.eu-de.otc.t-systems.com", login);
     hidden("ClientBuilder", format!("{builder:?}"));
     // Refused (no IAM endpoint: neither an auth_url nor a region), without showing it.
     let error = builder.build().expect_err("password login is refused");
@@ -204,7 +200,8 @@ fn passwords_never_show_either() {
 #[cfg(feature = "emulator")]
 #[tokio::test(flavor = "current_thread")]
 async fn passwords_and_issued_tokens_never_show_in_debug_errors_or_logs() {
-    use otc_vpcep::{UserDomain, emulator::Emulator};
+    use otc_vpcep::{Client, UserDomain, emulator::Emulator};
+    use support::PROJECT_ID;
 
     const PASSWORD: &str = "pw-SECRET-battery-staple";
     const ISSUED: &str = "MIIEmu";

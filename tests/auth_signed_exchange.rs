@@ -9,9 +9,12 @@ mod support;
 
 use otc_vpcep::{Client, Credentials, types::Protocol};
 use serde_json::json;
-use support::auth::{
-    PROJECT_ID, Received, SERVICE_ID, TestServer, example_response, rejected, replay_to_emulator,
-    signed_header_names, start_server,
+use support::{
+    auth::{
+        PROJECT_ID, Received, SERVICE_ID, TestServer, example_response, rejected,
+        replay_to_emulator, signed_header_names, start_server,
+    },
+    builder_as,
 };
 
 const AK: &str = "HPUAFNKYZ7LTZ1ZKGQ8M";
@@ -19,10 +22,7 @@ const SK: &str = "s3cr3t-Secret-Key-0123456789abcdefghijkl";
 const SECURITY_TOKEN: &str = "gQpjbi1ub3J0aC00temporary-security-token";
 
 fn client(server: &TestServer, credentials: Credentials) -> Client {
-    Client::builder()
-        .endpoint(server.url())
-        .project_id(PROJECT_ID)
-        .credentials(credentials)
+    builder_as(server.url(), credentials)
         .build()
         .expect("a valid configuration")
 }

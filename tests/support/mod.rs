@@ -64,12 +64,17 @@ pub fn documented_response() -> Value {
         .clone()
 }
 
-/// A client of the documented project at `endpoint`, with a test token.
-pub fn client(endpoint: &str) -> otc_vpcep::Client {
+/// A client configuration of the documented project at `endpoint`, with `credentials`.
+pub fn builder_as(endpoint: &str, credentials: otc_vpcep::Credentials) -> otc_vpcep::ClientBuilder {
     otc_vpcep::Client::builder()
         .endpoint(endpoint)
         .project_id(PROJECT_ID)
-        .credentials(otc_vpcep::Credentials::token("test-token"))
+        .credentials(credentials)
+}
+
+/// A client of the documented project at `endpoint`, with a test token.
+pub fn client(endpoint: &str) -> otc_vpcep::Client {
+    builder_as(endpoint, otc_vpcep::Credentials::token("test-token"))
         .build()
         .expect("a valid configuration")
 }

@@ -9,7 +9,7 @@ mod support;
 use serde_json::{Value, json};
 use support::{
     PROJECT_ID, SERVICE_ID,
-    cli::{DOCUMENTED_FLAGS, dry_run, stderr, stdout, vpcep},
+    cli::{DOCUMENTED_FLAGS, dry_run, modify_in_eu_de, stderr, stdout, vpcep},
     documented_request,
     tls::TempDir,
 };
@@ -71,18 +71,9 @@ fn a_body_file_and_standard_input_are_accepted() {
 #[test]
 fn a_body_is_checked_like_the_flags() {
     let body = json!({"service_name": "no spaces allowed", "ports": [{"client_port": 70000, "server_port": 22, "protocol": "SCTP"}], "colour": "red"});
-    let output = vpcep()
+    let output = modify_in_eu_de()
         .env("OS_AUTH_TOKEN", "t")
-        .args([
-            "modify",
-            SERVICE_ID,
-            "--region",
-            "eu-de",
-            "--project-id",
-            PROJECT_ID,
-            "--body",
-            "-",
-        ])
+        .args(["--body", "-"])
         .write_stdin(body.to_string())
         .output()
         .unwrap();

@@ -6,8 +6,8 @@
 mod support;
 
 use support::{
-    PROJECT_ID, SERVICE_ID,
-    cli::{dry_run, stderr, stdout, vpcep, vpcep_at},
+    SERVICE_ID,
+    cli::{dry_run, modify_in_eu_de, stderr, stdout, vpcep, vpcep_at},
     server::{Reply, TestServer},
 };
 
@@ -79,19 +79,7 @@ fn a_validation_failure_lists_every_violation_and_exits_2() {
 
 #[test]
 fn missing_credentials_exit_2_naming_the_variables() {
-    let output = vpcep()
-        .args([
-            "modify",
-            SERVICE_ID,
-            "--region",
-            "eu-de",
-            "--project-id",
-            PROJECT_ID,
-            "--name",
-            "x",
-        ])
-        .output()
-        .unwrap();
+    let output = modify_in_eu_de().args(["--name", "x"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(
         stderr(&output).contains("OS_AUTH_TOKEN"),

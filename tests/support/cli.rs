@@ -80,12 +80,26 @@ pub fn modify_at(endpoint: &str, token: &str) -> Command {
     vpcep
 }
 
+/// `vpcep modify` of the documented service and project in region eu-de (its public
+/// endpoint), without credentials; the test adds them and the flags.
+pub fn modify_in_eu_de() -> Command {
+    let mut vpcep = vpcep();
+    vpcep.args([
+        "modify",
+        SERVICE_ID,
+        "--region",
+        "eu-de",
+        "--project-id",
+        PROJECT_ID,
+    ]);
+    vpcep
+}
+
 /// `vpcep modify --dry-run` of the documented service and project in region eu-de, without
 /// credentials; the test adds the flags.
 pub fn dry_run() -> Command {
-    let mut vpcep = vpcep();
-    vpcep.args(["modify", SERVICE_ID, "--region", "eu-de", "--project-id"]);
-    vpcep.args([PROJECT_ID, "--dry-run"]);
+    let mut vpcep = modify_in_eu_de();
+    vpcep.arg("--dry-run");
     vpcep
 }
 

@@ -3,17 +3,15 @@
 //! the cloud and the key, never a secret). Files live in temporary folders that stand for the
 //! current directory, the home directory and /etc/openstack; the real ones are never read.
 
-mod common;
-mod tls_support;
+mod support;
 
-use std::collections::HashMap;
-
-use common::{
-    PROJECT_ID, SERVICE_ID,
-    server::{Reply, TestServer},
+use otc_vpcep::{ClientBuilder, CloudsSearch, Credentials};
+use support::{
+    PROJECT_ID,
+    auth::{Sent, from_vars, sent_by},
+    config_violations,
+    tls::TempDir,
 };
-use otc_vpcep::{ClientBuilder, CloudsSearch, Credentials, Error};
-use tls_support::TempDir;
 
 /// The folders a test's files go into: `cwd/`, `home/` (so `home/.config/openstack/`) and
 /// `etc/` (standing for /etc/openstack).
@@ -42,58 +40,7 @@ impl Dirs {
 
     /// `from_env_with` over `vars`, searching these folders.
     fn from(&self, vars: &[(&str, &str)]) -> ClientBuilder {
-        let vars: HashMap<String, String> = vars
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        ClientBuilder::from_env_with(move |name| vars.get(name).cloned())
-            .clouds_search(self.search())
-    }
-}
-
-fn violations(builder: ClientBuilder) -> Vec<String> {
-    match builder.build() {
-        Err(Error::InvalidConfig(v)) => v.iter().map(ToString::to_string).collect(),
-        Err(other) => panic!("expected InvalidConfig, got {other:?}"),
-        Ok(_) => panic!("expected InvalidConfig, the client was built"),
-    }
-}
-
-/// How the request of a client authenticated, seen at a loopback server.
-#[derive(Debug, PartialEq)]
-enum Sent {
-    Token(String),
-    Signed {
-        access_key: String,
-        security_token: Option<String>,
-    },
-}
-
-async fn sent(builder: ClientBuilder) -> Sent {
-    let server = TestServer::always(Reply::ok()).await;
-    let client = builder
-        .endpoint(server.url())
-        .build()
-        .expect("a valid configuration");
-    client
-        .modify_endpoint_service(SERVICE_ID)
-        .approval_enabled(true)
-        .send()
-        .await
-        .expect("the server answers 200");
-    let request = server.received().pop().expect("a request");
-    if let Some(token) = request.header("x-auth-token") {
-        return Sent::Token(token.to_owned());
-    }
-    let authorization = request.header("authorization").expect("a signature");
-    Sent::Signed {
-        access_key: authorization
-            .split("Access=")
-            .nth(1)
-            .and_then(|a| a.split(',').next())
-            .unwrap_or_default()
-            .to_owned(),
-        security_token: request.header("x-security-token").map(str::to_owned),
+        from_vars(vars).clouds_search(self.search())
     }
 }
 
@@ -137,7 +84,7 @@ async fn a_token_cloud_gives_token_project_and_region() {
         "0a1b2c3d4e5f60718293a4b5c6d7e8f9"
     );
     assert_eq!(
-        sent(dirs.from(&[("OS_CLOUD", "tokens")])).await,
+        sent_by(dirs.from(&[("OS_CLOUD", "tokens")])).await,
         Sent::Token("cloud-token".into())
     );
     // `v3token` is the same, and the builder can name the cloud instead of OS_CLOUD.
@@ -146,7 +93,7 @@ async fn a_token_cloud_gives_token_project_and_region() {
         &TOKEN_CLOUD.replace("auth_type: token", "auth_type: v3token"),
     );
     assert_eq!(
-        sent(dirs.from(&[]).cloud("tokens")).await,
+        sent_by(dirs.from(&[]).cloud("tokens")).await,
         Sent::Token("cloud-token".into())
     );
 }
@@ -156,7 +103,7 @@ async fn an_access_key_cloud_signs_with_its_keys_and_security_token() {
     let dirs = Dirs::new("clouds-keys");
     dirs.write("cwd/clouds.yaml", KEYS_CLOUD);
     assert_eq!(
-        sent(dirs.from(&[("OS_CLOUD", "keys")])).await,
+        sent_by(dirs.from(&[("OS_CLOUD", "keys")])).await,
         Sent::Signed {
             access_key: "CLOUDAK".into(),
             security_token: Some("cloud-st".into())
@@ -171,7 +118,7 @@ async fn an_access_key_cloud_signs_with_its_keys_and_security_token() {
             .replace("    security_token: cloud-st\n", ""),
     );
     assert_eq!(
-        sent(dirs.from(&[("OS_CLOUD", "keys")])).await,
+        sent_by(dirs.from(&[("OS_CLOUD", "keys")])).await,
         Sent::Signed {
             access_key: "CLOUDAK".into(),
             security_token: None
@@ -278,7 +225,7 @@ async fn secure_yaml_is_merged_key_by_key_over_clouds_yaml() {
         PROJECT_ID
     );
     assert_eq!(
-        sent(dirs.from(&[("OS_CLOUD", "otc")])).await,
+        sent_by(dirs.from(&[("OS_CLOUD", "otc")])).await,
         Sent::Signed {
             access_key: "AK-PUBLIC".into(),
             security_token: None
@@ -286,7 +233,7 @@ async fn secure_yaml_is_merged_key_by_key_over_clouds_yaml() {
     );
     // Without secure.yaml the secret key is missing: named, in clouds.yaml.
     std::fs::remove_file(dirs.0.path().join("home/.config/openstack/secure.yaml")).unwrap();
-    let found = violations(dirs.from(&[("OS_CLOUD", "otc")]));
+    let found = config_violations(dirs.from(&[("OS_CLOUD", "otc")]));
     let clouds = dirs.0.path().join("cwd/clouds.yaml");
     assert_eq!(
         found,
@@ -356,7 +303,10 @@ async fn the_builder_wins_over_the_environment_which_wins_over_the_cloud() {
         client.known_project_id().map_or("", |p| p.as_str()),
         "env-project"
     );
-    assert_eq!(sent(dirs.from(&env)).await, Sent::Token("env-token".into()));
+    assert_eq!(
+        sent_by(dirs.from(&env)).await,
+        Sent::Token("env-token".into())
+    );
 
     // ...and the builder over both.
     let builder = || {
@@ -371,12 +321,15 @@ async fn the_builder_wins_over_the_environment_which_wins_over_the_cloud() {
         client.known_project_id().map_or("", |p| p.as_str()),
         "builder-project"
     );
-    assert_eq!(sent(builder()).await, Sent::Token("builder-token".into()));
+    assert_eq!(
+        sent_by(builder()).await,
+        Sent::Token("builder-token".into())
+    );
 
     // Credentials come whole from one source: the environment's keys are not mixed with the
     // cloud's.
     assert_eq!(
-        sent(dirs.from(&[
+        sent_by(dirs.from(&[
             ("OS_CLOUD", "keys"),
             ("OS_ACCESS_KEY", "ENVAK"),
             ("OS_SECRET_KEY", "env-sk")
@@ -393,7 +346,7 @@ async fn the_builder_wins_over_the_environment_which_wins_over_the_cloud() {
 fn a_half_set_environment_is_an_error_even_with_a_complete_cloud() {
     let dirs = Dirs::new("clouds-half-env");
     dirs.write("cwd/clouds.yaml", KEYS_CLOUD);
-    let found = violations(dirs.from(&[("OS_CLOUD", "keys"), ("OS_ACCESS_KEY", "ENVAK")]));
+    let found = config_violations(dirs.from(&[("OS_CLOUD", "keys"), ("OS_ACCESS_KEY", "ENVAK")]));
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(
         found[0].starts_with("OS_SECRET_KEY: is not set"),
@@ -415,7 +368,7 @@ fn files_are_read_only_when_a_cloud_is_named() {
         .expect("no cloud named: clouds.yaml is not read");
     assert_eq!(client.known_project_id().map_or("", |p| p.as_str()), "p");
     // Named, it is read.
-    let found = violations(dirs.from(&[("OS_CLOUD", "x"), ("OS_AUTH_TOKEN", "t")]));
+    let found = config_violations(dirs.from(&[("OS_CLOUD", "x"), ("OS_AUTH_TOKEN", "t")]));
     let clouds = dirs.0.path().join("cwd/clouds.yaml");
     assert!(
         found[0].starts_with(&format!("{}: is not valid YAML", clouds.display())),
@@ -434,7 +387,7 @@ fn a_key_of_the_wrong_type_names_the_file_the_cloud_and_the_key() {
         "cwd/secure.yaml",
         "clouds:\n  otc:\n    auth:\n      password: 12345678\n",
     );
-    let found = violations(dirs.from(&[("OS_CLOUD", "otc"), ("OS_AUTH_TOKEN", "t")]));
+    let found = config_violations(dirs.from(&[("OS_CLOUD", "otc"), ("OS_AUTH_TOKEN", "t")]));
     let clouds = clouds.display();
     let secure = secure.display();
     assert_eq!(
@@ -467,7 +420,7 @@ fn malformed_and_missing_files_are_errors_naming_them() {
     ];
 
     // None at all: where it looked.
-    let found = violations(dirs.from(&named));
+    let found = config_violations(dirs.from(&named));
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(
         found[0].starts_with("cloud: cloud \"otc\" (OS_CLOUD): no clouds.yaml found"),
@@ -498,7 +451,7 @@ fn malformed_and_missing_files_are_errors_naming_them() {
         ),
     ] {
         std::fs::write(&clouds, text).unwrap();
-        let found = violations(dirs.from(&named));
+        let found = config_violations(dirs.from(&named));
         assert_eq!(found.len(), 1, "{text}: {found:?}");
         let shown = clouds.display().to_string();
         let expected = match text {
@@ -524,7 +477,7 @@ fn malformed_and_missing_files_are_errors_naming_them() {
 
     // An OS_CLIENT_CONFIG_FILE that does not exist is an error, not skipped.
     let missing = dirs.0.path().join("nowhere.yaml");
-    let found = violations(dirs.from(&[
+    let found = config_violations(dirs.from(&[
         ("OS_CLOUD", "otc"),
         ("OS_CLIENT_CONFIG_FILE", missing.to_str().unwrap()),
     ]));
@@ -548,7 +501,7 @@ fn a_file_larger_than_1_mib_is_refused_naming_it() {
     text.push_str(&"# padding\n".repeat(110_000));
     assert!(text.len() as u64 > otc_vpcep::MAX_CONFIG_FILE_BYTES);
     let clouds = dirs.write("cwd/clouds.yaml", &text);
-    let found = violations(dirs.from(&[("OS_CLOUD", "otc"), ("OS_AUTH_TOKEN", "t")]));
+    let found = config_violations(dirs.from(&[("OS_CLOUD", "otc"), ("OS_AUTH_TOKEN", "t")]));
     assert!(
         found[0].starts_with(&format!(
             "{}: is larger than 1048576 bytes",
@@ -581,7 +534,7 @@ fn a_password_cloud_is_understood_and_logs_in_on_first_use() {
         "clouds:\n  otc:\n    auth_type: v3password\n    auth:\n      auth_url: http://iam.example.com/v3\n      username: u\n      password: p\n      domain_name: OTC01\n      project_id: p1\n    region_name: eu-de\n",
     );
     std::fs::remove_file(&secure).unwrap();
-    let found = violations(dirs.from(&[("OS_CLOUD", "otc")]));
+    let found = config_violations(dirs.from(&[("OS_CLOUD", "otc")]));
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(
         found[0].starts_with("auth_url: (cloud \"otc\" of "),
@@ -597,7 +550,7 @@ fn a_password_cloud_is_understood_and_logs_in_on_first_use() {
         "cwd/clouds.yaml",
         "clouds:\n  otc:\n    auth:\n      password: p\n",
     );
-    let found = violations(dirs.from(&[
+    let found = config_violations(dirs.from(&[
         ("OS_CLOUD", "otc"),
         ("OS_PROJECT_ID", "p"),
         ("OS_REGION_NAME", "eu-de"),
@@ -627,7 +580,7 @@ fn auth_types_that_are_not_supported_or_half_set_are_named() {
         "cwd/clouds.yaml",
         "clouds:\n  otc:\n    auth_type: v3oidcpassword\n",
     );
-    let found = violations(dirs.from(&env));
+    let found = config_violations(dirs.from(&env));
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(
         found[0].starts_with(&format!(
@@ -640,7 +593,7 @@ fn auth_types_that_are_not_supported_or_half_set_are_named() {
         "clouds:\n  otc:\n    auth_type: token\n    auth: {auth_url: https://iam.example.com/v3}\n",
     );
     assert_eq!(
-        violations(dirs.from(&env)),
+        config_violations(dirs.from(&env)),
         [format!(
             "{shown}: clouds.otc.auth.token: is not set, but auth_type is \"token\""
         )]
@@ -650,7 +603,7 @@ fn auth_types_that_are_not_supported_or_half_set_are_named() {
         "cwd/clouds.yaml",
         "clouds:\n  otc:\n    region_name: eu-de\n",
     );
-    let found = violations(dirs.from(&env));
+    let found = config_violations(dirs.from(&env));
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(
         found[0].starts_with(&format!(
@@ -664,7 +617,7 @@ fn auth_types_that_are_not_supported_or_half_set_are_named() {
 fn a_project_given_only_by_name_is_looked_up_on_first_use() {
     let dirs = Dirs::new("clouds-project-name");
     dirs.write("cwd/clouds.yaml", "clouds:\n  otc:\n    ak: AK\n    sk: SK\n    region_name: eu-de\n    auth: {project_name: eu-de_apps, auth_url: http://iam.example.com/v3}\n");
-    let found = violations(dirs.from(&[("OS_CLOUD", "otc")]));
+    let found = config_violations(dirs.from(&[("OS_CLOUD", "otc")]));
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(
         found[0]
@@ -672,7 +625,7 @@ fn a_project_given_only_by_name_is_looked_up_on_first_use() {
         "{found:?}"
     );
     // The environment's project name wins over the cloud's ID, and is named as its source.
-    let found = violations(
+    let found = config_violations(
         ClientBuilder::from_env_with(|name| {
             (name == "OS_PROJECT_NAME").then(|| "eu-nl_x".to_owned())
         })
@@ -687,7 +640,7 @@ fn a_project_given_only_by_name_is_looked_up_on_first_use() {
         "{found:?}"
     );
     // And the builder's; without credentials, no lookup can be made.
-    let found = violations(
+    let found = config_violations(
         ClientBuilder::default()
             .region("eu-de")
             .project_name("by-name"),
@@ -744,7 +697,7 @@ fn vpcep_endpoint_override_gives_the_base_url_and_maybe_the_project() {
         "cwd/clouds.yaml",
         &cloud("https://vpcep.example.com/v1/other", ", project_id: p9"),
     );
-    let found = violations(dirs.from(&[("OS_CLOUD", "otc")]));
+    let found = config_violations(dirs.from(&[("OS_CLOUD", "otc")]));
     let shown = dirs.0.path().join("cwd/clouds.yaml").display().to_string();
     assert_eq!(
         found,
@@ -769,7 +722,7 @@ fn vpcep_endpoint_override_gives_the_base_url_and_maybe_the_project() {
 fn an_explicit_file_with_several_clouds_needs_a_name() {
     let dirs = Dirs::new("clouds-explicit");
     let clouds = dirs.write("any/clouds.yaml", "clouds:\n  a: {}\n  b: {}\n");
-    let found = violations(dirs.from(&[]).clouds_file(&clouds));
+    let found = config_violations(dirs.from(&[]).clouds_file(&clouds));
     assert_eq!(
         found[..1],
         [format!(
@@ -778,7 +731,7 @@ fn an_explicit_file_with_several_clouds_needs_a_name() {
         )]
     );
     let missing = dirs.0.path().join("missing.yaml");
-    let found = violations(dirs.from(&[]).clouds_file(&missing));
+    let found = config_violations(dirs.from(&[]).clouds_file(&missing));
     assert_eq!(
         found[..1],
         [format!("clouds_file: {}: no such file", missing.display())]

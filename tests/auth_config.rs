@@ -1,26 +1,16 @@
 //! Credential checks of `ClientBuilder::build`: values that cannot be sent, and credentials
 //! over plain http, are configuration errors naming the field, never showing the secret.
 
-use otc_vpcep::{Client, ClientBuilder, Credentials, Error};
+mod support;
 
-const PROJECT_ID: &str = "6e9dfd51d1124e8d8498dce894923a0d";
+use otc_vpcep::{Client, ClientBuilder, Credentials};
+use support::{PROJECT_ID, config_violations};
 
 fn builder(credentials: Credentials) -> ClientBuilder {
     Client::builder()
         .region("eu-de")
         .project_id(PROJECT_ID)
         .credentials(credentials)
-}
-
-/// The violations of a configuration that must fail, as `field: rule` strings.
-fn violations(builder: ClientBuilder) -> Vec<String> {
-    match builder.build() {
-        Err(Error::InvalidConfig(violations)) => {
-            violations.iter().map(ToString::to_string).collect()
-        }
-        Err(other) => panic!("expected InvalidConfig, got {other:?}"),
-        Ok(_) => panic!("expected InvalidConfig, the client was built"),
-    }
 }
 
 fn fields(violations: &[String]) -> Vec<&str> {
@@ -50,7 +40,7 @@ fn a_token_that_cannot_be_a_header_is_an_error_that_hides_it() {
         ("secret-token\u{1}", "visible ASCII"),
         ("secret-tökén", "visible ASCII"),
     ] {
-        let found = violations(builder(Credentials::token(token)));
+        let found = config_violations(builder(Credentials::token(token)));
         assert_eq!(fields(&found), ["credentials.token"], "{token:?}");
         assert!(found[0].contains(rule), "{token:?}: {found:?}");
         assert!(!found[0].contains("secret"), "{found:?}");
@@ -59,7 +49,7 @@ fn a_token_that_cannot_be_a_header_is_an_error_that_hides_it() {
 
 #[test]
 fn access_keys_that_cannot_be_sent_are_errors_naming_each_field() {
-    let found = violations(builder(Credentials::temporary("AK,1", "", "hidden token")));
+    let found = config_violations(builder(Credentials::temporary("AK,1", "", "hidden token")));
     assert_eq!(
         fields(&found),
         [
@@ -72,7 +62,7 @@ fn access_keys_that_cannot_be_sent_are_errors_naming_each_field() {
     assert!(found[1].contains("must not be empty"), "{found:?}");
     assert!(!found.join(" ").contains("hidden"), "{found:?}");
 
-    let found = violations(builder(Credentials::access_key("", "sk")));
+    let found = config_violations(builder(Credentials::access_key("", "sk")));
     assert_eq!(fields(&found), ["credentials.access_key"]);
 }
 
@@ -84,7 +74,7 @@ fn a_secret_key_with_a_trailing_newline_is_refused_like_a_token() {
         (" secret-key", "must not start or end"),
         ("secret\u{7}key", "control characters"),
     ] {
-        let found = violations(builder(Credentials::access_key("AK", secret_key)));
+        let found = config_violations(builder(Credentials::access_key("AK", secret_key)));
         assert_eq!(fields(&found), ["credentials.secret_key"], "{secret_key:?}");
         assert!(found[0].contains(rule), "{secret_key:?}: {found:?}");
         assert!(!found[0].contains("secret-key"), "{found:?}");
@@ -94,7 +84,7 @@ fn a_secret_key_with_a_trailing_newline_is_refused_like_a_token() {
 #[test]
 fn credential_problems_are_reported_with_the_others() {
     // An endpoint without a region: no project named after the region to fall back on.
-    let found = violations(
+    let found = config_violations(
         Client::builder()
             .endpoint("https://vpcep.example.com")
             .credentials(Credentials::token("bad token")),
@@ -111,7 +101,7 @@ fn credentials_over_plain_http_to_a_remote_host_are_refused() {
         "http://localhost.example.com",
     ] {
         for credentials in [Credentials::token("t"), Credentials::access_key("AK", "SK")] {
-            let found = violations(builder(credentials).endpoint(endpoint));
+            let found = config_violations(builder(credentials).endpoint(endpoint));
             assert_eq!(fields(&found), ["endpoint"], "{endpoint}");
             assert!(found[0].contains("plain http"), "{found:?}");
             assert!(found[0].contains("allow_insecure_http"), "{found:?}");

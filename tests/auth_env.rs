@@ -2,25 +2,19 @@
 //! variables, read through a lookup function (the process environment is never changed).
 //! Which credentials were chosen is observed on the wire, at a loopback server.
 
-mod auth_support;
-mod common;
+mod support;
 
-use std::collections::HashMap;
-
-use auth_support::{SERVICE_ID, example_response, start_server};
-use otc_vpcep::{ClientBuilder, Credentials, Error};
+use otc_vpcep::{ClientBuilder, Credentials};
+use support::{
+    auth::{PROJECT_ID, SERVICE_ID, Sent, example_response, from_vars, sent_by, start_server},
+    config_violations,
+};
 
 /// A variable's name and value.
 type Var = (&'static str, &'static str);
 
-const PROJECT_ID: &str = "6e9dfd51d1124e8d8498dce894923a0d";
-
 fn from(vars: &[(&str, &str)]) -> ClientBuilder {
-    let vars: HashMap<String, String> = vars
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    ClientBuilder::from_env_with(move |name| vars.get(name).cloned())
+    from_vars(vars)
 }
 
 fn with_project(vars: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'static str)> {
@@ -30,53 +24,8 @@ fn with_project(vars: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'s
 }
 
 /// How the request sent by a client built from `vars` authenticated.
-#[derive(Debug, PartialEq)]
-enum Sent {
-    Token(String),
-    Signed {
-        access_key: String,
-        security_token: Option<String>,
-    },
-    Nothing,
-}
-
 async fn sent_with(vars: &[(&'static str, &'static str)]) -> Sent {
-    let server = start_server(|_| (200, example_response())).await;
-    let client = from(&with_project(vars))
-        .endpoint(server.url())
-        .build()
-        .expect("a valid configuration");
-    client
-        .modify_endpoint_service(SERVICE_ID)
-        .approval_enabled(true)
-        .send()
-        .await
-        .expect("the server answers 200");
-    let request = server.received().pop().expect("a request");
-    let access_key = request
-        .header("authorization")
-        .and_then(|a| a.split("Access=").nth(1))
-        .and_then(|a| a.split(',').next())
-        .map(str::to_owned);
-    match (request.header("x-auth-token"), access_key) {
-        (Some(token), None) => Sent::Token(token.to_owned()),
-        (None, Some(access_key)) => Sent::Signed {
-            access_key,
-            security_token: request.header("x-security-token").map(str::to_owned),
-        },
-        (None, None) => Sent::Nothing,
-        (Some(_), Some(_)) => panic!("both a token and a signature were sent"),
-    }
-}
-
-fn violations(builder: ClientBuilder) -> Vec<String> {
-    match builder.build() {
-        Err(Error::InvalidConfig(violations)) => {
-            violations.iter().map(ToString::to_string).collect()
-        }
-        Err(other) => panic!("expected InvalidConfig, got {other:?}"),
-        Ok(_) => panic!("expected InvalidConfig, the client was built"),
-    }
+    sent_by(from(&with_project(vars))).await
 }
 
 const ALL: [(&str, &str); 6] = [
@@ -197,7 +146,7 @@ fn project_and_region_come_from_the_environment() {
 
 #[test]
 fn no_credentials_in_the_environment_is_an_error_naming_the_variables() {
-    let found = violations(from(&[("OS_REGION_NAME", "eu-de")]));
+    let found = config_violations(from(&[("OS_REGION_NAME", "eu-de")]));
     assert_eq!(found.len(), 2, "{found:?}");
     assert!(found[0].starts_with("credentials: none in the environment"));
     assert_eq!(found[1], "project_id: is required");
@@ -230,7 +179,7 @@ fn a_password_in_the_environment_logs_in_on_first_use() {
     let mut vars = vec![login[0], login[1], login[3]];
     vars.push(("OS_DOMAIN_NAME", "OTC0001"));
     vars.push(("OS_AUTH_URL", "http://iam.example.com/v3"));
-    let found = violations(from(&with_project(&vars)));
+    let found = config_violations(from(&with_project(&vars)));
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(
         found[0].starts_with(
@@ -264,7 +213,7 @@ fn a_half_set_password_names_what_is_missing() {
     for (vars, missing) in cases {
         let mut vars = with_project(vars);
         vars.push(("OS_REGION_NAME", "eu-de"));
-        let found = violations(from(&vars));
+        let found = config_violations(from(&vars));
         let fields: Vec<&str> = found
             .iter()
             .map(|v| v.split(':').next().unwrap_or_default())
@@ -273,7 +222,7 @@ fn a_half_set_password_names_what_is_missing() {
         assert!(!found.join(" ").contains("hidden"), "{found:?}");
     }
     // The domain and the project name alone make no credentials source.
-    let found = violations(from(&[
+    let found = config_violations(from(&[
         ("OS_USER_DOMAIN_NAME", "d"),
         ("OS_PROJECT_NAME", "eu-de_x"),
         ("OS_REGION_NAME", "eu-de"),
@@ -313,7 +262,7 @@ fn a_half_set_source_is_an_error_not_skipped() {
     for (vars, missing) in cases {
         let mut vars = with_project(vars);
         vars.push(region);
-        let found = violations(from(&vars));
+        let found = config_violations(from(&vars));
         let fields: Vec<&str> = found
             .iter()
             .map(|v| v.split(':').next().unwrap_or_default())
@@ -326,7 +275,7 @@ fn a_half_set_source_is_an_error_not_skipped() {
 
 #[test]
 fn values_from_the_environment_are_checked_like_any_other() {
-    let found = violations(from(&with_project(&[
+    let found = config_violations(from(&with_project(&[
         ("OS_AUTH_TOKEN", "hidden\n"),
         ("OS_REGION_NAME", "eu-de"),
     ])));

@@ -1,11 +1,13 @@
 //! Secrets (token, secret key, security token) never show in `Debug` or `Display` of the
 //! credentials, the builder, the client, or any error the client produces.
 
-mod auth_support;
-mod common;
+mod support;
 
-use auth_support::{PROJECT_ID, SERVICE_ID, start_server};
-use otc_vpcep::{Client, ClientBuilder, Credentials, Error, types::Protocol};
+use otc_vpcep::{ClientBuilder, Credentials, Error, types::Protocol};
+use support::{
+    auth::{SERVICE_ID, start_server},
+    builder_as,
+};
 
 /// Every secret below contains this marker; nothing shown may.
 const MARKER: &str = "SECRET";
@@ -19,13 +21,6 @@ fn all_credentials() -> [Credentials; 3] {
         Credentials::access_key("HPUAFNKYZ7LTZ1ZKGQ8M", SECRET_KEY),
         Credentials::temporary("HPUAFNKYZ7LTZ1ZKGQ8M", SECRET_KEY, SECURITY_TOKEN),
     ]
-}
-
-fn builder(endpoint: &str, credentials: Credentials) -> ClientBuilder {
-    Client::builder()
-        .endpoint(endpoint)
-        .project_id(PROJECT_ID)
-        .credentials(credentials)
 }
 
 #[track_caller]
@@ -44,7 +39,7 @@ fn assert_error_hidden(what: &str, error: &Error) {
 fn credentials_builder_and_client_do_not_show_secrets() {
     for credentials in all_credentials() {
         assert_hidden("Credentials", &format!("{credentials:?} {credentials:#?}"));
-        let builder = builder("https://vpcep.eu-de.otc.t-systems.com", credentials);
+        let builder = builder_as("https://vpcep.eu-de.otc.t-systems.com", credentials);
         assert_hidden("ClientBuilder", &format!("{builder:?} {builder:#?}"));
         let client = builder.build().expect("valid");
         assert_hidden("Client", &format!("{client:?} {client:#?}"));
@@ -72,7 +67,7 @@ fn config_errors_do_not_show_secrets() {
             format!("{SECURITY_TOKEN} x"),
         ),
     ] {
-        let error = builder("http://vpcep.example.com", credentials)
+        let error = builder_as("http://vpcep.example.com", credentials)
             .build()
             .expect_err("invalid");
         assert!(matches!(error, Error::InvalidConfig(_)), "{error:?}");
@@ -83,7 +78,7 @@ fn config_errors_do_not_show_secrets() {
 #[tokio::test]
 async fn request_errors_do_not_show_secrets() {
     for credentials in all_credentials() {
-        let client = builder("https://vpcep.eu-de.otc.t-systems.com", credentials)
+        let client = builder_as("https://vpcep.eu-de.otc.t-systems.com", credentials)
             .build()
             .expect("valid");
         let error = client
@@ -117,7 +112,7 @@ async fn api_and_response_errors_do_not_show_secrets() {
                 matches!(e, Error::InvalidResponse { .. })
             }),
         ] {
-            let client = builder(server.url(), credentials.clone())
+            let client = builder_as(server.url(), credentials.clone())
                 .build()
                 .expect("valid");
             let error = client
@@ -151,7 +146,7 @@ async fn transport_errors_do_not_show_secrets() {
     let endpoint = format!("http://{}", listener.local_addr().expect("address"));
     drop(listener);
     for credentials in all_credentials() {
-        let client = builder(&endpoint, credentials)
+        let client = builder_as(&endpoint, credentials)
             .no_retries()
             .build()
             .expect("valid");
@@ -181,7 +176,7 @@ fn passwords_never_show_either() {
         )
     };
     hidden("Credentials::Password", format!("{login:?} {login:#?}"));
-    let builder = builder("https://vpcep.eu-de.otc.t-systems.com", login);
+    let builder = builder_as("https://vpcep.eu-de.otc.t-systems.com", login);
     hidden("ClientBuilder", format!("{builder:?}"));
     // Refused (no IAM endpoint: neither an auth_url nor a region), without showing it.
     let error = builder.build().expect_err("password login is refused");
@@ -205,35 +200,13 @@ fn passwords_never_show_either() {
 #[cfg(feature = "emulator")]
 #[tokio::test(flavor = "current_thread")]
 async fn passwords_and_issued_tokens_never_show_in_debug_errors_or_logs() {
-    use std::{
-        io,
-        sync::{Arc, Mutex},
-    };
-
-    use otc_vpcep::{UserDomain, emulator::Emulator};
+    use otc_vpcep::{Client, UserDomain, emulator::Emulator};
+    use support::PROJECT_ID;
 
     const PASSWORD: &str = "pw-SECRET-battery-staple";
     const ISSUED: &str = "MIIEmu";
 
-    #[derive(Clone, Default)]
-    struct Captured(Arc<Mutex<Vec<u8>>>);
-    impl io::Write for Captured {
-        fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-            self.0.lock().expect("log buffer").extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> io::Result<()> {
-            Ok(())
-        }
-    }
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let logs = support::logs::Logs::capture(tracing::Level::TRACE);
 
     let emulator = Emulator::builder()
         .user("u", PASSWORD, "OTC0001")
@@ -279,7 +252,7 @@ async fn passwords_and_issued_tokens_never_show_in_debug_errors_or_logs() {
         .expect_err("wrong password");
     assert_error_hidden("a failed login", &error);
 
-    let logs = String::from_utf8_lossy(&captured.0.lock().expect("log buffer")).into_owned();
+    let logs = logs.text();
     assert!(logs.contains("logging in to IAM"), "{logs}");
     assert_hidden("the logs", &logs);
     assert!(!logs.contains(ISSUED), "{logs}");

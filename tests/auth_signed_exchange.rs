@@ -5,25 +5,24 @@
 
 #![cfg(feature = "emulator")] // the replays go to the emulator
 
-mod auth_support;
-mod common;
+mod support;
 
-use auth_support::{
-    PROJECT_ID, Received, SERVICE_ID, TestServer, example_response, rejected, replay_to_emulator,
-    signed_header_names, start_server,
-};
 use otc_vpcep::{Client, Credentials, types::Protocol};
 use serde_json::json;
+use support::{
+    auth::{
+        PROJECT_ID, Received, SERVICE_ID, TestServer, example_response, rejected,
+        replay_to_emulator, signed_header_names, start_server,
+    },
+    builder_as,
+};
 
 const AK: &str = "HPUAFNKYZ7LTZ1ZKGQ8M";
 const SK: &str = "s3cr3t-Secret-Key-0123456789abcdefghijkl";
 const SECURITY_TOKEN: &str = "gQpjbi1ub3J0aC00temporary-security-token";
 
 fn client(server: &TestServer, credentials: Credentials) -> Client {
-    Client::builder()
-        .endpoint(server.url())
-        .project_id(PROJECT_ID)
-        .credentials(credentials)
+    builder_as(server.url(), credentials)
         .build()
         .expect("a valid configuration")
 }
@@ -55,7 +54,10 @@ async fn the_example_put_signed_with_access_keys_is_accepted() {
 
     let mut request = only_request(&server);
     assert_eq!(request.method, "PUT");
-    assert_eq!(request.target, common::service_path(PROJECT_ID, SERVICE_ID));
+    assert_eq!(
+        request.target,
+        support::service_path(PROJECT_ID, SERVICE_ID)
+    );
     let body: serde_json::Value = serde_json::from_slice(&request.body).expect("JSON body");
     assert_eq!(
         body,

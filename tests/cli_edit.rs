@@ -3,19 +3,21 @@
 
 #![cfg(feature = "cli")]
 
-mod cli_support;
-mod emulator_support;
+mod support;
 
 use std::time::{Duration, Instant};
 
-use cli_support::{RunningEmulator, stderr, stdout, vpcep};
-use emulator_support::until_received;
 use otc_vpcep::{
     OpenEnum,
     emulator::{DOCUMENTED_PROJECT_ID, DOCUMENTED_SERVICE_ID, Emulator, documented_service},
     types::{EndpointService, ServiceStatus},
 };
 use serde_json::{Value, json};
+use support::{
+    cli::{RunningEmulator, output_off_runtime, stderr, stdout, vpcep, vpcep_at},
+    emulator::until_received,
+    tls::TempDir,
+};
 
 const OTHER_ID: &str = "0f6f5d2e-4c1b-4e55-9a43-5b0d2c9e7a11";
 
@@ -23,15 +25,9 @@ const OTHER_ID: &str = "0f6f5d2e-4c1b-4e55-9a43-5b0d2c9e7a11";
 /// ID and the endpoint go after the command word), off the test's runtime.
 async fn run(emulator: &Emulator, args: &[&str]) -> std::process::Output {
     let (command, rest) = args.split_first().expect("a command");
-    let mut vpcep = vpcep();
-    vpcep
-        .env("OS_AUTH_TOKEN", "cli-token")
-        .env("OS_PROJECT_ID", DOCUMENTED_PROJECT_ID)
-        .args([command, rest[0], "--endpoint", emulator.base_url()])
-        .args(&rest[1..]);
-    tokio::task::spawn_blocking(move || vpcep.output().expect("vpcep runs"))
-        .await
-        .expect("vpcep was run")
+    let mut vpcep = vpcep_at(emulator.base_url(), command, rest[0]);
+    vpcep.env("OS_AUTH_TOKEN", "cli-token").args(&rest[1..]);
+    output_off_runtime(vpcep).await
 }
 
 fn ports(service: &EndpointService) -> Vec<String> {
@@ -382,7 +378,7 @@ async fn vpcep_wait_waits_until_available_or_says_why_not() {
 
 #[test]
 fn the_emulator_command_settles_after_a_modify_and_makes_creating_services_available() {
-    let seed = std::env::temp_dir().join(format!("vpcep-edit-seed-{}.json", std::process::id()));
+    let dir = TempDir::new("vpcep-edit-seed");
     let mut creating = serde_json::to_value(documented_service()).unwrap();
     creating["id"] = json!(OTHER_ID);
     creating["status"] = json!("creating");
@@ -391,7 +387,7 @@ fn the_emulator_command_settles_after_a_modify_and_makes_creating_services_avail
         serde_json::to_value(documented_service()).unwrap(),
         creating
     ]);
-    std::fs::write(&seed, services.to_string()).unwrap();
+    let seed = dir.write("seed.json", services.to_string());
     let emulator = RunningEmulator::start(&[
         "--seed",
         seed.to_str().unwrap(),
@@ -401,11 +397,9 @@ fn the_emulator_command_settles_after_a_modify_and_makes_creating_services_avail
         "1h",
     ]);
     let vpcep = |args: &[&str]| {
-        vpcep()
+        vpcep_at(&emulator.base_url, args[0], args[1])
             .env("OS_AUTH_TOKEN", "cli-token")
-            .env("OS_PROJECT_ID", DOCUMENTED_PROJECT_ID)
-            .args(args)
-            .args(["--endpoint", &emulator.base_url])
+            .args(&args[2..])
             .output()
             .unwrap()
     };
@@ -428,7 +422,6 @@ fn the_emulator_command_settles_after_a_modify_and_makes_creating_services_avail
         "{}",
         stderr(&output)
     );
-    std::fs::remove_file(seed).ok();
 }
 
 #[test]

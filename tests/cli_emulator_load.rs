@@ -2,21 +2,14 @@
 
 #![cfg(feature = "cli")]
 
-mod cli_support;
+mod support;
 
-use cli_support::{RunningEmulator, stderr, vpcep};
-use otc_vpcep::emulator::{DOCUMENTED_PROJECT_ID, DOCUMENTED_SERVICE_ID};
+use otc_vpcep::emulator::DOCUMENTED_SERVICE_ID;
+use support::cli::{RunningEmulator, stderr, vpcep, vpcep_at};
 
 fn get(emulator: &RunningEmulator) -> std::process::Output {
-    vpcep()
+    vpcep_at(&emulator.base_url, "get", DOCUMENTED_SERVICE_ID)
         .env("OS_AUTH_TOKEN", "cli-token")
-        .env("OS_PROJECT_ID", DOCUMENTED_PROJECT_ID)
-        .args([
-            "get",
-            DOCUMENTED_SERVICE_ID,
-            "--endpoint",
-            &emulator.base_url,
-        ])
         .output()
         .expect("vpcep runs")
 }

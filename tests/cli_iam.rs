@@ -3,19 +3,19 @@
 
 #![cfg(feature = "cli")]
 
-mod cli_support;
-mod common;
-mod tls_support;
+mod support;
 
-use cli_support::{RunningEmulator, stderr, stdout, vpcep};
-use common::{PROJECT_ID, SERVICE_ID};
 use serde_json::Value;
+use support::{
+    PROJECT_ID, SERVICE_ID,
+    cli::{RunningEmulator, stderr, stdout, vpcep},
+};
 
 const PASSWORD: &str = "cli-pa55-never-shown";
 
 #[test]
 fn os_cloud_with_a_password_cloud_logs_in_at_the_emulator() {
-    let users = tls_support::TempDir::new("cli-iam-users");
+    let users = support::tls::TempDir::new("cli-iam-users");
     users.write("users", "# name:password:domain\nbob:other-pass:OTC02\n");
     let emulator = RunningEmulator::start_with(
         &[
@@ -28,7 +28,7 @@ fn os_cloud_with_a_password_cloud_logs_in_at_the_emulator() {
         ],
         &[("VPCEP_EMULATOR_USERS", &format!("alice:{PASSWORD}:OTC01"))],
     );
-    let dir = tls_support::TempDir::new("cli-password-cloud");
+    let dir = support::tls::TempDir::new("cli-password-cloud");
     let cloud = |user: &str| {
         format!(
             "clouds:\n  emu:\n    auth:\n      auth_url: {base}/v3\n      username: {user}\n      \

@@ -6,16 +6,16 @@
 
 #![cfg(feature = "emulator")]
 
-mod emulator_support;
+mod support;
 
 use std::time::{Duration, SystemTime};
 
-use emulator_support::{Answer, answer, client, documented_path};
 use otc_vpcep::{
     Client, Credentials, Error,
     emulator::{DOCUMENTED_PROJECT_ID, DOCUMENTED_SERVICE_ID, Emulator, EmulatorError},
     signer::{self, SigningRequest},
 };
+use support::emulator::{Answer, answer, builder_as, client, documented_path};
 
 const BODY: &str = r#"{"approval_enabled":true}"#;
 
@@ -268,10 +268,7 @@ async fn the_client_signs_requests_the_emulator_accepts() {
         .start()
         .await
         .unwrap();
-    let client = Client::builder()
-        .endpoint(emulator.base_url())
-        .project_id(DOCUMENTED_PROJECT_ID)
-        .credentials(Credentials::access_key("AK1", "SK1"))
+    let client = builder_as(&emulator, Credentials::access_key("AK1", "SK1"))
         .build()
         .unwrap();
     let service = client
@@ -284,10 +281,7 @@ async fn the_client_signs_requests_the_emulator_accepts() {
     assert_eq!(service.approval_enabled, Some(true));
 
     // A wrong secret key is refused, typed, and not retried.
-    let wrong = Client::builder()
-        .endpoint(emulator.base_url())
-        .project_id(DOCUMENTED_PROJECT_ID)
-        .credentials(Credentials::access_key("AK1", "not-SK1"))
+    let wrong = builder_as(&emulator, Credentials::access_key("AK1", "not-SK1"))
         .build()
         .unwrap();
     let error = wrong

@@ -3,14 +3,14 @@
 
 #![cfg(feature = "emulator")]
 
-mod emulator_support;
+mod support;
 
-use emulator_support::{answer, client, documented_path};
 use otc_vpcep::{
     Client, Credentials, Error, OpenEnum,
     emulator::{DOCUMENTED_PROJECT_ID, DOCUMENTED_SERVICE_ID, Emulator, documented_service},
     types::{EndpointService, Protocol, ServiceError, ServiceStatus},
 };
+use support::emulator::{answer, builder_as, client, documented_path};
 
 const FAILED_ID: &str = "0f6f5d2e-4c1b-4e55-9a43-5b0d2c9e7a11";
 
@@ -141,12 +141,7 @@ async fn a_query_needs_credentials_token_or_signature() {
         Credentials::token("the-token"),
         Credentials::access_key("AK", "SK"),
     ] {
-        let client = Client::builder()
-            .endpoint(emulator.base_url())
-            .project_id(DOCUMENTED_PROJECT_ID)
-            .credentials(credentials)
-            .build()
-            .unwrap();
+        let client = builder_as(&emulator, credentials).build().unwrap();
         let service = client
             .get_endpoint_service(DOCUMENTED_SERVICE_ID)
             .send()

@@ -5,13 +5,13 @@
 
 #![cfg(feature = "emulator")]
 
-mod emulator_support;
+mod support;
 
 use std::time::{Duration, Instant};
 
-use emulator_support::{client, documented_path};
 use otc_vpcep::emulator::{Emulator, EmulatorBuilder};
 use serde_json::Value;
+use support::emulator::{client, documented_path};
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
     net::TcpStream,

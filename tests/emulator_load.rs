@@ -4,13 +4,13 @@
 
 #![cfg(feature = "emulator")]
 
-mod emulator_support;
+mod support;
 
-use emulator_support::put_json;
 use otc_vpcep::{
     emulator::{DOCUMENTED_PROJECT_ID, DOCUMENTED_SERVICE_ID, Emulator, EmulatorError},
     types::EndpointService,
 };
+use support::emulator::put_json;
 
 const RENAME: &str = r#"{"service_name":"renamed"}"#;
 
@@ -65,7 +65,8 @@ async fn the_rate_limit_is_per_project() {
         ("project_id", other),
         ("vpc_endpoint_service_id", DOCUMENTED_SERVICE_ID),
     ]);
-    let answer = emulator_support::send_raw(&emulator, reqwest::Method::GET, &path, None, "").await;
+    let answer =
+        support::emulator::send_raw(&emulator, reqwest::Method::GET, &path, None, "").await;
     assert_eq!(answer.code(), "EndPoint.0005");
 }
 
@@ -102,7 +103,7 @@ async fn a_share_of_requests_fails() {
     let url = format!(
         "{}{}",
         emulator.base_url(),
-        emulator_support::documented_path()
+        support::emulator::documented_path()
     );
     let mut failed = 0;
     for _ in 0..400 {

@@ -5,7 +5,7 @@
 
 #![cfg(feature = "emulator")]
 
-mod emulator_support;
+mod support;
 
 use std::{
     sync::{
@@ -15,13 +15,13 @@ use std::{
     time::Duration,
 };
 
-use emulator_support::{documented_path, put_json};
 use otc_vpcep::emulator::Emulator;
 use proptest::{
     prelude::*,
     test_runner::{Config, TestRunner},
 };
 use serde_json::Value;
+use support::emulator::{documented_path, put_json};
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
     runtime::Runtime,

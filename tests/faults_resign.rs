@@ -1,12 +1,11 @@
 //! A retried AK/SK request is signed again: a fresh `X-Sdk-Date` and signature per attempt.
 
-mod common;
-mod faults_server;
+mod support;
 
 use std::time::Duration;
 
-use faults_server::{FaultServer, PROJECT, Reply, modify, tiny_policy};
 use otc_vpcep::{Client, Credentials};
+use support::faults::{FaultServer, PROJECT, Reply, modify, tiny_policy};
 
 #[tokio::test]
 async fn each_attempt_carries_a_fresh_signature() {

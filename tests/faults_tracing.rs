@@ -1,47 +1,16 @@
 //! The `tracing` events of attempts and retries: what they say, and that no secret or header
 //! value is in them.
 
-mod common;
-mod faults_server;
+mod support;
 
-use std::{
-    io,
-    sync::{Arc, Mutex},
+use otc_vpcep::{Client, Credentials};
+use support::{
+    faults::{FaultServer, PROJECT, Reply, SERVICE, TOKEN, modify, tiny_policy},
+    logs::Logs,
 };
 
-use faults_server::{FaultServer, PROJECT, Reply, SERVICE, TOKEN, modify, tiny_policy};
-use otc_vpcep::{Client, Credentials};
-
-/// A writer that appends to a shared buffer.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl io::Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.0.lock().expect("log buffer").extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().expect("log buffer")).into_owned()
-    }
-}
-
 async fn logs_of(server: &FaultServer, credentials: Credentials) -> String {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::DEBUG)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let logs = Logs::capture(tracing::Level::DEBUG);
     let client = Client::builder()
         .endpoint(server.url())
         .project_id(PROJECT)
@@ -50,7 +19,7 @@ async fn logs_of(server: &FaultServer, credentials: Credentials) -> String {
         .build()
         .expect("client");
     let _ = modify(&client).await;
-    captured.text()
+    logs.text()
 }
 
 #[tokio::test]
@@ -61,7 +30,7 @@ async fn every_attempt_and_retry_is_traced_with_method_path_status_attempt_and_d
     )
     .await;
     let logs = logs_of(&server, Credentials::token(TOKEN)).await;
-    let path = common::service_path(PROJECT, SERVICE);
+    let path = support::service_path(PROJECT, SERVICE);
     let lines: Vec<&str> = logs.lines().collect();
 
     let sent: Vec<_> = lines
@@ -116,14 +85,7 @@ async fn transport_failures_are_traced_by_kind_without_secrets() {
 
 #[tokio::test]
 async fn budget_exhaustion_and_pacing_cuts_are_traced_without_secrets() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::INFO)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let logs = Logs::capture(tracing::Level::INFO);
     let server = FaultServer::always(Reply::error(
         400,
         "EndPoint.0022",
@@ -138,14 +100,14 @@ async fn budget_exhaustion_and_pacing_cuts_are_traced_without_secrets() {
         .retry_budget(otc_vpcep::RetryBudget::new(5))
         .build()
         .expect("client");
-    let error = faults_server::get(&client)
+    let error = support::faults::get(&client)
         .await
         .expect_err("always rate limited");
     assert!(
         matches!(error, otc_vpcep::Error::RetryBudgetSpent(_)),
         "{error:?}"
     );
-    let logs = captured.text();
+    let logs = logs.text();
     assert!(logs.contains("retry budget spent"), "{logs}");
     assert!(logs.contains("capacity=5"), "{logs}");
     assert!(logs.contains("send rate cut"), "{logs}");

@@ -2,8 +2,7 @@
 //! the pacing after the rate limit, and the cap on requests in flight (their tracing events:
 //! `tests/faults_tracing.rs`).
 
-mod common;
-mod faults_server;
+mod support;
 
 use std::{
     sync::{
@@ -13,10 +12,13 @@ use std::{
     time::Duration,
 };
 
-use faults_server::{FaultServer, PROJECT, Reply, TOKEN, get, tiny_policy};
 use otc_vpcep::{
     Client, Credentials, Error, RetryBudget,
-    emulator::{DOCUMENTED_PROJECT_ID, DOCUMENTED_SERVICE_ID, Emulator},
+    emulator::{DOCUMENTED_SERVICE_ID, Emulator},
+};
+use support::{
+    emulator::builder_as,
+    faults::{FaultServer, PROJECT, Reply, TOKEN, get, tiny_policy},
 };
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
@@ -132,7 +134,7 @@ async fn counting_server(hold: Duration) -> (String, Arc<AtomicUsize>) {
     let now = Arc::new(AtomicUsize::new(0));
     let seen = most.clone();
     tokio::spawn(async move {
-        let body = common::documented_response().to_string();
+        let body = support::documented_response().to_string();
         while let Ok((mut socket, _)) = listener.accept().await {
             let (now, most, body) = (now.clone(), seen.clone(), body.clone());
             tokio::spawn(async move {
@@ -192,10 +194,7 @@ async fn the_rate_limit_paces_the_client_and_pacing_can_be_switched_off() {
         .start()
         .await
         .expect("emulator");
-    let client = Client::builder()
-        .endpoint(emulator.base_url())
-        .project_id(DOCUMENTED_PROJECT_ID)
-        .credentials(Credentials::token("t"))
+    let client = builder_as(&emulator, Credentials::token("t"))
         .retry_policy(tiny_policy(4))
         .build()
         .expect("client");
@@ -219,10 +218,7 @@ async fn the_rate_limit_paces_the_client_and_pacing_can_be_switched_off() {
     assert!(emulator.requests_rate_limited() > 0);
     assert!(pacing.send_rate().is_some(), "paced after the rate limit");
 
-    let off = Client::builder()
-        .endpoint(emulator.base_url())
-        .project_id(DOCUMENTED_PROJECT_ID)
-        .credentials(Credentials::token("t"))
+    let off = builder_as(&emulator, Credentials::token("t"))
         .pacing(false)
         .build()
         .expect("client");

@@ -4,12 +4,15 @@
 
 #![cfg(feature = "emulator")]
 
+mod support;
+
 use std::time::Duration;
 
 use otc_vpcep::{
     Client, ClientBuilder, Credentials, Error, IamError, IamFailure, RetryPolicy, UserDomain,
     emulator::{DOCUMENTED_PROJECT_ID, DOCUMENTED_SERVICE_ID, Emulator, EmulatorBuilder},
 };
+use support::emulator::builder_as;
 
 const USER: &str = "alice";
 const PASSWORD: &str = "pa55-w0rd-never-shown";
@@ -72,10 +75,7 @@ async fn a_login_gives_the_token_and_the_project_id_from_its_scope() {
 #[tokio::test]
 async fn the_vpcep_routes_refuse_tokens_the_emulator_did_not_issue() {
     let emulator = with_iam().start().await.unwrap();
-    let client = Client::builder()
-        .endpoint(emulator.base_url())
-        .project_id(DOCUMENTED_PROJECT_ID)
-        .credentials(Credentials::token("made-up"))
+    let client = builder_as(&emulator, Credentials::token("made-up"))
         .no_retries()
         .build()
         .unwrap();

@@ -12,13 +12,16 @@
 
 #![cfg(feature = "emulator")]
 
+mod support;
+
 use std::{collections::BTreeSet, time::Duration};
 
 use otc_vpcep::{
-    Client, Credentials, Error, OpenEnum, RetryBudget, RetryPolicy,
+    Credentials, Error, OpenEnum, RetryBudget, RetryPolicy,
     emulator::{DOCUMENTED_PROJECT_ID, Emulator, documented_service},
     types::{EndpointServicePort, Protocol},
 };
+use support::emulator::builder_as;
 
 const TASKS: u16 = 64;
 const EDITS: u16 = 50;
@@ -81,10 +84,7 @@ async fn many_tasks_through_one_client_lose_nothing_and_keep_to_the_budget() {
     let emulator = builder.start().await.expect("emulator");
 
     let budget = RetryBudget::default();
-    let client = Client::builder()
-        .endpoint(emulator.base_url())
-        .project_id(DOCUMENTED_PROJECT_ID)
-        .credentials(Credentials::token("soak"))
+    let client = builder_as(&emulator, Credentials::token("soak"))
         .retry_policy(
             // Two attempts: 1 % of the calls fail for good at a 10 % failure rate, so the check
             // of the final state has failed edits to check, not only retried ones (a retried

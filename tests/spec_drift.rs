@@ -9,15 +9,15 @@
 //!   such check fails the test.
 //! - The examples embedded in the spec equal the examples of the API reference page.
 
-mod common;
+mod support;
 
 use std::{collections::BTreeMap, sync::LazyLock};
 
-use common::SERVICE_ID;
 use otc_vpcep::{Client, Error, MAX_PORT_MAPPINGS, OpenEnum, types};
 use schemars::{JsonSchema, r#gen::SchemaSettings};
 use serde::{Serialize, de::DeserializeOwned};
 use serde_json::{Map, Value, json};
+use support::SERVICE_ID;
 
 const COMPONENTS: &str = "#/components/schemas/";
 const OPERATION: &str = otc_vpcep::spec::GET_ENDPOINT_SERVICE.path;
@@ -145,7 +145,7 @@ fn referenced(schema: &Value) -> &str {
 
 #[test]
 fn derived_schemas_of_the_rust_types_match_the_spec() {
-    let spec = common::spec();
+    let spec = support::spec();
     let spec_defs = spec["components"]["schemas"].as_object().expect("schemas");
     let put = &spec["paths"][OPERATION]["put"];
     let get = &spec["paths"][OPERATION]["get"];
@@ -241,7 +241,7 @@ fn derived_schemas_of_the_rust_types_match_the_spec() {
 
 #[test]
 fn the_comparison_sees_a_field_added_to_one_side() {
-    let spec = common::spec();
+    let spec = support::spec();
     let spec_defs = spec["components"]["schemas"]
         .as_object()
         .expect("schemas")
@@ -264,7 +264,7 @@ fn the_comparison_sees_a_field_added_to_one_side() {
 
 /// One client for every probe (making one per probe costs seconds); nothing is sent.
 fn offline_client() -> &'static Client {
-    static CLIENT: LazyLock<Client> = LazyLock::new(|| common::client("http://127.0.0.1:9"));
+    static CLIENT: LazyLock<Client> = LazyLock::new(|| support::client("http://127.0.0.1:9"));
     &CLIENT
 }
 
@@ -602,7 +602,7 @@ fn collect(schema: &Value, at: &str, out: &mut BTreeMap<String, Vec<String>>) {
 
 #[test]
 fn every_constraint_in_the_spec_is_enforced_at_its_bounds() {
-    let spec = common::spec();
+    let spec = support::spec();
     let schemas = &spec["components"]["schemas"];
     let mut constraints = BTreeMap::new();
     for (name, schema) in schemas.as_object().expect("schemas") {
@@ -666,12 +666,12 @@ fn fixture(name: &str) -> Value {
 #[test]
 fn the_spec_examples_equal_the_reference_page_examples() {
     assert_eq!(
-        common::documented_request(),
+        support::documented_request(),
         fixture("page_example_request.json"),
         "the spec's example request is not the page's"
     );
     assert_eq!(
-        common::documented_response(),
+        support::documented_response(),
         fixture("page_example_response.json"),
         "the spec's example response is not the page's"
     );
@@ -680,7 +680,7 @@ fn the_spec_examples_equal_the_reference_page_examples() {
 /// The table of operations the layer uses is the spec's: every method on every path.
 #[test]
 fn the_operations_table_is_the_specs() {
-    let spec = common::spec();
+    let spec = support::spec();
     let mut in_spec = Vec::new();
     for (path, item) in spec["paths"].as_object().expect("paths") {
         for (method, operation) in item.as_object().expect("a path item") {
@@ -712,7 +712,7 @@ fn the_operations_table_is_the_specs() {
 /// Every response example in the spec decodes into the Rust type and re-encodes unchanged.
 #[test]
 fn every_response_example_round_trips_through_the_rust_type() {
-    let spec = common::spec();
+    let spec = support::spec();
     let mut seen = 0;
     for (_, item) in spec["paths"].as_object().expect("paths") {
         for (method, operation) in item.as_object().expect("a path item") {

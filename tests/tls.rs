@@ -5,7 +5,7 @@
 
 #![cfg(feature = "emulator")]
 
-mod tls_support;
+mod support;
 
 use std::collections::HashMap;
 
@@ -13,7 +13,11 @@ use otc_vpcep::{
     Client, ClientBuilder, CloudsSearch, Credentials, Error,
     emulator::{DOCUMENTED_PROJECT_ID, DOCUMENTED_SERVICE_ID, Emulator, EmulatorError},
 };
-use tls_support::{TempDir, TestPki, pki};
+use support::{
+    config_violations,
+    emulator::builder_as,
+    tls::{TempDir, TestPki, pki},
+};
 
 async fn https_emulator(pki: &TestPki) -> Emulator {
     Emulator::builder()
@@ -24,11 +28,7 @@ async fn https_emulator(pki: &TestPki) -> Emulator {
 }
 
 fn builder(emulator: &Emulator) -> ClientBuilder {
-    Client::builder()
-        .endpoint(emulator.base_url())
-        .project_id(DOCUMENTED_PROJECT_ID)
-        .credentials(Credentials::token("tls-token"))
-        .no_retries()
+    builder_as(emulator, Credentials::token("tls-token")).no_retries()
 }
 
 async fn rename(client: &Client) -> Result<String, Error> {
@@ -38,14 +38,6 @@ async fn rename(client: &Client) -> Result<String, Error> {
         .send()
         .await?;
     Ok(service.service_name.unwrap_or_default())
-}
-
-fn violations(builder: ClientBuilder) -> Vec<String> {
-    match builder.build() {
-        Err(Error::InvalidConfig(v)) => v.iter().map(ToString::to_string).collect(),
-        Err(other) => panic!("expected InvalidConfig, got {other:?}"),
-        Ok(_) => panic!("expected InvalidConfig, the client was built"),
-    }
 }
 
 #[tokio::test]
@@ -93,7 +85,7 @@ async fn an_untrusted_certificate_is_a_tls_error_naming_the_host() {
     assert_eq!(emulator.requests_received(), 0);
 
     // Another CA does not help either.
-    let other = tls_support::pki(&["localhost"]);
+    let other = support::tls::pki(&["localhost"]);
     let client = builder(&emulator)
         .ca_certificate_pem(other.ca_pem.as_bytes())
         .build()
@@ -199,14 +191,14 @@ fn unusable_ca_certificates_are_errors_naming_their_source() {
             .region("eu-de")
             .project_id(DOCUMENTED_PROJECT_ID)
     };
-    let found = violations(base().ca_certificate_pem("not a certificate"));
+    let found = config_violations(base().ca_certificate_pem("not a certificate"));
     assert_eq!(
         found,
         [
             "ca_certificates: ca_certificate_pem: holds no PEM certificate (-----BEGIN CERTIFICATE-----)"
         ]
     );
-    let found = violations(base().ca_certificate_pem(
+    let found = config_violations(base().ca_certificate_pem(
         "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n",
     ));
     assert_eq!(found.len(), 1, "{found:?}");
@@ -218,7 +210,7 @@ fn unusable_ca_certificates_are_errors_naming_their_source() {
 
     let missing = dir.path().join("missing.pem");
     let env = HashMap::from([("OS_CACERT", missing.display().to_string())]);
-    let found = violations(
+    let found = config_violations(
         ClientBuilder::from_env_with(|name| env.get(name).cloned())
             .clouds_search(CloudsSearch::none())
             .region("eu-de")
@@ -238,7 +230,7 @@ fn unusable_ca_certificates_are_errors_naming_their_source() {
 #[tokio::test]
 async fn the_emulator_refuses_an_unusable_certificate_or_key() {
     let pki = pki(&["localhost"]);
-    let other = tls_support::pki(&["localhost"]);
+    let other = support::tls::pki(&["localhost"]);
     for (cert, key, expected) in [
         ("junk", pki.key_pem.as_str(), "no PEM certificate"),
         (

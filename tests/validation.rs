@@ -1,12 +1,12 @@
 //! Every documented rule refuses a violating request before any I/O, naming the field and rule.
 
-mod common;
+mod support;
 
-use common::{
-    SERVICE_ID, client,
+use otc_vpcep::{Error, types::Protocol};
+use support::{
+    SERVICE_ID, client, config_violations,
     server::{Reply, TestServer},
 };
-use otc_vpcep::{Error, types::Protocol};
 
 /// The violations of a refused request, as `field: rule` lines.
 fn violations(result: Result<impl std::fmt::Debug, Error>) -> Vec<String> {
@@ -253,13 +253,6 @@ async fn a_refused_request_sends_nothing() {
 
 mod configuration {
     use super::*;
-
-    fn config_violations(builder: otc_vpcep::ClientBuilder) -> Vec<String> {
-        match builder.build() {
-            Err(Error::InvalidConfig(v)) => v.iter().map(ToString::to_string).collect(),
-            other => panic!("expected InvalidConfig, got {other:?}"),
-        }
-    }
 
     #[test]
     fn project_id_and_endpoint_are_required() {

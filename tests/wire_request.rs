@@ -1,13 +1,13 @@
 //! The request on the wire: the documented example, byte for byte as sent, and edge cases.
 
-mod common;
+mod support;
 
-use common::{
+use otc_vpcep::types::Protocol;
+use serde_json::{Value, json};
+use support::{
     PROJECT_ID, SERVICE_ID, client, documented_request,
     server::{Reply, TestServer},
 };
-use otc_vpcep::types::Protocol;
-use serde_json::{Value, json};
 
 /// The documented example request, built through the ergonomic API.
 fn documented_change(client: &otc_vpcep::Client) -> otc_vpcep::ModifyEndpointService<'_> {
@@ -114,7 +114,10 @@ async fn documented_example_on_the_wire() {
     assert_eq!(received.len(), 1);
     let request = &received[0];
     assert_eq!(request.method, "PUT");
-    assert_eq!(request.target, common::service_path(PROJECT_ID, SERVICE_ID));
+    assert_eq!(
+        request.target,
+        support::service_path(PROJECT_ID, SERVICE_ID)
+    );
     assert_eq!(request.header("api-version"), None);
     let body: Value = serde_json::from_slice(&request.body).unwrap();
     assert_eq!(body, documented_request());
@@ -125,7 +128,7 @@ async fn documented_example_on_the_wire() {
 
 /// A received request as a snapshot shows it: the host's port varies per run, and
 /// credentials never go into a snapshot.
-fn on_the_wire(request: &common::server::Received) -> String {
+fn on_the_wire(request: &support::server::Received) -> String {
     let headers: Vec<String> = request
         .headers
         .iter()
@@ -158,7 +161,10 @@ async fn get_on_the_wire() {
     assert_eq!(received.len(), 1);
     let request = &received[0];
     assert_eq!(request.method, "GET");
-    assert_eq!(request.target, common::service_path(PROJECT_ID, SERVICE_ID));
+    assert_eq!(
+        request.target,
+        support::service_path(PROJECT_ID, SERVICE_ID)
+    );
     assert!(request.body.is_empty());
     assert_eq!(request.header("x-auth-token"), Some("test-token"));
     insta::assert_snapshot!(on_the_wire(request));
@@ -176,7 +182,7 @@ async fn service_id_is_sent_in_canonical_form() {
         .unwrap();
     assert_eq!(
         server.received()[0].target,
-        common::service_path(PROJECT_ID, SERVICE_ID)
+        support::service_path(PROJECT_ID, SERVICE_ID)
     );
 }
 

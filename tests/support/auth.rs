@@ -1,17 +1,72 @@
-//! Helpers for the authentication tests: a loopback server (`common::server`) that answers
+//! Helpers for the authentication tests: a loopback server ([`super::server`]) that answers
 //! and records every request, and a replay of a recorded request to the emulator, whose
 //! verifier (independent of the crate's signer) decides whether its signature is valid.
 
 #![allow(dead_code, unused_imports)] // Each test file uses part of it.
 
-pub use crate::common::{
+use std::collections::HashMap;
+
+use otc_vpcep::ClientBuilder;
+
+pub use super::{
     PROJECT_ID, SERVICE_ID,
     server::{Received, Reply, TestServer},
 };
 
+/// `ClientBuilder::from_env_with` over the variables `vars` (name, value), and no others.
+pub fn from_vars(vars: &[(&str, &str)]) -> ClientBuilder {
+    let vars: HashMap<String, String> = vars
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    ClientBuilder::from_env_with(move |name| vars.get(name).cloned())
+}
+
+/// How the request of a client authenticated, seen at a loopback server.
+#[derive(Debug, PartialEq)]
+pub enum Sent {
+    Token(String),
+    Signed {
+        access_key: String,
+        security_token: Option<String>,
+    },
+    Nothing,
+}
+
+/// Sends a modify request with a client of `builder` to a loopback server answering the
+/// example, and tells how it authenticated.
+pub async fn sent_by(builder: ClientBuilder) -> Sent {
+    let server = start_server(|_| (200, example_response())).await;
+    let client = builder
+        .endpoint(server.url())
+        .build()
+        .expect("a valid configuration");
+    client
+        .modify_endpoint_service(SERVICE_ID)
+        .approval_enabled(true)
+        .send()
+        .await
+        .expect("the server answers 200");
+    let request = server.received().pop().expect("a request");
+    let access_key = request
+        .header("authorization")
+        .and_then(|a| a.split("Access=").nth(1))
+        .and_then(|a| a.split(',').next())
+        .map(str::to_owned);
+    match (request.header("x-auth-token"), access_key) {
+        (Some(token), None) => Sent::Token(token.to_owned()),
+        (None, Some(access_key)) => Sent::Signed {
+            access_key,
+            security_token: request.header("x-security-token").map(str::to_owned),
+        },
+        (None, None) => Sent::Nothing,
+        (Some(_), Some(_)) => panic!("both a token and a signature were sent"),
+    }
+}
+
 /// The example response of the API reference page, as text.
 pub fn example_response() -> String {
-    crate::common::documented_response().to_string()
+    super::documented_response().to_string()
 }
 
 /// What the server answers: status and JSON body.

@@ -1,9 +1,25 @@
-//! What the tests of the `vpcep` binary share: the binary with a clean environment, its output
-//! as text, and `vpcep emulator` running in the background.
+//! What the tests of the `vpcep` binary share: the binary with a clean environment, the
+//! commands an operator types most (`vpcep modify` against a server, a dry run), its output as
+//! text, and `vpcep emulator` running in the background.
 
 #![allow(dead_code)] // each test crate uses a part of it
 
+use std::process::Output;
+
 use assert_cmd::Command;
+
+use super::{PROJECT_ID, SERVICE_ID};
+
+/// The flags of the API reference's example request.
+pub const DOCUMENTED_FLAGS: [&str; 7] = [
+    "--approval-enabled",
+    "true",
+    "--name",
+    "test",
+    "--port",
+    "8081:22",
+    "--port=8082:23/udp",
+];
 
 /// `vpcep` with a clean environment: no credentials, project, region, clouds.yaml, proxy or
 /// emulator secrets but those a test sets.
@@ -43,6 +59,55 @@ pub fn vpcep() -> Command {
         command.env_remove(name);
     }
     command
+}
+
+/// `vpcep COMMAND SERVICE --endpoint ENDPOINT` for the documented project (`OS_PROJECT_ID`),
+/// as an operator runs it against a server or an emulator; the test adds the credentials and
+/// the other flags.
+pub fn vpcep_at(endpoint: &str, command: &str, service: &str) -> Command {
+    let mut vpcep = vpcep();
+    vpcep
+        .env("OS_PROJECT_ID", PROJECT_ID)
+        .args([command, service, "--endpoint", endpoint]);
+    vpcep
+}
+
+/// `vpcep modify` of the documented service and project at `endpoint`, with the token `token`
+/// (`OS_AUTH_TOKEN`); the test adds the flags.
+pub fn modify_at(endpoint: &str, token: &str) -> Command {
+    let mut vpcep = vpcep_at(endpoint, "modify", SERVICE_ID);
+    vpcep.env("OS_AUTH_TOKEN", token);
+    vpcep
+}
+
+/// `vpcep modify` of the documented service and project in region eu-de (its public
+/// endpoint), without credentials; the test adds them and the flags.
+pub fn modify_in_eu_de() -> Command {
+    let mut vpcep = vpcep();
+    vpcep.args([
+        "modify",
+        SERVICE_ID,
+        "--region",
+        "eu-de",
+        "--project-id",
+        PROJECT_ID,
+    ]);
+    vpcep
+}
+
+/// `vpcep modify --dry-run` of the documented service and project in region eu-de, without
+/// credentials; the test adds the flags.
+pub fn dry_run() -> Command {
+    let mut vpcep = modify_in_eu_de();
+    vpcep.arg("--dry-run");
+    vpcep
+}
+
+/// Runs `command` to its end off the test's runtime (which may be serving what it talks to).
+pub async fn output_off_runtime(mut command: Command) -> Output {
+    tokio::task::spawn_blocking(move || command.output().expect("vpcep runs"))
+        .await
+        .expect("vpcep was run")
 }
 
 pub fn stdout(output: &std::process::Output) -> String {

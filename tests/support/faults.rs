@@ -1,4 +1,4 @@
-//! What the `faults_*` tests share: the scripted loopback server of `common::server` (which
+//! What the `faults_*` tests share: the scripted loopback server of [`super::server`] (which
 //! can misbehave on purpose), a client with a tiny retry policy, and a valid request.
 
 #![allow(dead_code, unused_imports)] // each test crate uses a part of it
@@ -7,14 +7,14 @@ use std::time::Duration;
 
 use otc_vpcep::{Client, Credentials, RetryPolicy};
 
-pub use crate::common::{
+pub use super::{
     PROJECT_ID as PROJECT, SERVICE_ID as SERVICE,
     server::{Reply, TestServer as FaultServer},
 };
 
 /// The documented example answer of the modify call, as text.
 pub fn service_json() -> String {
-    crate::common::documented_response().to_string()
+    super::documented_response().to_string()
 }
 
 /// The token the test clients send; it must never show in logs or errors.

@@ -19,10 +19,15 @@ pub fn documented_path() -> String {
 
 /// A client configuration for the emulator's documented project, with a token.
 pub fn builder(emulator: &Emulator) -> ClientBuilder {
+    builder_as(emulator, Credentials::token("test-token"))
+}
+
+/// A client configuration for the emulator's documented project, with `credentials`.
+pub fn builder_as(emulator: &Emulator, credentials: Credentials) -> ClientBuilder {
     Client::builder()
         .endpoint(emulator.base_url())
         .project_id(DOCUMENTED_PROJECT_ID)
-        .credentials(Credentials::token("test-token"))
+        .credentials(credentials)
 }
 
 /// An ergonomic client of the emulator's documented project, with a token.

@@ -12,6 +12,9 @@
 //! (d) `reqwest` + `serde_json` by hand, reported beside it.
 //!
 //! Ends with `ratio client_overhead: X` (the modify call) and `ratio client_overhead_get: Y`.
+//! Both sides send the short `support::TOKEN`, or with `BENCH_TOKEN_BYTES=N` a token of N bytes
+//! (IAM's tokens run to kilobytes); then the lines are named `client_overhead_token_N` and
+//! `client_overhead_get_token_N`.
 
 mod support;
 
@@ -147,17 +150,35 @@ async fn serve(
     }
 }
 
+/// The token both sides send: `support::TOKEN`, or `BENCH_TOKEN_BYTES` bytes of a token's
+/// alphabet (a real IAM token is base64 of a few kilobytes); with the size, if one was asked.
+fn token() -> (String, Option<usize>) {
+    let Ok(bytes) = std::env::var("BENCH_TOKEN_BYTES") else {
+        return (TOKEN.to_owned(), None);
+    };
+    let bytes: usize = bytes
+        .parse()
+        .ok()
+        .filter(|&n| n > 0)
+        .expect("BENCH_TOKEN_BYTES is a number of bytes, at least 1");
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let token = (0..bytes)
+        .map(|i| char::from(alphabet[(i * 7 + i / 64) % alphabet.len()]))
+        .collect();
+    (token, Some(bytes))
+}
+
 /// Side (a): the crate's client, the documented request.
 struct Crate {
     client: Client,
 }
 
 impl Crate {
-    fn new(base_url: &str) -> Self {
+    fn new(base_url: &str, token: &str) -> Self {
         let client = Client::builder()
             .endpoint(base_url)
             .project_id(PROJECT_ID)
-            .credentials(Credentials::token(TOKEN))
+            .credentials(Credentials::token(token))
             .build()
             .expect("a valid configuration");
         Self { client }
@@ -186,10 +207,11 @@ impl Crate {
 struct Baseline {
     http: reqwest::Client,
     base_url: String,
+    token: String,
 }
 
 impl Baseline {
-    fn new(base_url: &str) -> Self {
+    fn new(base_url: &str, token: &str) -> Self {
         let http = reqwest::Client::builder()
             .user_agent(concat!("otc-vpcep/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
@@ -200,6 +222,7 @@ impl Baseline {
         Self {
             http,
             base_url: base_url.to_owned(),
+            token: token.to_owned(),
         }
     }
 
@@ -220,7 +243,7 @@ impl Baseline {
             .http
             .put(url)
             .header(reqwest::header::ACCEPT, "application/json")
-            .header("x-auth-token", TOKEN)
+            .header("x-auth-token", self.token.as_str())
             .json(&body)
             .send()
             .await
@@ -239,7 +262,7 @@ impl Baseline {
             .http
             .get(url)
             .header(reqwest::header::ACCEPT, "application/json")
-            .header("x-auth-token", TOKEN)
+            .header("x-auth-token", self.token.as_str())
             .send()
             .await
             .expect("the server answers");
@@ -302,7 +325,13 @@ fn bench(c: &mut Criterion, runtime: &Runtime, a: &Crate, b: &Baseline) {
 /// The interleaved summary. A second, identical baseline client (b') runs beside the two
 /// sides: `b'/b` shows how far two equal sides drift apart in this run, so that the
 /// overhead's ratio can be read against the measurement's own noise.
-fn summary(runtime: &Runtime, a: &Crate, b: &Baseline, b_again: &Baseline) {
+fn summary(
+    runtime: &Runtime,
+    a: &Crate,
+    b: &Baseline,
+    b_again: &Baseline,
+    token_bytes: Option<usize>,
+) {
     let mut sides: Vec<Side<'_>> = vec![
         Box::new(|n| calls(runtime, n, || a.call())),
         Box::new(|n| calls(runtime, n, || b.call())),
@@ -312,7 +341,11 @@ fn summary(runtime: &Runtime, a: &Crate, b: &Baseline, b_again: &Baseline) {
     ];
     let rounds = if support::is_bench_run() { 31 } else { 3 };
     let measured = interleaved(&mut sides, rounds, Duration::from_millis(30));
-    println!("\nsummary (interleaved, {rounds} rounds, medians):");
+    let token = token_bytes.map_or_else(String::new, |n| format!("_token_{n}"));
+    println!(
+        "\nsummary (interleaved, {rounds} rounds, medians; a token of {} bytes):",
+        b.token.len()
+    );
     println!(
         "  (a) crate client: {} per call; (b) reqwest + serde_json: {} per call",
         show(measured.per_op[0]),
@@ -327,12 +360,13 @@ fn summary(runtime: &Runtime, a: &Crate, b: &Baseline, b_again: &Baseline) {
         "  noise: (b') the same baseline again / (b): {:.2}",
         measured.ratio(2, 1)
     );
-    print_ratio("client_overhead", measured.ratio(0, 1));
-    print_ratio("client_overhead_get", measured.ratio(3, 4));
+    print_ratio(&format!("client_overhead{token}"), measured.ratio(0, 1));
+    print_ratio(&format!("client_overhead_get{token}"), measured.ratio(3, 4));
 }
 
-/// For counting one side's work under a profiler: `BENCH_ONLY=crate` (or `baseline`) with
-/// `BENCH_CALLS=N` makes exactly N calls of that side, after the wire check, and nothing else.
+/// For counting one side's work under a profiler: `BENCH_ONLY=crate` (or `baseline`, and for
+/// the query `crate-get` or `baseline-get`) with `BENCH_CALLS=N` makes exactly N calls of that
+/// side, after the wire check, and nothing else.
 /// Two runs with different N, subtracted, give the cost of one call (BENCHMARKS.md).
 fn one_side_only() -> Option<(String, u64)> {
     let side = std::env::var("BENCH_ONLY").ok()?;
@@ -347,7 +381,11 @@ fn main() {
         .expect("client runtime");
     let server = Server::start(&runtime);
     let base_url = server.base_url();
-    let (a, b) = (Crate::new(&base_url), Baseline::new(&base_url));
+    let (token, token_bytes) = token();
+    let (a, b) = (
+        Crate::new(&base_url, &token),
+        Baseline::new(&base_url, &token),
+    );
     check_same_request(&server, &runtime, &a, &b);
     if let Some((side, n)) = one_side_only() {
         match side.as_str() {
@@ -366,6 +404,7 @@ fn main() {
     bench(&mut c, &runtime, &a, &b);
     c.final_summary();
     if support::wants_summary() {
-        summary(&runtime, &a, &b, &Baseline::new(&base_url));
+        let b_again = Baseline::new(&base_url, &token);
+        summary(&runtime, &a, &b, &b_again, token_bytes);
     }
 }

@@ -7,13 +7,13 @@
 //! allows, whatever the method; any other answer (a 401 above all) is final. IAM's calls
 //! are not paced or counted against the retry budget: they are few, and each client's first.
 
-use std::{sync::Arc, time::SystemTime};
+use std::time::SystemTime;
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 
 use super::iam_generated::Client;
 use crate::{
-    Credentials, RetryPolicy,
+    RetryPolicy,
     runtime::{
         attempts::{Attempts, Call},
         guards::SharedGuards,
@@ -24,9 +24,9 @@ use crate::{
 /// The state the generated IAM client carries for its hooks.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct IamContext {
-    /// How project lookups authenticate (a token or an access key); `None` for a login, whose
+    /// How project lookups authenticate (a token or an access key); none for a login, whose
     /// body carries the password.
-    pub(crate) credentials: Option<Arc<Credentials>>,
+    pub(crate) authorization: super::Authorization,
     /// Which failures are tried again, how long to wait, and the budget of a call.
     pub(crate) retry: RetryPolicy,
 }
@@ -49,12 +49,7 @@ impl ClientHooks<IamContext> for Client {
             attempt_timeout: None,
         };
         let authorize = |request: &mut reqwest::Request| {
-            super::authorize(
-                context.credentials.as_deref(),
-                None,
-                request,
-                SystemTime::now,
-            );
+            super::authorize(&context.authorization, None, request, SystemTime::now());
         };
         attempts
             .send(&call, request, &authorize)

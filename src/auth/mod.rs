@@ -16,7 +16,7 @@ pub use credentials::{Credentials, UserDomain};
 pub use iam_error::{IamError, IamFailure};
 pub use token_cache::DEFAULT_TOKEN_REFRESH_MARGIN;
 
-use std::time::SystemTime;
+use std::{sync::Arc, time::SystemTime};
 
 use reqwest::header::{AUTHORIZATION, HOST, HeaderName, HeaderValue};
 use secrecy::ExposeSecret;
@@ -30,9 +30,39 @@ const SECURITY_TOKEN_HEADER: HeaderName = HeaderName::from_static("x-security-to
 /// The header of the signing time.
 const DATE_HEADER: HeaderName = HeaderName::from_static(signer::DATE_HEADER);
 
-/// Sets the authentication headers of one request attempt, as of `now()` (read only for a
-/// signature); `session` gives the project ID of signed requests and the token of a password
-/// login (none for IAM's own calls).
+/// How the requests of a client authenticate, prepared once: the credentials, and a token's
+/// header value (made once, marked sensitive), so that an attempt only copies a reference to
+/// it, however long the token (IAM's run to kilobytes).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Authorization {
+    credentials: Option<Arc<Credentials>>,
+    token_header: Option<HeaderValue>,
+}
+
+impl Authorization {
+    /// The preparation of `credentials` (checked already: a token is a valid header value).
+    pub(crate) fn new(credentials: Option<Arc<Credentials>>) -> Self {
+        let token_header = match credentials.as_deref() {
+            Some(Credentials::Token(token)) => sensitive(token.expose_secret()),
+            _ => None,
+        };
+        Self {
+            credentials,
+            token_header,
+        }
+    }
+}
+
+/// `value` as a header value marked sensitive, so that it is never shown; `None` if it is not
+/// a valid header value.
+pub(crate) fn sensitive(value: &str) -> Option<HeaderValue> {
+    let mut value = HeaderValue::from_str(value).ok()?;
+    value.set_sensitive(true);
+    Some(value)
+}
+
+/// Sets the authentication headers of one request attempt, as of `now`; `session` gives the
+/// project ID of signed requests and the token of a password login (none for IAM's own calls).
 ///
 /// Called for every attempt, so that a retried request carries a fresh signature: headers of
 /// an earlier attempt are replaced. With an access key, `X-Sdk-Date`, `Host`, `X-Project-Id`
@@ -42,22 +72,27 @@ const DATE_HEADER: HeaderName = HeaderName::from_static(signer::DATE_HEADER);
 /// the generated operations only send bodies in memory. The credentials were checked when the
 /// client was built, so this cannot fail on them.
 pub(crate) fn authorize(
-    credentials: Option<&Credentials>,
+    authorization: &Authorization,
     session: Option<&session::Session>,
     request: &mut reqwest::Request,
-    now: impl FnOnce() -> SystemTime,
+    now: SystemTime,
 ) {
-    match credentials {
+    match authorization.credentials.as_deref() {
         None => {}
         // The token of the login; none when the login failed (the service then refuses).
         Some(Credentials::Password { .. }) => {
             if let Some(token) = session.and_then(session::Session::current_token) {
-                set_secret(request, TOKEN_HEADER, token.secret.expose_secret());
+                request
+                    .headers_mut()
+                    .insert(TOKEN_HEADER, token.header.clone());
             }
         }
-        Some(Credentials::Token(token)) => {
-            set_secret(request, TOKEN_HEADER, token.expose_secret());
-        }
+        Some(Credentials::Token(token)) => match &authorization.token_header {
+            Some(header) => {
+                request.headers_mut().insert(TOKEN_HEADER, header.clone());
+            }
+            None => set_secret(request, TOKEN_HEADER, token.expose_secret()),
+        },
         Some(Credentials::AccessKey {
             access_key,
             secret_key,
@@ -66,7 +101,7 @@ pub(crate) fn authorize(
             let headers = request.headers_mut();
             headers.remove(AUTHORIZATION);
             headers.remove(SECURITY_TOKEN_HEADER);
-            let date = signer::sdk_date(now());
+            let date = signer::sdk_date(now);
             set(request, DATE_HEADER, &date);
             let host = host_of(request.url());
             set(request, HOST, &host);
@@ -126,8 +161,7 @@ fn set(request: &mut reqwest::Request, name: HeaderName, value: &str) {
 
 /// Sets a header whose value is a secret, marked sensitive so that it is never shown.
 fn set_secret(request: &mut reqwest::Request, name: HeaderName, value: &str) {
-    if let Ok(mut value) = HeaderValue::from_str(value) {
-        value.set_sensitive(true);
+    if let Some(value) = sensitive(value) {
         request.headers_mut().insert(name, value);
     }
 }
@@ -137,6 +171,10 @@ mod tests {
     use std::time::{Duration, UNIX_EPOCH};
 
     use super::*;
+
+    fn prepared(credentials: &Credentials) -> Authorization {
+        Authorization::new(Some(Arc::new(credentials.clone())))
+    }
 
     fn put(url: &str, body: &'static [u8]) -> reqwest::Request {
         let mut request = reqwest::Request::new(
@@ -166,7 +204,7 @@ mod tests {
         let mut request = put("https://vpcep.eu-de.otc.t-systems.com/v1/p/s", b"{}");
         let first = UNIX_EPOCH + Duration::from_secs(1_591_583_940);
         let session = session::Session::known(project("p"));
-        authorize(Some(&credentials), Some(&session), &mut request, || first);
+        authorize(&prepared(&credentials), Some(&session), &mut request, first);
         let first_authorization = header(&request, "authorization");
         assert_eq!(header(&request, "x-sdk-date"), ["20200608T023900Z"]);
         assert_eq!(header(&request, "host"), ["vpcep.eu-de.otc.t-systems.com"]);
@@ -180,9 +218,12 @@ mod tests {
         );
         let first_authorization = first_authorization[0].to_owned();
 
-        authorize(Some(&credentials), Some(&session), &mut request, || {
-            first + Duration::from_secs(1)
-        });
+        authorize(
+            &prepared(&credentials),
+            Some(&session),
+            &mut request,
+            first + Duration::from_secs(1),
+        );
         assert_eq!(header(&request, "x-sdk-date"), ["20200608T023901Z"]);
         let second_authorization = header(&request, "authorization");
         assert_eq!(second_authorization.len(), 1);
@@ -194,7 +235,7 @@ mod tests {
     fn the_host_header_keeps_a_port_that_is_not_the_default() {
         let credentials = Credentials::access_key("AK", "SK");
         let mut request = put("http://127.0.0.1:8080/v1/p/s", b"");
-        authorize(Some(&credentials), None, &mut request, || UNIX_EPOCH);
+        authorize(&prepared(&credentials), None, &mut request, UNIX_EPOCH);
         assert_eq!(header(&request, "host"), ["127.0.0.1:8080"]);
         assert_eq!(header(&request, "x-security-token"), Vec::<&str>::new());
     }
@@ -202,19 +243,22 @@ mod tests {
     #[test]
     fn secret_headers_are_marked_sensitive() {
         let mut request = put("https://h/", b"");
-        authorize(Some(&Credentials::token("T")), None, &mut request, || {
-            UNIX_EPOCH
-        });
+        authorize(
+            &prepared(&Credentials::token("T")),
+            None,
+            &mut request,
+            UNIX_EPOCH,
+        );
         assert_eq!(header(&request, "x-auth-token"), ["T"]);
         assert!(!format!("{:?}", request.headers()).contains("\"T\""));
         assert_eq!(header(&request, "authorization"), Vec::<&str>::new());
 
         let mut request = put("https://h/", b"");
         authorize(
-            Some(&Credentials::temporary("AK", "SK", "ST")),
+            &prepared(&Credentials::temporary("AK", "SK", "ST")),
             None,
             &mut request,
-            || UNIX_EPOCH,
+            UNIX_EPOCH,
         );
         let shown = format!("{:?}", request.headers());
         assert!(!shown.contains("ST\""), "{shown}");

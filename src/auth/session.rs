@@ -105,7 +105,7 @@ impl Session {
                 auth_url,
                 parts.http.clone(),
                 IamContext {
-                    credentials,
+                    authorization: super::Authorization::new(credentials),
                     retry: parts.retry.clone(),
                 },
             )
@@ -303,7 +303,7 @@ impl Login {
             .get("x-subject-token")
             .filter(|v| !v.is_empty() && v.to_str().is_ok_and(is_header_text))
             .and_then(|v| v.to_str().ok())
-            .map(|v| SecretString::from(v.to_owned()))
+            .and_then(super::sensitive)
             .ok_or_else(|| {
                 self.failed(IamFailure::InvalidResponse(
                     "the answer has no usable X-Subject-Token header".to_owned(),
@@ -313,7 +313,7 @@ impl Login {
         let lifetime = lifetime(&token.expires_at, token.issued_at.as_deref())
             .map_err(|reason| self.failed(IamFailure::InvalidResponse(reason)))?;
         Ok(Token {
-            secret,
+            header: secret,
             expires: sent + lifetime,
             project_id: token.project.map(|p| p.id),
         })

@@ -11,7 +11,7 @@ use std::{
     time::Duration,
 };
 
-use secrecy::SecretString;
+use reqwest::header::HeaderValue;
 use tokio::time::Instant;
 
 /// How long before a token expires the client logs in again for a new one, by default.
@@ -20,8 +20,9 @@ pub const DEFAULT_TOKEN_REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);
 /// A token and what IAM said about it.
 #[derive(Debug)]
 pub(crate) struct Token {
-    /// The token (the `X-Subject-Token` of the login's answer).
-    pub(crate) secret: SecretString,
+    /// The token (the `X-Subject-Token` of the login's answer), as the `X-Auth-Token` value
+    /// of every request made with it: made once, marked sensitive (never shown).
+    pub(crate) header: HeaderValue,
     /// When it expires, on this client's clock.
     pub(crate) expires: Instant,
     /// The project it is scoped to, if any.
@@ -191,7 +192,7 @@ mod tests {
         async move {
             tokio::task::yield_now().await;
             Ok(Token {
-                secret: SecretString::from(format!("token-{n}")),
+                header: crate::auth::sensitive(&format!("token-{n}")).expect("a header value"),
                 expires: Instant::now() + lifetime,
                 project_id: None,
             })

@@ -352,7 +352,7 @@ impl ClientBuilder {
                 .unwrap_or(DEFAULT_TOKEN_REFRESH_MARGIN),
         });
         let context = Context {
-            credentials,
+            authorization: auth::Authorization::new(credentials),
             session: Arc::new(session),
             retry,
             attempt_timeout: Some(timeout),

@@ -6,7 +6,7 @@
 //! dropped, or a wait given up) removes it, so services no longer changed cost no memory.
 
 use std::{
-    collections::{HashMap, hash_map},
+    collections::HashMap,
     sync::{Arc, Mutex, MutexGuard, Weak},
 };
 
@@ -15,11 +15,7 @@ use uuid::Uuid;
 
 /// The locks of the services being changed, by service ID.
 #[derive(Clone, Debug, Default)]
-pub(crate) struct ServiceLocks(Arc<Mutex<Map>>);
-
-/// The map behind [`ServiceLocks`]. Its keys are service IDs the caller chose, so a fast
-/// (seeded) hash does: each change looks it up twice.
-type Map = HashMap<Uuid, Weak<tokio::sync::Mutex<()>>, foldhash::fast::RandomState>;
+pub(crate) struct ServiceLocks(Arc<Mutex<HashMap<Uuid, Weak<tokio::sync::Mutex<()>>>>>);
 
 /// The right to change one service, until dropped.
 #[derive(Debug)]
@@ -48,12 +44,8 @@ impl ServiceLocks {
             lock: Some(Arc::clone(&lock)),
         };
         // The wait holds a share of its own, made after `entry`: cancelled, the wait drops it
-        // before `entry` cleans up. A lock no one holds is taken at once (tokio's lock is
-        // fair: while others wait, it is not free).
-        let held = match Arc::clone(&lock).try_lock_owned() {
-            Ok(held) => held,
-            Err(_) => lock.lock_owned().await,
-        };
+        // before `entry` cleans up.
+        let held = lock.lock_owned().await;
         ServiceGuard {
             _held: held,
             _entry: entry,
@@ -63,18 +55,15 @@ impl ServiceLocks {
     /// The lock of `service`, made if no one holds or waits for it.
     fn shared(&self, service: Uuid) -> Arc<tokio::sync::Mutex<()>> {
         let mut map = self.map();
-        let entry = map.entry(service);
-        if let hash_map::Entry::Occupied(held) = &entry
-            && let Some(lock) = held.get().upgrade()
-        {
+        if let Some(lock) = map.get(&service).and_then(Weak::upgrade) {
             return lock;
         }
         let lock = Arc::new(tokio::sync::Mutex::new(()));
-        entry.insert_entry(Arc::downgrade(&lock));
+        map.insert(service, Arc::downgrade(&lock));
         lock
     }
 
-    fn map(&self) -> MutexGuard<'_, Map> {
+    fn map(&self) -> MutexGuard<'_, HashMap<Uuid, Weak<tokio::sync::Mutex<()>>>> {
         // Every change of the map is complete when the lock is released: a panic elsewhere
         // cannot leave it half changed.
         self.0
@@ -95,10 +84,11 @@ impl Drop for Entry {
     fn drop(&mut self) {
         let mut map = self.locks.map();
         drop(self.lock.take());
-        if let hash_map::Entry::Occupied(lock) = map.entry(self.service)
-            && lock.get().strong_count() == 0
+        if map
+            .get(&self.service)
+            .is_some_and(|lock| lock.strong_count() == 0)
         {
-            lock.remove();
+            map.remove(&self.service);
         }
     }
 }

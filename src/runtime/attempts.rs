@@ -184,7 +184,7 @@ impl<'c> Attempts<'c> {
             authorize(&mut request);
             // Without a turn there is no time left: a zero timeout fails before sending.
             let (left, asked) = match &turn {
-                Turn::Granted(slot) => (slot.left, slot.asked),
+                Turn::Granted(slot) => (slot.left, Some(slot.asked)),
                 Turn::TimeUp => (Duration::ZERO, None),
             };
             let timeout = self
@@ -209,7 +209,7 @@ impl<'c> Attempts<'c> {
             };
             drop(turn);
             let outcome = Outcome::of(call, attempt, result);
-            if let Some(status) = outcome.status {
+            if let (Some(status), Some(asked)) = (outcome.status, asked) {
                 self.guards
                     .answered(asked, status, outcome.retryable && status == 400);
             }

@@ -32,41 +32,38 @@ impl SharedGuards {
     }
 
     /// Waits for the attempt's turn, for at most `left`: the pacing's slot, then a place among
-    /// the requests in flight (held until the returned permit is dropped). When `left` runs
-    /// out first, answers without a permit: the attempt then has no time left and times out
-    /// without being sent. The clock is read only for what is on: the pacing's time of asking,
-    /// and what is left after a wait.
-    pub(crate) async fn turn(&self, mut left: Duration) -> Turn {
-        let asked = self.pacing.as_ref().map(|_| Instant::now());
-        if let (Some(pacing), Some(asked)) = (&self.pacing, asked) {
+    /// the requests in flight (held until the returned slot is dropped). When `left` runs
+    /// out first, answers without a slot: the attempt then has no time left and times out
+    /// without being sent.
+    pub(crate) async fn turn(&self, left: Duration) -> Turn {
+        let asked = Instant::now();
+        if let Some(pacing) = &self.pacing {
             let wait = pacing.reserve(left);
             if !wait.is_zero() {
                 tokio::time::sleep(wait).await;
-                left = left.saturating_sub(asked.elapsed());
             }
         }
-        let Some(cap) = &self.in_flight else {
-            return Turn::Granted(Slot {
-                _permit: None,
-                asked,
-                left,
-            });
+        let permit = match &self.in_flight {
+            None => None,
+            Some(cap) => {
+                let left = left.saturating_sub(asked.elapsed());
+                match tokio::time::timeout(left, cap.clone().acquire_owned()).await {
+                    Ok(Ok(permit)) => Some(permit),
+                    _ => return Turn::TimeUp,
+                }
+            }
         };
-        let started = Instant::now();
-        match tokio::time::timeout(left, cap.clone().acquire_owned()).await {
-            Ok(Ok(permit)) => Turn::Granted(Slot {
-                _permit: Some(permit),
-                asked,
-                left: left.saturating_sub(started.elapsed()),
-            }),
-            _ => Turn::TimeUp,
-        }
+        Turn::Granted(Slot {
+            _permit: permit,
+            asked,
+            left: left.saturating_sub(asked.elapsed()),
+        })
     }
 
     /// Takes in the answer to an attempt that asked for its turn at `asked` (see [`Slot`]): for
     /// the pacing (whether it was the rate limit) and the budget (a success gives back).
-    pub(crate) fn answered(&self, asked: Option<Instant>, status: u16, throttled: bool) {
-        if let (Some(pacing), Some(asked)) = (&self.pacing, asked) {
+    pub(crate) fn answered(&self, asked: Instant, status: u16, throttled: bool) {
+        if let Some(pacing) = &self.pacing {
             pacing.answered(asked, throttled);
         }
         if let (Some(budget), true) = (&self.budget, status < 400) {
@@ -107,8 +104,8 @@ pub(crate) enum Turn {
 pub(crate) struct Slot {
     /// Its place among the requests in flight (if they are capped), held until dropped.
     _permit: Option<OwnedSemaphorePermit>,
-    /// When it asked for its turn, if the pacing weighs its answer by it.
-    pub(crate) asked: Option<Instant>,
+    /// When it asked for its turn: the pacing weighs its answer by it.
+    pub(crate) asked: Instant,
     /// The time left of what the turn was given.
     pub(crate) left: Duration,
 }

@@ -10,7 +10,7 @@ use std::{sync::Arc, time::Duration};
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 
 use crate::{
-    Credentials, RetryPolicy, auth,
+    RetryPolicy, auth,
     runtime::{
         answer,
         attempts::{Attempts, Call},
@@ -22,9 +22,9 @@ use crate::{
 /// The state the generated client carries for its hooks.
 #[derive(Clone, Debug, Default)]
 pub struct Context {
-    /// How requests authenticate; `None` sends them without credentials. Shared, so that a
-    /// clone of the client copies no secret.
-    pub(crate) credentials: Option<Arc<Credentials>>,
+    /// How requests authenticate (without credentials, none). Shared, so that a clone of the
+    /// client copies no secret.
+    pub(crate) authorization: auth::Authorization,
     /// What the client learns from IAM: its project (sent as `X-Project-Id` with signed
     /// requests) and the token of a password login.
     pub(crate) session: Arc<auth::session::Session>,
@@ -78,10 +78,10 @@ impl Client {
             };
             let authorize = |request: &mut reqwest::Request| {
                 auth::authorize(
-                    context.credentials.as_deref(),
+                    &context.authorization,
                     Some(&context.session),
                     request,
-                    std::time::SystemTime::now,
+                    std::time::SystemTime::now(),
                 );
             };
             let last = attempts.send(call, request, &authorize).await;

@@ -98,7 +98,6 @@ impl Pacing {
         if !state.enabled {
             return Duration::ZERO;
         }
-        // The clock is read only when sends are paced.
         let now = Instant::now();
         state.refill(now);
         let debt = (1.0 - state.tokens).max(0.0);

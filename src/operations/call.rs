@@ -3,6 +3,7 @@
 //! failed call completed from that record (and marked when the retry budget refused its retry).
 
 use progenitor_client::ResponseValue;
+use uuid::Uuid;
 
 use crate::{
     Client, Error,
@@ -16,14 +17,20 @@ use crate::{
 /// status and request id of the final answer even when the error body did not decode (the
 /// generated code drops them then), and a success body that is not a JSON object is refused.
 ///
+/// With `service_lock`, the call first waits for the lock of that service (see
+/// [`ServiceLocks`](crate::operations::lock::ServiceLocks)) and holds it to the end, so that
+/// changes of one service through the client never run at once.
+///
 /// The operation's future is made inside the record's scope, so that the call's future holds
-/// it once (no copy beside it, no shared record to allocate).
+/// it once (no copy beside it, no shared record to allocate), and so is the lock's wait: one
+/// state machine for the whole call.
 ///
 /// The project ID is the client's session's: known at once (one atomic load), or learnt from
 /// IAM first (a login, a project lookup), whose failure is the call's error. A login that
 /// fails when the service refused the token is the call's error too, rather than the 401.
 pub(crate) fn run<T, F>(
     client: &Client,
+    service_lock: Option<Uuid>,
     operation: Result<impl FnOnce(ProjectId) -> F, Error>,
 ) -> impl Future<Output = Result<T, Error>>
 where
@@ -32,6 +39,10 @@ where
     answer::recorded(
         move || async move {
             let make = operation?;
+            let _serialised = match service_lock {
+                Some(service) => Some(client.locks().lock(service).await),
+                None => None,
+            };
             let session = client.session();
             let project = match session.ready_now() {
                 Some(project) => project.clone(),

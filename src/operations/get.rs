@@ -47,6 +47,7 @@ impl<'a> GetEndpointService<'a> {
             .ok_or(Error::InvalidRequest(v));
         call::run(
             client,
+            None,
             checked.map(|service_id| {
                 move |project_id| {
                     client

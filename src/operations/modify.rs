@@ -7,6 +7,7 @@
 
 use std::{num::NonZeroU16, time::Duration};
 
+use futures_util::future::Either;
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -158,19 +159,15 @@ impl<'a> ModifyEndpointService<'a> {
         let client = self.client;
         let wait = self.wait;
         let checked = self.checked();
-        async move {
-            let service = checked.as_ref().ok().map(|(id, _)| *id);
-            let _serialised = match service {
-                Some(id) => Some(client.locks().lock(id).await),
-                None => None,
-            };
-            // The call's future is made here, where it is awaited, so that this future holds
-            // it once.
-            let answered = send_checked(client, checked).await?;
-            match service {
-                Some(id) => wait::after_change(client, id, answered, wait).await,
-                None => Ok(answered),
-            }
+        match (wait, checked.as_ref().ok().map(|(id, _)| *id)) {
+            // The wait is part of the change: the lock is held through it. Boxed: most
+            // changes do not wait, and their future stays as small as the call's.
+            (Some(timeout), Some(id)) => Either::Right(Box::pin(async move {
+                let _serialised = client.locks().lock(id).await;
+                let answered = send_checked(client, None, checked).await?;
+                wait::after_change(client, id, answered, Some(timeout)).await
+            })),
+            (_, service) => Either::Left(send_checked(client, service, checked)),
         }
     }
 
@@ -180,7 +177,7 @@ impl<'a> ModifyEndpointService<'a> {
         self,
     ) -> impl Future<Output = Result<EndpointService, Error>> + Send + 'a {
         let client = self.client;
-        send_checked(client, self.checked())
+        send_checked(client, None, self.checked())
     }
 
     /// The service ID and the body, or every rule they break.
@@ -218,13 +215,16 @@ pub(crate) fn checked_body(
     body
 }
 
-/// The modify call with this checked service ID and body (or its refusal, at once).
+/// The modify call with this checked service ID and body (or its refusal, at once), holding
+/// the lock of `service_lock` if given.
 fn send_checked<'a>(
     client: &'a Client,
+    service_lock: Option<Uuid>,
     checked: Result<(Uuid, ModifyEndpointServiceRequest), Error>,
 ) -> impl Future<Output = Result<EndpointService, Error>> + Send + 'a {
     call::run(
         client,
+        service_lock,
         checked.map(|(service_id, body)| {
             move |project_id| {
                 client

@@ -1,6 +1,6 @@
 //! Waiting for `available` against the emulator: services that become available, fail, go
 //! away or settle after a change, and polls that meet faults. (The time limit itself is
-//! tested on tokio's paused clock, in `src/wait.rs`.)
+//! tested on tokio's paused clock, in `src/operations/wait.rs`.)
 
 #![cfg(feature = "emulator")]
 

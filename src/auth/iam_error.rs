@@ -13,7 +13,7 @@ use crate::{UserDomain, runtime::retry};
 ///
 /// if let Error::Iam(iam) = &error {
 ///     match &**iam {
-///         IamError::Login { user, auth_url, .. } => println!("{user} cannot log in at {auth_url}"),
+///         IamError::Login { user, auth_url, .. } => println!("{user} cannot log in: {auth_url}"),
 ///         IamError::Project { name, .. } => println!("no single project {name}"),
 ///         _ => println!("{iam}"),
 ///     }

@@ -64,13 +64,13 @@ pub(crate) fn sensitive(value: &str) -> Option<HeaderValue> {
 /// Sets the authentication headers of one request attempt, as of `now`; `session` gives the
 /// project ID of signed requests and the token of a password login (none for IAM's own calls).
 ///
-/// Called for every attempt, so that a retried request carries a fresh signature: headers of
-/// an earlier attempt are replaced. With an access key, `X-Sdk-Date`, `Host`, `X-Project-Id`
-/// (the session's project, once known) and `X-Security-Token` (temporary credentials) are set, then every header of
-/// the request is signed together with the exact body bytes; so this must run after every
-/// other header is final. A body that is not in memory (a stream) would be signed as empty;
-/// the generated operations only send bodies in memory. The credentials were checked when the
-/// client was built, so this cannot fail on them.
+/// Called for every attempt, so that a retried request carries a fresh signature: headers of an
+/// earlier attempt are replaced. With an access key, `X-Sdk-Date`, `Host`, `X-Project-Id` (the
+/// session's project, once known) and `X-Security-Token` (temporary credentials) are set, then
+/// every header of the request is signed together with the exact body bytes; so this must run
+/// after every other header is final. A body that is not in memory (a stream) would be signed
+/// as empty; the generated operations only send bodies in memory. The credentials were checked
+/// when the client was built, so this cannot fail on them.
 pub(crate) fn authorize(
     authorization: &Authorization,
     session: Option<&session::Session>,

@@ -55,7 +55,8 @@ impl ClientBuilder {
     /// 2. `OS_ACCESS_KEY` + `OS_SECRET_KEY`, with `OS_SECURITY_TOKEN` for temporary credentials;
     /// 3. `HUAWEICLOUD_SDK_AK` + `HUAWEICLOUD_SDK_SK`;
     /// 4. `OS_USERNAME` + `OS_PASSWORD` + `OS_USER_DOMAIN_NAME` (or `OS_DOMAIN_NAME`): a
-    ///    password login at `OS_AUTH_URL` (see [`token_refresh_margin`](Self::token_refresh_margin));
+    ///    password login at `OS_AUTH_URL` (see
+    ///    [`token_refresh_margin`](Self::token_refresh_margin));
     ///
     /// and, when the environment has none, from the named cloud. The project comes from
     /// `OS_PROJECT_ID` (or `OS_PROJECT_NAME`), the region from `OS_REGION_NAME`, the IAM
@@ -88,8 +89,8 @@ impl ClientBuilder {
     ///     ("OS_PROJECT_ID", "6e9dfd51d1124e8d8498dce894923a0d"),
     ///     ("OS_REGION_NAME", "eu-nl"),
     /// ]);
-    /// let client = otc_vpcep::ClientBuilder::from_env_with(|name| vars.get(name).map(|v| v.to_string()))
-    ///     .build()?;
+    /// let lookup = |name: &str| vars.get(name).map(|v| v.to_string());
+    /// let client = otc_vpcep::ClientBuilder::from_env_with(lookup).build()?;
     /// assert_eq!(client.endpoint(), "https://vpcep.eu-nl.otc.t-systems.com");
     /// # Ok::<(), otc_vpcep::Error>(())
     /// ```
@@ -144,8 +145,9 @@ impl ClientBuilder {
         self
     }
 
-    /// Sends requests to this base URL, for example `https://vpcep.ap-southeast-1.myhuaweicloud.com`
-    /// for Huawei Cloud, or a local emulator. Takes precedence over [`region`](Self::region).
+    /// Sends requests to this base URL, for example
+    /// `https://vpcep.ap-southeast-1.myhuaweicloud.com` for Huawei Cloud, or a local emulator.
+    /// Takes precedence over [`region`](Self::region).
     pub fn endpoint(mut self, url: impl Into<String>) -> Self {
         self.explicit.endpoint = Some(url.into());
         self

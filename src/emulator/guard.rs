@@ -1,7 +1,7 @@
-//! The guard every request passes before it is routed: its `X-Request-Id`, the injected
-//! faults, the rate limit and failure rate, the size limits of its head, authentication as far as the headers go (a token
-//! wholly, a signature but for its body), the bounded read of its body, and the signature's
-//! body hash.
+//! The guard every request passes before it is routed: its `X-Request-Id`, the injected faults,
+//! the rate limit and failure rate, the size limits of its head, authentication as far as the
+//! headers go (a token wholly, a signature but for its body), the bounded read of its body, and
+//! the signature's body hash.
 
 use std::{
     sync::Arc,

@@ -15,11 +15,13 @@ pub const MAX_HEAD_BYTES: usize = 64 << 10;
 /// `X-Request-Id`): far above [`MAX_HEADERS`], so that the emulator answers first.
 pub(crate) const PARSED_HEADERS: usize = 256;
 
-/// Default of [`EmulatorBuilder::header_read_timeout`](super::EmulatorBuilder::header_read_timeout): 10 s.
+/// Default of
+/// [`EmulatorBuilder::header_read_timeout`](super::EmulatorBuilder::header_read_timeout): 10 s.
 pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default of [`EmulatorBuilder::idle_timeout`](super::EmulatorBuilder::idle_timeout): 60 s.
 pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
-/// Default of [`EmulatorBuilder::body_read_timeout`](super::EmulatorBuilder::body_read_timeout): 30 s.
+/// Default of
+/// [`EmulatorBuilder::body_read_timeout`](super::EmulatorBuilder::body_read_timeout): 30 s.
 pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default of [`EmulatorBuilder::max_connections`](super::EmulatorBuilder::max_connections): 256.
 pub const DEFAULT_MAX_CONNECTIONS: usize = 256;

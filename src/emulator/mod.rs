@@ -14,9 +14,10 @@
 //!
 //! It serves IAM on the same address, under `/v3`: logins of the users given with
 //! [`EmulatorBuilder::user`] (`POST /v3/auth/tokens`) and lookups of the projects given with
-//! [`EmulatorBuilder::project`] (`GET /v3/projects?name=`); see
-//! [`EmulatorBuilder::token_ttl`], [`Emulator::revoke_tokens`] and [`Emulator::iam_requests`]. Reads are bounded and connections time out: see the constants and the
-//! builder's [`header_read_timeout`](EmulatorBuilder::header_read_timeout) and following.
+//! [`EmulatorBuilder::project`] (`GET /v3/projects?name=`); see [`EmulatorBuilder::token_ttl`],
+//! [`Emulator::revoke_tokens`] and [`Emulator::iam_requests`]. Reads are bounded and
+//! connections time out: see the constants and the builder's
+//! [`header_read_timeout`](EmulatorBuilder::header_read_timeout) and following.
 //!
 //! To test waits and conflicts: services that become `available` after a delay
 //! ([`EmulatorBuilder::service_available_after`]), a time a service settles after each modify

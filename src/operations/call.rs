@@ -13,9 +13,10 @@ use crate::{
 };
 
 /// Runs the generated operation that `operation` makes for the client's project (or fails at
-/// once with its error), with a record of its final answer kept for this call alone, so that its error carries the
-/// status and request id of the final answer even when the error body did not decode (the
-/// generated code drops them then), and a success body that is not a JSON object is refused.
+/// once with its error), with a record of its final answer kept for this call alone, so that
+/// its error carries the status and request id of the final answer even when the error body did
+/// not decode (the generated code drops them then), and a success body that is not a JSON
+/// object is refused.
 ///
 /// With `service_lock`, the call first waits for the lock of that service (see
 /// [`ServiceLocks`](crate::operations::lock::ServiceLocks)) and holds it to the end, so that
@@ -49,7 +50,9 @@ where
                 None => session.prepare().await?.clone(),
             };
             let login = session.login().map(|login| (login, login.fetches()));
-            let result = make(project).await;
+            // Boxed: the generated operation's future is the bulk of the call's (kilobytes);
+            // behind a pointer, it is not moved again with every layer around it.
+            let result = Box::pin(make(project)).await;
             if let (Err(error), Some((login, fetches))) = (&result, login)
                 && error.status() == Some(reqwest::StatusCode::UNAUTHORIZED)
                 && let Some(failure) = login.failure_since(fetches)

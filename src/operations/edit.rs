@@ -58,10 +58,11 @@ impl Client {
 /// A change of one VPC endpoint service relative to what it is, made by
 /// [`Client::edit_endpoint_service`].
 ///
-/// The fields set (with the same setters as [`ModifyEndpointService`](crate::ModifyEndpointService),
-/// or [`json_body`](Self::json_body)) are what the service should have; a `ports` list set with
-/// `json_body` replaces the list read. Then [`remove_port`](Self::remove_port) and
-/// [`add_port`](Self::add_port) apply to the list. [`send`](Self::send):
+/// The fields set (with the same setters as
+/// [`ModifyEndpointService`](crate::ModifyEndpointService), or [`json_body`](Self::json_body))
+/// are what the service should have; a `ports` list set with `json_body` replaces the list
+/// read. Then [`remove_port`](Self::remove_port) and [`add_port`](Self::add_port) apply to the
+/// list. [`send`](Self::send):
 ///
 /// 1. checks what was set against every documented rule, before anything is sent;
 /// 2. waits for any other change of the same service through this client (and its clones) to

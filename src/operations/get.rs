@@ -15,7 +15,8 @@ impl Client {
     ///     .get_endpoint_service("4189d3c2-8882-4871-a3c2-d380272eed88")
     ///     .send()
     ///     .await?;
-    /// println!("{} is {:?} with {} port mappings", service.id, service.status, service.ports.len());
+    /// let mappings = service.ports.len();
+    /// println!("{} is {:?} with {mappings} port mappings", service.id, service.status);
     /// # Ok(())
     /// # }
     /// ```

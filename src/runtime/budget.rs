@@ -2,8 +2,8 @@
 //! standard retry mode of aws-sdk-rust has it). A retry takes tokens from it, a success gives
 //! one back; when it is spent, a retryable failure is returned at once as
 //! [`Error::RetryBudgetSpent`](crate::Error::RetryBudgetSpent). First attempts never cost.
-//! A refusal is marked in the call's record (`src/response.rs`), so that the call's error says
-//! so.
+//! The attempt loop (`runtime::attempts`) returns a refusal with the call's last outcome, so
+//! that the call's error says so.
 
 use std::sync::{
     Arc,
@@ -23,13 +23,13 @@ pub const SUCCESS_REFILL: u32 = 1;
 
 /// A client-wide budget for retries: a bucket of tokens that starts full.
 ///
-/// Each retry takes [`retry_cost`](Self::retry_cost) tokens ([`timeout_retry_cost`](Self::timeout_retry_cost)
-/// after a timeout), each successful answer gives [`SUCCESS_REFILL`] back, up to the
-/// [`capacity`](Self::capacity). When a retry would take more than is left, it is not made:
-/// the call ends at once with [`Error::RetryBudgetSpent`](crate::Error::RetryBudgetSpent),
-/// which carries the last failure. First attempts never cost and are never refused, so in an
-/// outage N tasks send about N requests plus `capacity / retry_cost` retries in all, not
-/// `max_attempts * N`.
+/// Each retry takes [`retry_cost`](Self::retry_cost) tokens
+/// ([`timeout_retry_cost`](Self::timeout_retry_cost) after a timeout), each successful answer
+/// gives [`SUCCESS_REFILL`] back, up to the [`capacity`](Self::capacity). When a retry would
+/// take more than is left, it is not made: the call ends at once with
+/// [`Error::RetryBudgetSpent`](crate::Error::RetryBudgetSpent), which carries the last failure.
+/// First attempts never cost and are never refused, so in an outage N tasks send about N
+/// requests plus `capacity / retry_cost` retries in all, not `max_attempts * N`.
 ///
 /// Clones share the bucket: a client's clones (and clients built with clones of one budget)
 /// draw from the same tokens.

@@ -1,7 +1,8 @@
 //! [`RetryPolicy`]: which failures are tried again, how long to wait between attempts, and the
 //! time budget of a whole call; and the [`Classifier`] of each operation, which says which
-//! failures are worth another attempt. The loop that applies them lives in the `exec` hook
-//! (`src/hooks.rs`), so every generated operation is covered.
+//! failures are worth another attempt. The one attempt loop that applies them
+//! (`runtime::attempts`) runs under the `exec` hooks of both generated clients, so every
+//! generated operation is covered.
 
 use std::time::{Duration, SystemTime};
 

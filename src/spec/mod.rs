@@ -29,7 +29,8 @@ pub struct Operation {
     pub id: &'static str,
     /// The HTTP method, upper case.
     pub method: &'static str,
-    /// The path template, for example `/v1/{project_id}/vpc-endpoint-services/{vpc_endpoint_service_id}`.
+    /// The path template, for example
+    /// `/v1/{project_id}/vpc-endpoint-services/{vpc_endpoint_service_id}`.
     pub path: &'static str,
 }
 

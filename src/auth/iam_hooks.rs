@@ -47,13 +47,10 @@ impl ClientHooks<IamContext> for Client {
             retry: &context.retry,
             guards: &NO_GUARDS,
             attempt_timeout: None,
+            authorize: |request: &mut reqwest::Request| {
+                super::authorize(&context.authorization, None, request, SystemTime::now());
+            },
         };
-        let authorize = |request: &mut reqwest::Request| {
-            super::authorize(&context.authorization, None, request, SystemTime::now());
-        };
-        attempts
-            .send(&call, request, &authorize)
-            .await
-            .into_response()
+        attempts.send(call, request).await.into_response()
     }
 }

@@ -20,16 +20,19 @@ use crate::{
     },
 };
 
-/// What the attempts of one client share: how to send, the retry policy, the guards, the
-/// attempt timeout (the HTTP client's own timeout, or `None` to leave it to the request).
-pub(crate) struct Attempts<'c> {
+/// What the attempts of one call share: how to send, the retry policy, the guards, the
+/// attempt timeout (the HTTP client's own timeout, or `None` to leave it to the request), and
+/// `authorize`, which sets each attempt's credentials.
+pub(crate) struct Attempts<'c, A> {
     pub(crate) http: &'c reqwest::Client,
     pub(crate) retry: &'c RetryPolicy,
     pub(crate) guards: &'c SharedGuards,
     pub(crate) attempt_timeout: Option<Duration>,
+    pub(crate) authorize: A,
 }
 
 /// What every attempt of one call shares: its operation's retry rules, its logs and its clock.
+#[derive(Clone)]
 pub(crate) struct Call {
     method: String,
     path: String,
@@ -105,17 +108,17 @@ impl Final {
     }
 }
 
-impl<'c> Attempts<'c> {
-    /// The attempts of one call; `authorize` sets each attempt's credentials. (A plain `fn`
-    /// returning the future, so that the future holds the request once.)
+impl<'c, A: Fn(&mut reqwest::Request) + Send + Sync + 'c> Attempts<'c, A> {
+    /// The attempts of `call`. (A plain `fn` returning the future, so that the future holds
+    /// the request once.)
     #[allow(clippy::manual_async_fn)]
-    pub(crate) fn send<'a>(
-        &'a self,
-        call: &'a Call,
+    pub(crate) fn send(
+        self,
+        call: Call,
         mut request: reqwest::Request,
-        authorize: &'a (impl Fn(&mut reqwest::Request) + Sync),
-    ) -> impl Future<Output = Final> + Send + 'a {
+    ) -> impl Future<Output = Final> + Send + 'c {
         async move {
+            let call = &call;
             // progenitor sends the spec's version as `api-version`; the provider has no use
             // for it.
             request.headers_mut().remove("api-version");
@@ -130,7 +133,7 @@ impl<'c> Attempts<'c> {
                 };
                 // The outcome is gone before the pause: the pause holds nothing of it.
                 let delay = {
-                    let outcome = self.attempt(call, copy, attempt, authorize).await;
+                    let outcome = self.attempt(call, copy, attempt).await;
                     let delay = outcome
                         .retryable
                         .then(|| {
@@ -159,7 +162,7 @@ impl<'c> Attempts<'c> {
                 tokio::time::sleep(delay).await;
                 attempt += 1;
             }
-            let outcome = self.attempt(call, request, attempt, authorize).await;
+            let outcome = self.attempt(call, request, attempt).await;
             outcome.finish(call, false)
         }
     }
@@ -168,12 +171,11 @@ impl<'c> Attempts<'c> {
     /// authorizes and sends it (with its timeout cut to what is left of the budget) and reads
     /// its answer in full.
     #[allow(clippy::manual_async_fn)]
-    fn attempt<'a, A: Fn(&mut reqwest::Request) + Sync>(
+    fn attempt<'a>(
         &'a self,
         call: &'a Call,
         mut request: reqwest::Request,
         attempt: u32,
-        authorize: &'a A,
     ) -> impl Future<Output = Outcome> + use<'a, 'c, A> {
         async move {
             let budget_left = self
@@ -181,7 +183,7 @@ impl<'c> Attempts<'c> {
                 .total_budget()
                 .saturating_sub(call.started.elapsed());
             let turn = self.guards.turn(budget_left).await;
-            authorize(&mut request);
+            (self.authorize)(&mut request);
             // Without a turn there is no time left: a zero timeout fails before sending.
             let (left, asked) = match &turn {
                 Turn::Granted(slot) => (slot.left, Some(slot.asked)),

@@ -7,6 +7,7 @@
 
 use std::{sync::Arc, time::Duration};
 
+use futures_util::{FutureExt, future::Either};
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 
 use crate::{
@@ -38,10 +39,9 @@ pub struct Context {
 }
 
 impl ClientHooks<Context> for Client {
-    /// A plain `fn` returning the call's future, not an `async fn`: the future then holds
-    /// the request once (an `async fn` keeps its by-value parameters beside its locals), and
-    /// every attempt's request goes straight into `reqwest`, so the future the generated code
-    /// awaits (and moves) stays small.
+    /// A plain `fn` returning the call's future, not an `async fn`: without a login, the
+    /// future is the attempt loop's own (with the call's record kept when it ends), so that
+    /// the future the generated code awaits (and moves) holds the request once and stays small.
     ///
     /// With a password login, the attempts go through the login's token handling (a fresh
     /// token, and one new token and one more try after a 401: `auth::session`).
@@ -51,10 +51,11 @@ impl ClientHooks<Context> for Client {
         info: &OperationInfo,
     ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
         let call = Call::new(&request, info.operation_id);
-        async move {
-            match self.inner().session.login() {
-                None => self.attempts(&call, request).await,
-                Some(login) => login.exec(request, |r| self.attempts(&call, r)).await,
+        match self.inner().session.login() {
+            None => Either::Left(self.attempts(call, request)),
+            // Both passes of a login's call share the call's clock and its time budget.
+            Some(login) => {
+                Either::Right(login.exec(request, move |r| self.attempts(call.clone(), r)))
             }
         }
     }
@@ -62,31 +63,29 @@ impl ClientHooks<Context> for Client {
 
 impl Client {
     /// The attempts of one call, with the final answer left in the call's record.
-    #[allow(clippy::manual_async_fn)]
-    fn attempts<'c>(
-        &'c self,
-        call: &'c Call,
+    fn attempts(
+        &self,
+        call: Call,
         request: reqwest::Request,
-    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> + Send + 'c {
-        async move {
-            let context = self.inner();
-            let attempts = Attempts {
-                http: self.client(),
-                retry: &context.retry,
-                guards: &context.guards,
-                attempt_timeout: context.attempt_timeout,
-            };
-            let authorize = |request: &mut reqwest::Request| {
+    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> + Send + '_ {
+        let context = self.inner();
+        let attempts = Attempts {
+            http: self.client(),
+            retry: &context.retry,
+            guards: &context.guards,
+            attempt_timeout: context.attempt_timeout,
+            authorize: move |request: &mut reqwest::Request| {
                 auth::authorize(
                     &context.authorization,
                     Some(&context.session),
                     request,
                     std::time::SystemTime::now(),
                 );
-            };
-            let last = attempts.send(call, request, &authorize).await;
+            },
+        };
+        attempts.send(call, request).map(|last| {
             answer::record(|| last.answer(), last.retry_refused);
             last.into_response()
-        }
+        })
     }
 }

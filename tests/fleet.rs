@@ -12,14 +12,8 @@ use std::{
     time::Duration,
 };
 
-use otc_vpcep::{
-    Client, Credentials, Error, RetryBudget,
-    emulator::{DOCUMENTED_SERVICE_ID, Emulator},
-};
-use support::{
-    emulator::builder_as,
-    faults::{FaultServer, PROJECT, Reply, TOKEN, get, tiny_policy},
-};
+use otc_vpcep::{Client, Credentials, Error, RetryBudget};
+use support::faults::{FaultServer, PROJECT, Reply, TOKEN, get, tiny_policy};
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
     net::TcpListener,
@@ -187,8 +181,12 @@ async fn the_in_flight_cap_holds_across_clones() {
     assert!(most_at_once(None).await > 3);
 }
 
+#[cfg(feature = "emulator")]
 #[tokio::test]
 async fn the_rate_limit_paces_the_client_and_pacing_can_be_switched_off() {
+    use otc_vpcep::emulator::{DOCUMENTED_SERVICE_ID, Emulator};
+    use support::emulator::builder_as;
+
     let emulator = Emulator::builder()
         .rate_limit(1000.0, 2)
         .start()

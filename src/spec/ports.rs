@@ -18,11 +18,13 @@ pub(crate) fn default_protocol() -> Protocol {
 }
 
 /// The protocol of a request's mapping; the default when it is not given.
+#[cfg(feature = "emulator")]
 pub(crate) fn protocol_of(mapping: &PortMapping) -> Protocol {
     mapping.protocol.unwrap_or_default()
 }
 
 /// The protocol of an answered mapping; the default when it is not given.
+#[cfg(feature = "emulator")]
 pub(crate) fn answered_protocol(port: &EndpointServicePort) -> OpenEnum<Protocol> {
     port.protocol
         .clone()
@@ -50,6 +52,7 @@ pub(crate) fn answered(
 }
 
 /// A request's mapping as the service answers it, with its protocol spelled out.
+#[cfg(feature = "emulator")]
 pub(crate) fn answered_mapping(mapping: &PortMapping) -> EndpointServicePort {
     answered(
         mapping.client_port.get(),

@@ -87,12 +87,12 @@ pub(crate) fn authorize(
                     .insert(TOKEN_HEADER, token.header.clone());
             }
         }
-        Some(Credentials::Token(token)) => match &authorization.token_header {
-            Some(header) => {
+        Some(Credentials::Token(_)) => {
+            // Made when the client was built, from a token checked then.
+            if let Some(header) = &authorization.token_header {
                 request.headers_mut().insert(TOKEN_HEADER, header.clone());
             }
-            None => set_secret(request, TOKEN_HEADER, token.expose_secret()),
-        },
+        }
         Some(Credentials::AccessKey {
             access_key,
             secret_key,

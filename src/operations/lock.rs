@@ -34,8 +34,10 @@ pub(crate) struct ServiceGuard<'l> {
 struct Waiting<'l> {
     locks: &'l ServiceLocks,
     service: Uuid,
-    /// Where the lock is handed over; `None` once it was.
-    handed: Option<oneshot::Receiver<()>>,
+    /// Where the lock is handed over.
+    handed: oneshot::Receiver<()>,
+    /// Whether it was.
+    done: bool,
 }
 
 impl ServiceLocks {
@@ -57,14 +59,13 @@ impl ServiceLocks {
             let mut waiting = Waiting {
                 locks: self,
                 service,
-                handed: Some(handed),
+                handed,
+                done: false,
             };
-            if let Some(handed) = waiting.handed.as_mut() {
-                // A sender is dropped unused only by a holder that found this wait given up,
-                // which it is not: either way, the lock is this wait's now.
-                let _ = handed.await;
-            }
-            waiting.handed = None;
+            // A sender is dropped unused only by a holder that found this wait given up,
+            // which it is not: either way, the lock is this wait's now.
+            let _ = (&mut waiting.handed).await;
+            waiting.done = true;
         }
         ServiceGuard {
             locks: self,
@@ -117,11 +118,11 @@ impl Drop for Waiting<'_> {
     /// A wait given up: no lock can be handed to it any more; one handed to it already is
     /// passed on, and its place in the queue is let go.
     fn drop(&mut self) {
-        let Some(mut handed) = self.handed.take() else {
+        if self.done {
             return;
-        };
-        handed.close();
-        if handed.try_recv().is_ok() {
+        }
+        self.handed.close();
+        if self.handed.try_recv().is_ok() {
             self.locks.release(self.service);
         } else if let Some(queue) = self.locks.map().get_mut(&self.service) {
             queue.retain(|hand| !hand.is_closed());

@@ -1,5 +1,5 @@
-//! Port mappings, in one place: the protocol's default (the spec's `default: TCP`), the rule
-//! that no two mappings share a client port and protocol, and the conversions between the
+//! Port mappings, in one place: the protocol's default (the spec's `default: TCP`, which the
+//! generated `Protocol::default()` returns), the rule that no two mappings share a client port and protocol, and the conversions between the
 //! request's [`PortMapping`] and the answer's [`EndpointServicePort`].
 
 use std::{collections::HashMap, fmt, hash::Hash};
@@ -12,11 +12,6 @@ use crate::{
     types::{EndpointServicePort, PortMapping, Protocol},
 };
 
-/// The protocol of a mapping that names none: the spec's default for `Protocol`.
-pub(crate) fn default_protocol() -> Protocol {
-    Protocol::default()
-}
-
 /// The protocol of a request's mapping; the default when it is not given.
 #[cfg(feature = "emulator")]
 pub(crate) fn protocol_of(mapping: &PortMapping) -> Protocol {
@@ -28,14 +23,14 @@ pub(crate) fn protocol_of(mapping: &PortMapping) -> Protocol {
 pub(crate) fn answered_protocol(port: &EndpointServicePort) -> OpenEnum<Protocol> {
     port.protocol
         .clone()
-        .unwrap_or(OpenEnum::Known(default_protocol()))
+        .unwrap_or(OpenEnum::Known(Protocol::default()))
 }
 
 /// An answered mapping's protocol as the service spells it; the default when it has none.
 pub(crate) fn answered_protocol_text(port: &EndpointServicePort) -> String {
     port.protocol
         .as_ref()
-        .map_or_else(|| default_protocol().to_string(), ToString::to_string)
+        .map_or_else(|| Protocol::default().to_string(), ToString::to_string)
 }
 
 /// A mapping as the service answers it, from its ports and protocol.
@@ -77,7 +72,7 @@ pub(crate) fn unique_json_port_mappings(violations: &mut Violations, ports: Opti
     let Some(Value::Array(entries)) = ports else {
         return;
     };
-    let default = default_protocol().to_string();
+    let default = Protocol::default().to_string();
     unique_port_mappings(
         violations,
         entries.iter().map(|entry| {
@@ -132,7 +127,7 @@ mod tests {
 
     #[test]
     fn the_default_protocol_is_the_specs() {
-        assert_eq!(default_protocol(), Protocol::Tcp);
+        assert_eq!(Protocol::default(), Protocol::Tcp);
     }
 
     #[test]

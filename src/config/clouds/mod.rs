@@ -22,7 +22,7 @@ mod settings;
 pub(crate) use choice::{Choice, Given};
 pub use search::CloudsSearch;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use search::{CLOUDS_NAMES, SECURE_NAMES};
 
@@ -40,16 +40,7 @@ impl Choice {
         let search = self.search.clone().unwrap_or_else(CloudsSearch::standard);
         let dirs = search.dirs();
         let clouds_path = match self.file.as_ref().or(self.env_file.as_ref()) {
-            Some(file) => {
-                if !file.value.is_file() {
-                    violations.push(
-                        file.origin,
-                        format!("{}: no such file", file.value.display()),
-                    );
-                    return None;
-                }
-                file.value.clone()
-            }
+            Some(file) => given_file(file, violations)?,
             None => match search::first_existing(&dirs, &CLOUDS_NAMES) {
                 Some(path) => path,
                 None => {
@@ -71,16 +62,7 @@ impl Choice {
             },
         };
         let secure_path = match &self.secure_file {
-            Some(file) => {
-                if !file.value.is_file() {
-                    violations.push(
-                        file.origin,
-                        format!("{}: no such file", file.value.display()),
-                    );
-                    return None;
-                }
-                Some(file.value.clone())
-            }
+            Some(file) => Some(given_file(file, violations)?),
             None => {
                 let mut secure_dirs = Vec::new();
                 if self.file.is_some() || self.env_file.is_some() {
@@ -153,4 +135,16 @@ impl Choice {
         };
         Some(cloud.settings(origin))
     }
+}
+
+/// A file named explicitly (it must exist), or `None` with the violation that it does not.
+fn given_file(file: &Given<PathBuf>, violations: &mut Violations) -> Option<PathBuf> {
+    if file.value.is_file() {
+        return Some(file.value.clone());
+    }
+    violations.push(
+        file.origin,
+        format!("{}: no such file", file.value.display()),
+    );
+    None
 }

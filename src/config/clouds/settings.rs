@@ -173,10 +173,6 @@ impl Cloud<'_> {
         let setting = |key: &[&str], value: Option<String>, missing: &str| {
             Setting::new(self.field(key), value, missing.to_owned())
         };
-        let token_way = |reason: String| Candidate {
-            way: Way::Token(setting(&["auth", "token"], token, "")),
-            chosen: Some(reason),
-        };
         let keys_missing = "is not set (nor its long name access_key/secret_key), but other \
                             access key settings are";
         let keys = Way::AccessKey {
@@ -209,10 +205,10 @@ impl Cloud<'_> {
         match kind.as_deref() {
             Some("token" | "v3token") => credentials::choose(
                 settings,
-                [token_way(format!(
-                    "auth_type is {:?}",
-                    auth_type.unwrap_or_default()
-                ))],
+                [Candidate {
+                    way: Way::Token(setting(&["auth", "token"], token, "")),
+                    chosen: Some(format!("auth_type is {:?}", auth_type.unwrap_or_default())),
+                }],
             ),
             None | Some("password" | "v3password") => {
                 credentials::choose(settings, [keys.candidate(), password]);

@@ -1,5 +1,6 @@
 //! Generates the VPCEP client in `$OUT_DIR/codegen.rs` from `spec/vpcep.yaml` with
-//! progenitor, the spec as JSON in `$OUT_DIR/vpcep.json`, and the IAM client in
+//! progenitor, the ergonomic layer's operations in `$OUT_DIR/operations.rs`, the spec as
+//! JSON in `$OUT_DIR/vpcep.json`, and the IAM client in
 //! `$OUT_DIR/iam_codegen.rs` from `spec/iam.yaml`.
 
 #[path = "build/codegen.rs"]
@@ -18,6 +19,7 @@ fn main() -> ExitCode {
     let files = match (vpcep, iam) {
         (Ok(vpcep), Ok(iam)) => [
             ("codegen.rs", vpcep.code),
+            ("operations.rs", vpcep.operations),
             ("vpcep.json", vpcep.json),
             ("iam_codegen.rs", iam),
         ],

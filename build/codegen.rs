@@ -4,13 +4,21 @@
 
 use std::panic::{self, AssertUnwindSafe};
 
+#[path = "builders.rs"]
+mod builders;
+
 use proc_macro2::{Ident, Span, TokenStream};
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 use quote::quote;
 use serde_json::Value;
 
 /// Named limits of the spec, each a JSON pointer into the document, generated as constants.
-const LIMITS: [(&str, &str, &str); 2] = [
+const LIMITS: [(&str, &str, &str); 3] = [
+    (
+        "MAX_LIST_LIMIT",
+        "/paths/~1v1~1{project_id}~1vpc-endpoint-services/get/parameters/5/schema/maximum",
+        "The most services one page of the list may carry (its `limit`).",
+    ),
     (
         "MIN_PORT_MAPPINGS",
         "/components/schemas/ModifyEndpointServiceRequest/properties/ports/minItems",
@@ -33,6 +41,9 @@ const BODY_BUILDERS: [(&str, &str); 1] = [("modifyEndpointService", "EditEndpoin
 pub struct Generated {
     /// The client, its types and the ergonomic layer's tables, as formatted Rust.
     pub code: String,
+    /// The ergonomic layer's operations (builders, their `Client` methods, their calls), as
+    /// formatted Rust.
+    pub operations: String,
     /// The spec, as a JSON document.
     pub json: String,
 }
@@ -58,9 +69,12 @@ pub fn generate(yaml: &str) -> Result<Generated, String> {
     let tables = tables(&document)?;
     let file = syn::parse2(quote! { #client #tables })
         .map_err(|e| format!("the generated code does not parse: {e}"))?;
+    let operations = syn::parse2(builders::generate(&document)?)
+        .map_err(|e| format!("the generated operations do not parse: {e}"))?;
     let json = serde_json::to_string(&document).map_err(|e| e.to_string())?;
     Ok(Generated {
         code: prettyplease::unparse(&file),
+        operations: prettyplease::unparse(&operations),
         json,
     })
 }
@@ -217,6 +231,9 @@ fn tables(document: &Value) -> Result<TokenStream, String> {
 /// once, or records the rule it breaks. Lists and objects get no generated setter: their
 /// conveniences are written by hand.
 fn body_setters(document: &Value, id: &str, operation: &Value) -> Result<TokenStream, String> {
+    if !builders::HAND_WRITTEN.contains(&id) {
+        return Ok(TokenStream::new());
+    }
     let Some(body) = operation.pointer("/requestBody/content/application~1json/schema") else {
         return Ok(TokenStream::new());
     };

@@ -82,6 +82,68 @@ pub enum Error {
     /// error's own.
     #[error("retry budget spent, not retried: {0}")]
     RetryBudgetSpent(#[source] Box<Error>),
+    /// No VPC endpoint service has the name looked for (see
+    /// [`Client::find_endpoint_service`](crate::Client::find_endpoint_service)).
+    #[error("no VPC endpoint service is named {name:?}")]
+    NotFound {
+        /// The name looked for.
+        name: String,
+    },
+    /// More than one VPC endpoint service has the name looked for; `ids` are theirs.
+    #[error(
+        "{} VPC endpoint services are named {name:?}: {}; use an ID",
+        ids.len(),
+        ids.join(", ")
+    )]
+    AmbiguousName {
+        /// The name looked for.
+        name: String,
+        /// The IDs of the services of that name.
+        ids: Vec<String>,
+    },
+    /// A create was sent, and its answer was lost (the connection broke after the request
+    /// was sent, the time was up, or the service answered 5xx): the service may have been
+    /// created. It is never sent again blindly. `candidates` are the services created since
+    /// the call began whose name is the one sent (none looked for without a name).
+    #[error("{}", create_outcome_unknown(name.as_deref(), candidates, source))]
+    CreateOutcomeUnknown {
+        /// The name sent, if any.
+        name: Option<String>,
+        /// The IDs of the services of that name created since the call began.
+        candidates: Vec<String>,
+        /// The failure that lost the answer.
+        #[source]
+        source: Box<Error>,
+    },
+    /// The service cannot be deleted: VPC endpoints are still connected to it
+    /// (`EndPoint.3006`). Reject or delete them first.
+    #[error("service {service_id} is in use (VPC endpoints are connected to it): {error}")]
+    InUse {
+        /// The service.
+        service_id: String,
+        /// The API's answer.
+        error: Box<ApiError>,
+    },
+}
+
+/// The text of [`Error::CreateOutcomeUnknown`]: what happened, and what to look for.
+fn create_outcome_unknown(name: Option<&str>, candidates: &[String], source: &Error) -> String {
+    let head = format!("the create's answer was lost ({source}), so it may have happened");
+    match (name, candidates) {
+        (None, _) => format!(
+            "{head}; it was not sent again: list the services (`vpcep list`) and look for one \
+             created since the call began, with the same port_id"
+        ),
+        (Some(name), []) => format!(
+            "{head}; no service named {name:?} was created since the call began, but one may \
+             still appear: list the services named {name:?} before creating it again"
+        ),
+        (Some(name), ids) => format!(
+            "{head}; {} services named {name:?} were created since the call began: {}",
+            ids.len(),
+            ids.join(", ")
+        ),
+    }
 }
 
 impl Error {
@@ -94,14 +156,21 @@ impl Error {
             Self::Timeout(_) => true,
             Self::Transport(e) => retry::is_retryable_transport(e),
             // Waiting longer may see the service available.
-            Self::Wait(wait) => matches!(**wait, WaitError::TimedOut { .. }),
+            Self::Wait(wait) => matches!(
+                **wait,
+                WaitError::TimedOut { .. } | WaitError::NotGone { .. }
+            ),
             // The failure itself may pass later; the budget refills with successes.
             Self::RetryBudgetSpent(last) => last.is_retryable(),
             Self::Tls(_) => false,
             Self::Iam(iam) => iam.is_retryable(),
-            Self::InvalidConfig(_) | Self::InvalidRequest(_) | Self::InvalidResponse { .. } => {
-                false
-            }
+            Self::InvalidConfig(_)
+            | Self::InvalidRequest(_)
+            | Self::InvalidResponse { .. }
+            | Self::NotFound { .. }
+            | Self::AmbiguousName { .. }
+            | Self::CreateOutcomeUnknown { .. }
+            | Self::InUse { .. } => false,
         }
     }
 
@@ -111,6 +180,7 @@ impl Error {
             Self::Api(api) => api.error_code(),
             Self::Wait(wait) => wait.api_error().and_then(ApiError::error_code),
             Self::RetryBudgetSpent(last) => last.error_code(),
+            Self::InUse { error, .. } => error.error_code(),
             _ => None,
         }
     }
@@ -122,6 +192,7 @@ impl Error {
             Self::Wait(wait) => wait.api_error().and_then(|api| api.request_id.as_deref()),
             Self::InvalidResponse { request_id, .. } => request_id.as_deref(),
             Self::RetryBudgetSpent(last) => last.request_id(),
+            Self::InUse { error, .. } => error.request_id.as_deref(),
             _ => None,
         }
     }
@@ -135,7 +206,13 @@ impl Error {
             Self::Timeout(e) | Self::Transport(e) => e.status().map(|s| s.as_u16()),
             Self::Iam(iam) => iam.status(),
             Self::RetryBudgetSpent(last) => last.status(),
-            Self::Tls(_) | Self::InvalidConfig(_) | Self::InvalidRequest(_) => None,
+            Self::InUse { error, .. } => Some(error.status),
+            Self::CreateOutcomeUnknown { source, .. } => source.status(),
+            Self::Tls(_)
+            | Self::InvalidConfig(_)
+            | Self::InvalidRequest(_)
+            | Self::NotFound { .. }
+            | Self::AmbiguousName { .. } => None,
         }
     }
 }
@@ -174,6 +251,9 @@ pub struct ApiError {
     /// The body (at most 4 KiB, lossily decoded as UTF-8) when it was not a JSON error body,
     /// for example a gateway's HTML page.
     pub raw_body: Option<String>,
+    /// How many attempts the call made before this answer (1 when it was not retried): an
+    /// earlier attempt, whose answer was lost or worth a retry, may have taken effect.
+    pub attempts: u32,
 }
 
 impl ApiError {
@@ -212,6 +292,7 @@ impl ApiError {
             message,
             request_id: request_id.or(parsed.request_id),
             raw_body: (!found).then(|| bounded(body, RAW_BODY_BYTES)),
+            attempts: 1,
         }
     }
 }
@@ -268,6 +349,7 @@ impl Error {
                     message: body.error_msg,
                     request_id: request_id.or(body.request_id),
                     raw_body: None,
+                    attempts: 1,
                 })
             }
             E::CommunicationError(e) | E::ResponseBodyError(e) | E::InvalidUpgrade(e) => {
@@ -356,7 +438,8 @@ pub(crate) fn transport_error(error: reqwest::Error) -> Error {
     }
 }
 
-/// Why a wait for a service to be `available` ended without it (in [`Error::Wait`]).
+/// Why a wait for a service to be `available` (or, after a delete, gone) ended without it
+/// (in [`Error::Wait`]).
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum WaitError {
@@ -380,6 +463,17 @@ pub enum WaitError {
         /// The API's answer (code `EndPoint.0005` from the service itself).
         error: ApiError,
     },
+    /// The time was up before the deleted service was gone.
+    NotGone {
+        /// The service waited for.
+        service_id: String,
+        /// The time limit of the wait.
+        timeout: Duration,
+        /// The status last seen (`None` when no poll answered, or the answer had none).
+        last_status: Option<OpenEnum<ServiceStatus>>,
+        /// Why the last poll failed, when it did (in a way worth retrying).
+        last_error: Option<Box<Error>>,
+    },
     /// The time was up before the service was `available`.
     TimedOut {
         /// The service waited for.
@@ -400,6 +494,7 @@ impl WaitError {
             Self::Failed { service_id, .. }
             | Self::Deleting { service_id }
             | Self::NotFound { service_id, .. }
+            | Self::NotGone { service_id, .. }
             | Self::TimedOut { service_id, .. } => service_id,
         }
     }
@@ -434,11 +529,19 @@ impl fmt::Display for WaitError {
                 timeout,
                 last_status,
                 last_error,
+            }
+            | Self::NotGone {
+                service_id,
+                timeout,
+                last_status,
+                last_error,
             } => {
-                write!(
-                    f,
-                    "service {service_id} is not available after {timeout:?}: "
-                )?;
+                let what = if matches!(self, Self::NotGone { .. }) {
+                    "still there"
+                } else {
+                    "not available"
+                };
+                write!(f, "service {service_id} is {what} after {timeout:?}: ")?;
                 match last_status {
                     Some(status) => write!(f, "its last status was {status}")?,
                     None => f.write_str("no status was seen")?,

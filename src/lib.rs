@@ -56,7 +56,8 @@ pub use config::tls::TlsError;
 pub use error::{ApiError, Error, WaitError};
 pub use operations::diff::{Conflict, Diff, FieldChange};
 pub use operations::edit::{EditEndpointService, EditOutcome};
-pub use operations::get::GetEndpointService;
+pub use operations::generated::*;
+pub use operations::list::DEFAULT_MAX_LIST_ITEMS;
 pub use operations::modify::ModifyEndpointService;
 pub use operations::wait::{DEFAULT_MAX_POLL_INTERVAL, DEFAULT_POLL_INTERVAL, WaitUntilAvailable};
 pub use runtime::budget::{

@@ -26,6 +26,82 @@ fn generated_code() {
     insta::assert_snapshot!(generated.code);
 }
 
+/// The generated operations of the ergonomic layer, pinned the same way.
+#[test]
+fn generated_operations() {
+    let generated = codegen::generate(SPEC).expect("the spec is valid");
+    insta::assert_snapshot!(generated.operations);
+}
+
+/// An operation added to the spec gets its `Client` method, its builder with a setter per
+/// path parameter, query parameter and body field (the required ones included), its checks and
+/// its call, with no other change.
+#[test]
+fn an_operation_costs_its_spec_entry() {
+    let more = SPEC.replacen(
+        "  /v1/{project_id}/quotas:\n",
+        r##"  /v1/{project_id}/vpc-endpoint-services/{vpc_endpoint_service_id}/permissions/action:
+    parameters:
+      - $ref: "#/components/parameters/ProjectId"
+      - $ref: "#/components/parameters/VpcEndpointServiceId"
+    post:
+      operationId: changePermissions
+      parameters:
+        - name: dry
+          in: query
+          description: Only checks.
+          schema:
+            type: boolean
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: "#/components/schemas/PermissionAction"
+      responses:
+        "200":
+          description: The permissions.
+          content:
+            application/json:
+              schema:
+                $ref: "#/components/schemas/QuotaList"
+  /v1/{project_id}/quotas:
+"##,
+        1,
+    );
+    let more = more.replacen(
+        "    QuotaList:\n",
+        r##"    PermissionAction:
+      type: object
+      required: [action, permissions]
+      properties:
+        action:
+          type: string
+          enum: [add, remove]
+        permissions:
+          type: array
+          items:
+            type: string
+    QuotaList:
+"##,
+        1,
+    );
+    let operations = codegen::generate(&more)
+        .expect("the spec is valid")
+        .operations;
+    for expected in [
+        "pub fn change_permissions(\n        &self,\n        vpc_endpoint_service_id: impl Into<String>,\n    ) -> ChangePermissions<'_>",
+        "pub struct ChangePermissions<'a>",
+        "pub fn dry(mut self, value: bool) -> Self",
+        "pub fn action(mut self, value: impl Into<String>) -> Self",
+        "pub fn permissions(\n        mut self,\n        value: impl IntoIterator<Item = impl Into<String>>,\n    ) -> Self",
+        "\"PermissionAction\"",
+        "Output = Result<crate::types::QuotaList, crate::Error>",
+    ] {
+        assert!(operations.contains(expected), "{expected}\n{operations}");
+    }
+}
+
 #[test]
 fn the_layer_gets_a_setter_per_scalar_field_and_the_tables() {
     let code = codegen::generate(SPEC).expect("the spec is valid").code;
@@ -39,12 +115,16 @@ fn the_layer_gets_a_setter_per_scalar_field_and_the_tables() {
     ] {
         assert!(code.contains(setter), "{setter}");
     }
-    // A field added to the spec gets its setter without any other change.
-    let more = SPEC.replacen(
+    // A field added to the modify call's body gets its setter without any other change.
+    let (head, modify) = SPEC
+        .split_once("    ModifyEndpointServiceRequest:\n")
+        .expect("the modify call's body");
+    let modify = modify.replacen(
         "        tcp_proxy:\n          $ref: \"#/components/schemas/TcpProxy\"\n",
         "        tcp_proxy:\n          $ref: \"#/components/schemas/TcpProxy\"\n        enable_policy:\n          type: boolean\n",
         1,
     );
+    let more = format!("{head}    ModifyEndpointServiceRequest:\n{modify}");
     assert_ne!(more, SPEC);
     let code = codegen::generate(&more).expect("the spec is valid").code;
     // On the modify call's builder and on the edit's, which sets the same body's fields.
@@ -86,7 +166,8 @@ fn openapi_3_1_is_refused() {
 #[test]
 fn a_missing_operation_id_is_refused() {
     let error =
-        codegen::generate(&SPEC.replacen("operationId: modifyEndpointService", "", 1)).unwrap_err();
+        codegen::generate(&SPEC.replacen("\n      operationId: modifyEndpointService\n", "\n", 1))
+            .unwrap_err();
     assert!(error.contains("missing operation ID"), "{error}");
 }
 

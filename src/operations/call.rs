@@ -15,8 +15,8 @@ use crate::{
 /// Runs the generated operation that `operation` makes for the client's project (or fails at
 /// once with its error), with a record of its final answer kept for this call alone, so that
 /// its error carries the status and request id of the final answer even when the error body did
-/// not decode (the generated code drops them then), and a success body that is not a JSON
-/// object is refused.
+/// not decode (the generated code drops them then), and, when `expects_body` (the operation's
+/// success answer has one), a success body that is not a JSON object is refused.
 ///
 /// With `service_lock`, the call first waits for the lock of that service (see
 /// [`ServiceLocks`](crate::operations::lock::ServiceLocks)) and holds it to the end, so that
@@ -32,6 +32,7 @@ use crate::{
 pub(crate) fn run<T, F>(
     client: &Client,
     service_lock: Option<Uuid>,
+    expects_body: bool,
     operation: Result<impl FnOnce(ProjectId) -> F, Error>,
 ) -> impl Future<Output = Result<T, Error>>
 where
@@ -61,7 +62,7 @@ where
             }
             Ok(result)
         },
-        completed,
+        move |result, record| completed(result, record, expects_body),
     )
 }
 
@@ -69,14 +70,18 @@ where
 fn completed<T>(
     result: Result<Result<ResponseValue<T>, generated::Error<ErrorResponse>>, Error>,
     record: &Record,
+    expects_body: bool,
 ) -> Result<T, Error> {
     match (result?, record.answer.as_ref()) {
-        (Ok(_), Some(answer)) if !answer::is_json_object(&answer.body) => {
+        (Ok(_), Some(answer)) if expects_body && !answer::is_json_object(&answer.body) => {
             Err(Error::not_an_object(answer))
         }
         (Ok(value), _) => Ok(value.into_inner()),
         (Err(error), answer) => {
-            let error = Error::from_call(error, answer);
+            let mut error = Error::from_call(error, answer);
+            if let Error::Api(api) = &mut error {
+                api.attempts = record.attempts.max(1);
+            }
             // The retry budget refused the retry this failure was worth.
             Err(if record.retry_refused {
                 Error::RetryBudgetSpent(Box::new(error))

@@ -95,3 +95,110 @@ impl<T: Serialize + DeserializeOwned> Input<T> {
         }
     }
 }
+
+/// The JSON request body of a generated builder: its fields as set, checked all at once
+/// against the spec's schema of the body when the request is (every violation by name, the
+/// required fields included), then turned into the generated body type.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct JsonBody {
+    /// The fields set so far, as JSON.
+    fields: serde_json::Map<String, Value>,
+    /// The fields whose value could not be made JSON, with why.
+    unencoded: Violations,
+}
+
+impl JsonBody {
+    /// Sets the field `name` to `value` as JSON (the last value set counts).
+    pub(crate) fn set_encoded<V: Serialize>(&mut self, name: &str, value: &V) {
+        self.unencoded.forget(name);
+        match serde_json::to_value(value) {
+            Ok(value) => {
+                self.fields.insert(name.to_owned(), value);
+            }
+            Err(e) => {
+                self.fields.remove(name);
+                self.unencoded.push(name, format!("cannot be encoded: {e}"));
+            }
+        }
+    }
+
+    /// The field `name` as set, if it is.
+    pub(crate) fn get(&self, name: &str) -> Option<&Value> {
+        self.fields.get(name)
+    }
+
+    /// The field `name` as set, to change it in place (a list a convenience appends to).
+    pub(crate) fn entry(&mut self, name: &str) -> serde_json::map::Entry<'_> {
+        self.unencoded.forget(name);
+        self.fields.entry(name)
+    }
+
+    /// Sets every field of the JSON body `json` (checked with the rest when the request is);
+    /// a body that is not a JSON object is kept as a violation.
+    pub(crate) fn merge_json(&mut self, json: &Value) {
+        match json {
+            Value::Object(fields) => {
+                for (name, value) in fields {
+                    self.unencoded.forget(name);
+                    self.fields.insert(name.clone(), value.clone());
+                }
+            }
+            other => self.unencoded.push(
+                "body",
+                format!("must be a JSON object, not {}", kind_of(other)),
+            ),
+        }
+    }
+
+    /// The body as the generated type `T`, checked against the spec's schema `schema` and
+    /// `rules` (those the schema cannot state), or `None` with every violation in `v`.
+    pub(crate) fn checked<T: DeserializeOwned>(
+        &self,
+        schema: &str,
+        rules: impl FnOnce(&Value, &mut Violations),
+        v: &mut Violations,
+    ) -> Option<T> {
+        let before = v.len() + self.unencoded.len();
+        v.extend(self.unencoded.clone());
+        let body = Value::Object(self.fields.clone());
+        schema::check(schema, "", &body, v);
+        rules(&body, v);
+        if v.len() > before {
+            return None;
+        }
+        match T::deserialize(&body) {
+            Ok(body) => Some(body),
+            // The generated type refused what the spec's schema accepts: never lose it.
+            Err(e) => {
+                v.push("body", e.to_string());
+                None
+            }
+        }
+    }
+}
+
+/// Checks `value`, given for the parameter `name`, against the spec's schema at `pointer` (a
+/// JSON pointer into the spec), recording every rule it breaks in `v`.
+pub(crate) fn check_parameter<V: Serialize>(
+    pointer: &str,
+    name: &str,
+    value: &V,
+    v: &mut Violations,
+) {
+    match serde_json::to_value(value) {
+        Ok(value) => schema::check_at(pointer, name, &value, v),
+        Err(e) => v.push(name, format!("cannot be encoded: {e}")),
+    }
+}
+
+/// What a JSON value is, for a refusal.
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}

@@ -4,10 +4,13 @@
 //! per-service locks that keep edits of one service apart.
 
 pub(crate) mod call;
+pub(crate) mod create;
+pub(crate) mod delete;
 pub(crate) mod diff;
 pub(crate) mod edit;
-pub(crate) mod get;
+pub(crate) mod generated;
 pub(crate) mod input;
+pub(crate) mod list;
 pub(crate) mod lock;
 pub(crate) mod modify;
 pub(crate) mod wait;

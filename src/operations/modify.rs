@@ -225,6 +225,7 @@ fn send_checked<'a>(
     call::run(
         client,
         service_lock,
+        true,
         checked.map(|(service_id, body)| {
             move |project_id| {
                 client

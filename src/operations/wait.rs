@@ -225,16 +225,64 @@ pub(crate) async fn poll_until_available<F: Future<Output = Result<EndpointServi
             Err(error) if error.is_retryable() => last_error = Some(error),
             Err(error) => return Err(error),
         }
-        let ceiling = pauses.backoff_ceiling(round);
-        let half = ceiling / 2;
-        let jitter = u64::try_from((ceiling - half).as_nanos()).unwrap_or(u64::MAX);
-        let pause = half + Duration::from_nanos(fastrand::u64(0..=jitter));
-        let wake = Instant::now()
-            .checked_add(pause)
-            .map_or(deadline, |wake| wake.min(deadline));
-        tokio::time::sleep_until(wake).await;
+        pause(pauses, round, deadline).await;
     }
     Err(timed_out(last_status, last_error))
+}
+
+/// Polls with `poll` until the service `service_id` is gone (its read answers 404, which is
+/// success here), for at most `timeout`: any status keeps it waiting (a deletion that fails
+/// leaves the service there, and the time then runs out naming its last status), and so does
+/// a read that failed in a way worth retrying.
+pub(crate) async fn poll_until_gone<F: Future<Output = Result<EndpointService, Error>>>(
+    service_id: &str,
+    timeout: Duration,
+    pauses: &RetryPolicy,
+    mut poll: impl FnMut() -> F,
+) -> Result<(), Error> {
+    let started = Instant::now();
+    let deadline = started
+        .checked_add(timeout)
+        .unwrap_or_else(|| far_future(started));
+    let mut last_status = None;
+    let mut last_error = None;
+    for round in 1.. {
+        if Instant::now() >= deadline {
+            break;
+        }
+        let Ok(answer) = tokio::time::timeout_at(deadline, poll()).await else {
+            break;
+        };
+        match answer {
+            Ok(service) => {
+                last_status = service.status;
+                last_error = None;
+            }
+            Err(Error::Api(error)) if error.status == 404 => return Ok(()),
+            Err(error) if error.is_retryable() => last_error = Some(error),
+            Err(error) => return Err(error),
+        }
+        pause(pauses, round, deadline).await;
+    }
+    Err(Error::from(WaitError::NotGone {
+        service_id: service_id.to_owned(),
+        timeout,
+        last_status,
+        last_error: last_error.map(Box::new),
+    }))
+}
+
+/// Pauses before poll `round + 1`: a time drawn from the upper half of the round's backoff
+/// ceiling, and never past `deadline`.
+async fn pause(pauses: &RetryPolicy, round: u32, deadline: Instant) {
+    let ceiling = pauses.backoff_ceiling(round);
+    let half = ceiling / 2;
+    let jitter = u64::try_from((ceiling - half).as_nanos()).unwrap_or(u64::MAX);
+    let pause = half + Duration::from_nanos(fastrand::u64(0..=jitter));
+    let wake = Instant::now()
+        .checked_add(pause)
+        .map_or(deadline, |wake| wake.min(deadline));
+    tokio::time::sleep_until(wake).await;
 }
 
 /// A deadline that never comes in practice (about 30 years on), for a timeout too large to add.

@@ -24,6 +24,8 @@ pub(crate) struct Record {
     pub(crate) answer: Option<Answer>,
     /// Whether the retry budget refused the retry the final failure was worth.
     pub(crate) retry_refused: bool,
+    /// How many attempts the call made in all.
+    pub(crate) attempts: u32,
 }
 
 /// What the final attempt of a call got back, for the error of that call: the generated code
@@ -61,9 +63,10 @@ pub(crate) fn recorded<T, F: Future>(
     })
 }
 
-/// Leaves the final answer of a call (none after a transport failure), and whether the retry
-/// budget refused the retry it was worth, in the call's record (if the call keeps one).
-pub(crate) fn record(answer: impl FnOnce() -> Option<Answer>, retry_refused: bool) {
+/// Leaves the final answer of a call (none after a transport failure), whether the retry
+/// budget refused the retry it was worth, and how many attempts it made, in the call's record
+/// (if the call keeps one).
+pub(crate) fn record(answer: impl FnOnce() -> Option<Answer>, retry_refused: bool, attempts: u32) {
     let _ = RECORD.try_with(|record| {
         // Each call has its own record; its final answer is the last one (a call sent once
         // more with a new token has two).
@@ -72,6 +75,7 @@ pub(crate) fn record(answer: impl FnOnce() -> Option<Answer>, retry_refused: boo
             record.answer = Some(answer);
         }
         record.retry_refused |= retry_refused;
+        record.attempts += attempts;
     });
 }
 
@@ -215,9 +219,9 @@ mod tests {
     #[tokio::test]
     async fn a_record_belongs_to_one_call() {
         // Outside a call, nothing is kept and nothing fails.
-        record(|| None, true);
+        record(|| None, true, 1);
         let refused = recorded(
-            || async { record(|| None, true) },
+            || async { record(|| None, true, 1) },
             |(), record| record.retry_refused,
         );
         assert!(refused.await);

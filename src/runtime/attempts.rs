@@ -87,6 +87,8 @@ pub(crate) struct Final {
     pub(crate) result: reqwest::Result<(reqwest::Response, Body)>,
     /// Whether the retry budget refused the retry this outcome was worth.
     pub(crate) retry_refused: bool,
+    /// How many attempts were made.
+    pub(crate) attempts: u32,
 }
 
 impl Final {
@@ -141,11 +143,11 @@ impl<'c, A: Fn(&mut reqwest::Request) + Send + Sync + 'c> Attempts<'c, A> {
                         })
                         .flatten();
                     let Some(delay) = delay else {
-                        return outcome.finish(call, false);
+                        return outcome.finish(call, false, attempt);
                     };
                     let after_timeout = outcome.failure == Some("timeout");
                     if !self.guards.may_retry(call.operation, after_timeout) {
-                        return outcome.finish(call, true);
+                        return outcome.finish(call, true, attempt);
                     }
                     info!(
                         operation = call.operation,
@@ -163,7 +165,7 @@ impl<'c, A: Fn(&mut reqwest::Request) + Send + Sync + 'c> Attempts<'c, A> {
                 attempt += 1;
             }
             let outcome = self.attempt(call, request, attempt).await;
-            outcome.finish(call, false)
+            outcome.finish(call, false, attempt)
         }
     }
 
@@ -271,7 +273,7 @@ impl Outcome {
     }
 
     /// Ends the call with this outcome.
-    fn finish(self, call: &Call, retry_refused: bool) -> Final {
+    fn finish(self, call: &Call, retry_refused: bool, attempts: u32) -> Final {
         if self.retryable {
             debug!(
                 method = call.method,
@@ -284,6 +286,7 @@ impl Outcome {
         Final {
             result: self.result,
             retry_refused,
+            attempts,
         }
     }
 }

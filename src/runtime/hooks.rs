@@ -84,7 +84,7 @@ impl Client {
             },
         };
         attempts.send(call, request).map(|last| {
-            answer::record(|| last.answer(), last.retry_refused);
+            answer::record(|| last.answer(), last.retry_refused, last.attempts);
             last.into_response()
         })
     }

@@ -65,6 +65,11 @@ pub(crate) fn as_given(mapping: &PortMapping) -> EndpointServicePort {
     }
 }
 
+/// The rule of [`unique_json_port_mappings`] for a whole request body (its field `ports`).
+pub(crate) fn unique_json_port_mappings_of_body(body: &Value, violations: &mut Violations) {
+    unique_json_port_mappings(violations, body.get("ports"));
+}
+
 /// Checks that no two port mappings of a JSON body's `ports` (if it is a list) share a
 /// client port and protocol (TCP when left out); see [`unique_port_mappings`].
 /// Entries that are not mappings are left to the schema's check.

@@ -80,8 +80,8 @@ func main() {
 	request.SetApprovalEnabled(true)
 	request.SetServiceName("test")
 	request.SetPorts([]vpcep.PortMapping{
-		mapping(8081, 22, vpcep.TCP),
-		mapping(8082, 23, vpcep.UDP),
+		mapping(8081, 22, vpcep.PROTOCOL_TCP),
+		mapping(8082, 23, vpcep.PROTOCOL_UDP),
 	})
 	service, response, err := api.ModifyEndpointService(ctx, projectID, serviceID).
 		ModifyEndpointServiceRequest(*request).Execute()
@@ -102,7 +102,7 @@ func main() {
 		fail("service_name %q", name)
 	}
 	status := service.GetStatus()
-	if status.ServiceStatus == nil || *status.ServiceStatus != vpcep.AVAILABLE {
+	if status.ServiceStatus == nil || *status.ServiceStatus != vpcep.SERVICESTATUS_AVAILABLE {
 		fail("status is not available: %+v", status)
 	}
 	serviceType := service.GetServiceType()
@@ -132,7 +132,7 @@ func main() {
 		fail("GET: service_name %q is not {region}.test.%s", name, serviceID)
 	}
 	status = read.GetStatus()
-	if !read.GetApprovalEnabled() || status.ServiceStatus == nil || *status.ServiceStatus != vpcep.AVAILABLE {
+	if !read.GetApprovalEnabled() || status.ServiceStatus == nil || *status.ServiceStatus != vpcep.SERVICESTATUS_AVAILABLE {
 		fail("GET: approval_enabled %v, status %+v", read.GetApprovalEnabled(), status)
 	}
 	if got := portList(read); got != "8081:22/TCP,8082:23/UDP" {

@@ -80,21 +80,44 @@ async fn an_unknown_path_is_a_json_404() {
     for path in [
         "/",
         "/v2/6e9dfd51d1124e8d8498dce894923a0d/vpc-endpoint-services/4189d3c2-8882-4871-a3c2-d380272eed88",
-        "/v1/6e9dfd51d1124e8d8498dce894923a0d/vpc-endpoint-services",
         "/v1/6e9dfd51d1124e8d8498dce894923a0d/vpc-endpoint-services/4189d3c2-8882-4871-a3c2-d380272eed88/extra",
+        "/v1/6e9dfd51d1124e8d8498dce894923a0d/quotas/endpoint",
+        "/v1/6e9dfd51d1124e8d8498dce894923a0d",
     ] {
         let answer = send_raw(&emulator, Method::PUT, path, Some("application/json"), "{}").await;
         assert_json_error(&answer, 404, "EndPoint.0005");
     }
 }
 
+/// Another method on a path of the spec is a 405 whose `Allow` lists the spec's methods on it.
 #[tokio::test]
-async fn another_method_is_a_json_405_that_allows_get_and_put() {
+async fn another_method_is_a_json_405_that_allows_the_spec_methods() {
     let emulator = Emulator::start().await.unwrap();
-    for method in [Method::POST, Method::DELETE, Method::PATCH] {
-        let answer = send_raw(&emulator, method.clone(), &documented_path(), None, "").await;
-        assert_json_error(&answer, 405, "EndPoint.0002");
-        assert_eq!(answer.allow.as_deref(), Some("GET, PUT"), "{method}");
+    let project = "/v1/6e9dfd51d1124e8d8498dce894923a0d";
+    let collection = format!("{project}/vpc-endpoint-services");
+    let quotas = format!("{project}/quotas");
+    for (path, methods, allow) in [
+        (
+            documented_path(),
+            vec![Method::POST, Method::PATCH, Method::OPTIONS],
+            "GET, PUT, DELETE",
+        ),
+        (
+            collection,
+            vec![Method::PUT, Method::DELETE, Method::PATCH],
+            "GET, POST",
+        ),
+        (
+            quotas,
+            vec![Method::POST, Method::PUT, Method::DELETE],
+            "GET",
+        ),
+    ] {
+        for method in methods {
+            let answer = send_raw(&emulator, method.clone(), &path, None, "").await;
+            assert_json_error(&answer, 405, "EndPoint.0002");
+            assert_eq!(answer.allow.as_deref(), Some(allow), "{method} {path}");
+        }
     }
 }
 

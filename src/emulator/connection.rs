@@ -8,10 +8,11 @@
 //! - after an answer, the next request's first byte must come within the idle timeout;
 //! - while a request is served, the clock stops (the body has its own timeout, in the guard).
 //!
-//! A connection past its deadline is closed without an answer.
+//! A connection past its deadline is closed without an answer; so is one whose answer carries
+//! the [`CutConnection`] marker of an injected fault (the request was carried out, its answer
+//! is lost).
 
 use std::{
-    convert::Infallible,
     io,
     pin::Pin,
     sync::{Arc, Mutex},
@@ -28,7 +29,10 @@ use tokio::{
 };
 use tower::ServiceExt;
 
-use super::limits::{Limits, PARSED_HEADERS};
+use super::{
+    limits::{Limits, PARSED_HEADERS},
+    lost::CutConnection,
+};
 
 /// What a connection is waiting for, since when.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -160,9 +164,16 @@ pub(crate) async fn serve<S>(
         let router = router.clone();
         let clock = Arc::clone(&service_clock);
         async move {
-            let response = router.oneshot(request).await;
+            let response = router
+                .oneshot(request)
+                .await
+                .unwrap_or_else(|never| match never {});
             clock.set(Stage::Idle);
-            Ok::<_, Infallible>(response.unwrap_or_else(|never| match never {}))
+            // An error makes hyper close the connection without writing the answer.
+            if response.extensions().get::<CutConnection>().is_some() {
+                return Err(CutConnection);
+            }
+            Ok(response)
         }
     });
     let connection = http1::Builder::new()

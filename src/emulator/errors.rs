@@ -20,12 +20,32 @@ pub(crate) enum Code {
     Unauthenticated,
     /// `EndPoint.0005` (404): the resource does not exist.
     NotFound,
+    /// `EndPoint.0006` (400): invalid `limit`.
+    InvalidLimit,
+    /// `EndPoint.0010` (400): invalid `offset`.
+    InvalidOffset,
     /// `EndPoint.0014` (400): invalid project ID.
     InvalidProjectId,
+    /// `EndPoint.0017` (400): invalid `sort_key`.
+    InvalidSortKey,
+    /// `EndPoint.0018` (400): invalid `sort_dir`.
+    InvalidSortDir,
+    /// `EndPoint.0019` (400): invalid `status`.
+    InvalidStatus,
+    /// `EndPoint.0020` (400): invalid VPC ID.
+    InvalidVpcId,
     /// `EndPoint.0022` (400): rate limited.
     RateLimited,
+    /// `Endpoint.1018` (400): quota exceeded (spelled so in the error code table).
+    QuotaExceeded,
+    /// `EndPoint.2011` (400): the VPC ID is empty.
+    VpcIdEmpty,
     /// `EndPoint.2028` (400): a port or the protocol is empty.
     PortOrProtocolEmpty,
+    /// `EndPoint.3006` (400): the service is in use (VPC endpoints are connected to it).
+    InUse,
+    /// `EndPoint.3021` (400): invalid `server_type`.
+    InvalidServerType,
     /// `EndPoint.3043` (400): invalid service port.
     InvalidServicePort,
     /// `EndPoint.3044` (400): ports conflict with an existing endpoint service.
@@ -44,17 +64,39 @@ pub(crate) enum Code {
     InvalidProtocol,
     /// `EndPoint.3076` (400): invalid service name.
     InvalidServiceName,
+    /// `EndPoint.3066` (400): a tag (its key) is empty.
+    TagEmpty,
+    /// `EndPoint.3067` (400): two tags have the same key.
+    TagKeyDuplicated,
+    /// `EndPoint.3068` (400): a tag key or value has a character it may not have.
+    TagInvalid,
+    /// `EndPoint.3069` (400): more tags than allowed.
+    TooManyTags,
+    /// `EndPoint.3072` (400): a tag key is too long.
+    TagKeySize,
+    /// `EndPoint.3073` (400): a tag value is too long.
+    TagValueSize,
 }
 
 /// Every code the emulator knows, for looking one up by its name.
-const ALL: [Code; 16] = [
+const ALL: [Code; 32] = [
     Code::SystemError,
     Code::ParameterError,
     Code::Unauthenticated,
     Code::NotFound,
+    Code::InvalidLimit,
+    Code::InvalidOffset,
     Code::InvalidProjectId,
+    Code::InvalidSortKey,
+    Code::InvalidSortDir,
+    Code::InvalidStatus,
+    Code::InvalidVpcId,
     Code::RateLimited,
+    Code::QuotaExceeded,
+    Code::VpcIdEmpty,
     Code::PortOrProtocolEmpty,
+    Code::InUse,
+    Code::InvalidServerType,
     Code::InvalidServicePort,
     Code::PortsConflict,
     Code::WrongState,
@@ -64,6 +106,12 @@ const ALL: [Code; 16] = [
     Code::TooManyPorts,
     Code::InvalidProtocol,
     Code::InvalidServiceName,
+    Code::TagEmpty,
+    Code::TagKeyDuplicated,
+    Code::TagInvalid,
+    Code::TooManyTags,
+    Code::TagKeySize,
+    Code::TagValueSize,
 ];
 
 impl Code {
@@ -108,12 +156,22 @@ impl Code {
                 "EndPoint.0005",
                 "The requested resource does not exist.",
             ),
+            Self::InvalidLimit => (BAD, "EndPoint.0006", "Invalid limit."),
+            Self::InvalidOffset => (BAD, "EndPoint.0010", "Invalid offset."),
             Self::InvalidProjectId => (BAD, "EndPoint.0014", "Invalid project ID."),
+            Self::InvalidSortKey => (BAD, "EndPoint.0017", "Invalid sort_key."),
+            Self::InvalidSortDir => (BAD, "EndPoint.0018", "Invalid sort_dir."),
+            Self::InvalidStatus => (BAD, "EndPoint.0019", "Invalid status."),
+            Self::InvalidVpcId => (BAD, "EndPoint.0020", "Invalid VPC ID."),
             Self::RateLimited => (
                 BAD,
                 "EndPoint.0022",
                 "The number of requests exceeded the limit. Please try later.",
             ),
+            Self::QuotaExceeded => (BAD, "Endpoint.1018", "Quota exceeded."),
+            Self::VpcIdEmpty => (BAD, "EndPoint.2011", "The input parameter VPC ID is empty."),
+            Self::InUse => (BAD, "EndPoint.3006", "The endpoint service is being used."),
+            Self::InvalidServerType => (BAD, "EndPoint.3021", "Invalid serverType."),
             Self::PortOrProtocolEmpty => (
                 BAD,
                 "EndPoint.2028",
@@ -144,6 +202,20 @@ impl Code {
             ),
             Self::InvalidProtocol => (BAD, "EndPoint.3075", "The protocol is invalid."),
             Self::InvalidServiceName => (BAD, "EndPoint.3076", "Invalid service name."),
+            Self::TagEmpty => (BAD, "EndPoint.3066", "The tag cannot be empty."),
+            Self::TagKeyDuplicated => (BAD, "EndPoint.3067", "The tag key cannot be duplicated."),
+            Self::TagInvalid => (
+                BAD,
+                "EndPoint.3068",
+                "Tag keys and values should meet relevant requirements.",
+            ),
+            Self::TooManyTags => (
+                BAD,
+                "EndPoint.3069",
+                "The maximum number of tags has been reached.",
+            ),
+            Self::TagKeySize => (BAD, "EndPoint.3072", "The tag key size is invalid."),
+            Self::TagValueSize => (BAD, "EndPoint.3073", "The tag value size is invalid."),
         }
     }
 }
@@ -155,7 +227,7 @@ pub(crate) struct Failure {
     pub(crate) code: String,
     pub(crate) message: String,
     /// The methods the path allows, for a 405 answer.
-    pub(crate) allow: Option<&'static str>,
+    pub(crate) allow: Option<String>,
     /// The request id in the body, as the API gateway writes it (the header carries it always).
     pub(crate) request_id: Option<String>,
 }
@@ -227,10 +299,8 @@ impl IntoResponse for Failure {
             request_id: self.request_id,
         };
         let mut response = (self.status, Json(body)).into_response();
-        if let Some(allow) = self.allow {
-            response
-                .headers_mut()
-                .insert(header::ALLOW, HeaderValue::from_static(allow));
+        if let Some(allow) = self.allow.and_then(|a| HeaderValue::from_str(&a).ok()) {
+            response.headers_mut().insert(header::ALLOW, allow);
         }
         response
     }
@@ -251,8 +321,18 @@ mod tests {
             StatusCode::INTERNAL_SERVER_ERROR
         );
         for code in ALL {
-            assert!(code.as_str().starts_with("EndPoint."), "{code:?}");
+            // One code is spelled `Endpoint.` in the error code table, and kept so.
+            let prefix = if code == Code::QuotaExceeded {
+                "Endpoint."
+            } else {
+                "EndPoint."
+            };
+            assert!(code.as_str().starts_with(prefix), "{code:?}");
         }
+        let mut names: Vec<_> = ALL.iter().map(|c| c.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), ALL.len(), "a code is listed twice");
     }
 
     #[test]

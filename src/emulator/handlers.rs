@@ -1,52 +1,37 @@
-//! The emulator's HTTP face: the router, the modify handler, and JSON answers for everything
-//! else; every request passes the [guard](super::guard) first.
+//! The emulator's operations, one handler each: each reads its path, query and body, has them
+//! checked (by [`validate`], [`create`](super::create), [`list`] or [`quota`]), and applies
+//! or reads the state; and the published spec. Which handler serves which operation of the
+//! spec is the [routes](super::routes)' table.
 
 use std::sync::Arc;
 
 use axum::{
-    Json, Router,
+    Json,
     body::Bytes,
     extract::{
         Path, State,
         rejection::{BytesRejection, PathRejection},
     },
-    http::{HeaderMap, Method, StatusCode, header},
-    middleware,
+    http::{HeaderMap, StatusCode, Uri, header},
     response::{IntoResponse, Response},
-    routing::get,
 };
 use time::{OffsetDateTime, macros::format_description};
+use uuid::Uuid;
 
 use super::{
+    create,
     errors::{Code, Failure},
-    guard, iam,
+    list, quota,
     shared::Shared,
     validate,
 };
-use crate::{spec, types::EndpointService};
-
-/// The emulator's router: the API's operations behind the guard, the published spec (open to
-/// anyone, as documentation is), JSON answers for any other path or method, and an
-/// `X-Request-Id` on every answer.
-pub(crate) fn router(shared: Arc<Shared>) -> Router {
-    let api = Router::new()
-        .route(
-            spec::MODIFY_ENDPOINT_SERVICE.path,
-            get(query).put(modify).fallback(method_not_allowed),
-        )
-        .fallback(not_found)
-        .layer(middleware::from_fn_with_state(shared.clone(), guard::guard));
-    Router::new()
-        .route("/openapi.yaml", get(spec_yaml))
-        .route("/openapi.json", get(spec_json))
-        .merge(iam::router(shared.clone()))
-        .merge(api)
-        .layer(middleware::from_fn(guard::with_request_id))
-        .with_state(shared)
-}
+use crate::{
+    spec,
+    types::{EndpointService, EndpointServiceList, ProjectId, QuotaList},
+};
 
 /// `GET /openapi.yaml`: the spec as the crate publishes it.
-async fn spec_yaml() -> Response {
+pub(super) async fn spec_yaml() -> Response {
     (
         [(header::CONTENT_TYPE, "application/yaml")],
         spec::OPENAPI_YAML,
@@ -55,7 +40,7 @@ async fn spec_yaml() -> Response {
 }
 
 /// `GET /openapi.json`: the spec as JSON.
-async fn spec_json() -> Response {
+pub(super) async fn spec_json() -> Response {
     (
         [(header::CONTENT_TYPE, "application/json")],
         spec::OPENAPI_JSON,
@@ -63,15 +48,73 @@ async fn spec_json() -> Response {
         .into_response()
 }
 
+/// The checked project ID of a collection's path.
+fn project_of(path: Result<Path<String>, PathRejection>) -> Result<ProjectId, Failure> {
+    let Path(project_id) = path.map_err(|e| Failure::new(Code::ParameterError, e.body_text()))?;
+    validate::project_id(&project_id)
+}
+
+/// The checked project and service IDs of a service's path.
+fn service_of(
+    path: Result<Path<(String, String)>, PathRejection>,
+) -> Result<(ProjectId, Uuid), Failure> {
+    let Path((project_id, service_id)) =
+        path.map_err(|e| Failure::new(Code::ParameterError, e.body_text()))?;
+    Ok((
+        validate::project_id(&project_id)?,
+        validate::service_id(&service_id)?,
+    ))
+}
+
+/// The body of a request that must be JSON.
+fn json_body(headers: &HeaderMap, body: Result<Bytes, BytesRejection>) -> Result<Bytes, Failure> {
+    let body = body.map_err(|e| Failure::new(Code::ParameterError, e.body_text()))?;
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap_or("(not text)"));
+    validate::content_type(content_type)?;
+    Ok(body)
+}
+
+/// `GET /v1/{project_id}/vpc-endpoint-services`: one page of the project's services.
+pub(super) async fn list_services(
+    State(shared): State<Arc<Shared>>,
+    path: Result<Path<String>, PathRejection>,
+    uri: Uri,
+) -> Result<Json<EndpointServiceList>, Failure> {
+    let project_id = project_of(path)?;
+    let query = list::parse(uri.query())?;
+    let (page, total) = list::page(&mut shared.store(), &project_id, &shared.region, &query);
+    Ok(Json(EndpointServiceList {
+        endpoint_services: page.into_iter().map(|s| shared.answered(s)).collect(),
+        total_count: Some(i64::try_from(total).unwrap_or(i64::MAX)),
+    }))
+}
+
+/// `POST /v1/{project_id}/vpc-endpoint-services`: a new service, `creating`.
+pub(super) async fn create_service(
+    State(shared): State<Arc<Shared>>,
+    path: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<EndpointService>, Failure> {
+    let project_id = project_of(path)?;
+    let body = json_body(&headers, body)?;
+    let new = create::body(&body)?;
+    let id = Uuid::new_v4();
+    let service = new.into_service(id, &project_id, now());
+    let created = shared
+        .store()
+        .create(&project_id, id, service, shared.quotas.services)?;
+    Ok(Json(shared.answered(created)))
+}
+
 /// `GET /v1/{project_id}/vpc-endpoint-services/{vpc_endpoint_service_id}`.
-async fn query(
+pub(super) async fn get_service(
     State(shared): State<Arc<Shared>>,
     path: Result<Path<(String, String)>, PathRejection>,
 ) -> Result<Json<EndpointService>, Failure> {
-    let Path((project_id, service_id)) =
-        path.map_err(|e| Failure::new(Code::ParameterError, e.body_text()))?;
-    let project_id = validate::project_id(&project_id)?;
-    let service_id = validate::service_id(&service_id)?;
+    let (project_id, service_id) = service_of(path)?;
     let service = shared
         .store()
         .get(&project_id, service_id)
@@ -81,21 +124,14 @@ async fn query(
 }
 
 /// `PUT /v1/{project_id}/vpc-endpoint-services/{vpc_endpoint_service_id}`.
-async fn modify(
+pub(super) async fn modify_service(
     State(shared): State<Arc<Shared>>,
     path: Result<Path<(String, String)>, PathRejection>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<EndpointService>, Failure> {
-    let Path((project_id, service_id)) =
-        path.map_err(|e| Failure::new(Code::ParameterError, e.body_text()))?;
-    let body = body.map_err(|e| Failure::new(Code::ParameterError, e.body_text()))?;
-    let project_id = validate::project_id(&project_id)?;
-    let service_id = validate::service_id(&service_id)?;
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .map(|v| v.to_str().unwrap_or("(not text)"));
-    validate::content_type(content_type)?;
+    let (project_id, service_id) = service_of(path)?;
+    let body = json_body(&headers, body)?;
     let change = validate::body(&body)?;
     let service = shared
         .store()
@@ -103,22 +139,32 @@ async fn modify(
     Ok(Json(shared.answered(service)))
 }
 
-/// The time as the service writes `updated_at`: `YYYY-MM-DDTHH:MM:SSZ`, UTC.
+/// `DELETE /v1/{project_id}/vpc-endpoint-services/{vpc_endpoint_service_id}`: 200 without a
+/// body, as the operation's page says (its status-code appendix says 204; the spec allows
+/// both, and the emulator answers the page's); the service is `deleting`, then gone.
+pub(super) async fn delete_service(
+    State(shared): State<Arc<Shared>>,
+    path: Result<Path<(String, String)>, PathRejection>,
+) -> Result<StatusCode, Failure> {
+    let (project_id, service_id) = service_of(path)?;
+    shared.store().delete(&project_id, service_id, now())?;
+    Ok(StatusCode::OK)
+}
+
+/// `GET /v1/{project_id}/quotas`: the project's quotas and what it uses of them.
+pub(super) async fn list_quotas(
+    State(shared): State<Arc<Shared>>,
+    path: Result<Path<String>, PathRejection>,
+    uri: Uri,
+) -> Result<Json<QuotaList>, Failure> {
+    let project_id = project_of(path)?;
+    let asked = quota::parse(uri.query())?;
+    let used = shared.store().count(&project_id);
+    Ok(Json(quota::answer(shared.quotas, used, asked)))
+}
+
+/// The time as the service writes `created_at` and `updated_at`: `YYYY-MM-DDTHH:MM:SSZ`, UTC.
 pub(super) fn now() -> String {
     let format = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
     OffsetDateTime::now_utc().format(format).unwrap_or_default()
-}
-
-async fn method_not_allowed(method: Method) -> Failure {
-    let mut failure = Failure::new(
-        Code::ParameterError,
-        format!("method {method} is not allowed here; use GET or PUT"),
-    );
-    failure.status = StatusCode::METHOD_NOT_ALLOWED;
-    failure.allow = Some("GET, PUT");
-    failure
-}
-
-async fn not_found(method: Method, uri: axum::http::Uri) -> Failure {
-    Failure::new(Code::NotFound, format!("no API at {method} {}", uri.path()))
 }

@@ -2,12 +2,17 @@
 //! address with in-memory state, for trying the crate without an account and for testing
 //! code that uses it offline.
 //!
-//! It serves `PUT /v1/{project_id}/vpc-endpoint-services/{vpc_endpoint_service_id}` as the
-//! API reference documents it: it checks every documented rule itself and answers the
-//! documented error codes with their HTTP status, replaces `ports`, sets `updated_at`, and
-//! answers the whole service with its name decorated as `{region}.{name}.{id}`, as the live
-//! service does. Every answer it gives is JSON and carries an `X-Request-Id` (hyper answers
-//! a request it cannot parse itself; README says where). A request needs an
+//! It serves every operation of the spec ([`crate::spec::ALL`]), routed from the spec's table:
+//! a service owner's list, create, query, modify and delete of VPC endpoint services, and the
+//! quotas, as the API reference documents them: it checks every documented rule itself and
+//! answers the documented error codes with their HTTP status, and answers services with their
+//! names decorated as `{region}.{name}.{id}`, as the live service does. Creates and deletes
+//! are asynchronous, as on the live service: a new service is `creating`, a deleted one
+//! `deleting`, for as long as [`EmulatorBuilder::create_time`] and
+//! [`EmulatorBuilder::delete_time`] say (zero by default), on tokio's clock; projects have a
+//! quota of services ([`EmulatorBuilder::service_quota`]). Every answer it gives is JSON (but
+//! a delete's, which has no body) and carries an `X-Request-Id` (hyper answers a request it
+//! cannot parse itself; README says where). A request needs an
 //! `X-Auth-Token` (any token, unless [`EmulatorBuilder::token`] restricts them, or users are
 //! configured: then only the tokens it issued) or a valid AK/SK signature (keys given with
 //! [`EmulatorBuilder::access_key`]), else it gets 401 `EndPoint.0003`.
@@ -22,7 +27,11 @@
 //! To test waits and conflicts: services that become `available` after a delay
 //! ([`EmulatorBuilder::service_available_after`]), a time a service settles after each modify
 //! ([`EmulatorBuilder::settle_after_modify`]), and changes behind the clients' backs
-//! ([`Emulator::update_service`]).
+//! ([`Emulator::update_service`]). To test lists: many services at once
+//! ([`EmulatorBuilder::seed_count`]). To test faults: errors and delays before a request is
+//! served ([`Emulator::fail_next`], [`Emulator::delay_next`], [`EmulatorBuilder::failure_rate`],
+//! [`EmulatorBuilder::rate_limit`]), and answers lost after the change was made
+//! ([`Emulator::lose_answers`]).
 //!
 //! ```
 //! use otc_vpcep::{Client, Credentials, emulator::Emulator, types::Protocol};
@@ -50,13 +59,21 @@
 //! # }
 //! ```
 
+mod bulk;
 mod connection;
+mod create;
 mod errors;
 mod guard;
 mod handlers;
 mod iam;
 mod iam_state;
+mod lifecycle;
 mod limits;
+mod list;
+mod lost;
+mod query;
+mod quota;
+mod routes;
 mod server;
 mod shared;
 mod signature;
@@ -68,7 +85,7 @@ mod validate;
 use std::{
     net::{Ipv4Addr, SocketAddr},
     sync::{Arc, Mutex},
-    time::{Duration, Instant},
+    time::Duration,
 };
 
 use axum::http::StatusCode;
@@ -82,13 +99,17 @@ use tokio::{
 use self::{
     errors::{Code, Failure},
     iam_state::{Iam, IamConfig},
+    lifecycle::Timing,
     limits::Limits,
+    lost::LostAnswers,
+    quota::QuotaLimits,
     shared::{Access, Shared},
     state::{FaultKind, Store},
     throttle::{RateLimit, Throttle},
 };
 use crate::{
     OpenEnum,
+    spec::Operation,
     types::{
         CidrType, EndpointService, EndpointServicePort, Protocol, ServerType, ServiceStatus,
         ServiceType, TcpProxy,
@@ -96,12 +117,15 @@ use crate::{
 };
 
 pub use self::{
+    bulk::MAX_SEED_COUNT,
     iam_state::{DEFAULT_TOKEN_TTL, MAX_TOKEN_TTL},
     limits::{
         DEFAULT_BODY_READ_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
         DEFAULT_MAX_BODY_READS, DEFAULT_MAX_CONNECTIONS, DEFAULT_SHUTDOWN_TIMEOUT, MAX_BODY_BYTES,
         MAX_HEAD_BYTES, MAX_HEADERS,
     },
+    lost::LostAnswer,
+    quota::{DEFAULT_ENDPOINT_QUOTA, DEFAULT_SERVICE_QUOTA},
     signature::MAX_CLOCK_SKEW,
 };
 
@@ -176,7 +200,12 @@ pub struct EmulatorBuilder {
     access: Access,
     /// The services to seed, each with the time after which it becomes `available`, if any.
     services: Vec<(EndpointService, Option<Duration>)>,
-    settle_after_modify: Duration,
+    /// How many services to generate in the documented project.
+    seed_count: usize,
+    timing: Timing,
+    quotas: QuotaLimits,
+    /// The answers to lose: operation, how many, how.
+    lost: Vec<(&'static Operation, usize, LostAnswer)>,
     limits: Limits,
     allow_any_token: bool,
     /// IAM's users, projects and token lifetime.
@@ -194,7 +223,10 @@ impl Default for EmulatorBuilder {
             region: DEFAULT_REGION.to_owned(),
             access: Access::default(),
             services: vec![(documented_service(), None)],
-            settle_after_modify: Duration::ZERO,
+            seed_count: 0,
+            timing: Timing::default(),
+            quotas: QuotaLimits::default(),
+            lost: Vec::new(),
             limits: Limits::default(),
             allow_any_token: false,
             iam: IamConfig::default(),
@@ -353,7 +385,63 @@ impl EmulatorBuilder {
     /// refusing another modify with `EndPoint.3045`), then `available` again. Default zero:
     /// the provider documents no such time, and the service stays `available`.
     pub fn settle_after_modify(mut self, time: Duration) -> Self {
-        self.settle_after_modify = time;
+        self.timing.settle_after_modify = time;
+        self
+    }
+
+    /// A new service is `creating` for this long after its create (answering `GET` and lists
+    /// so, and refusing a modify with `EndPoint.3045`), then `available`. Default zero: the
+    /// create answers `creating`, and the service is `available` from the next request on. The
+    /// provider's service takes 1 to 2 minutes; the time is counted on tokio's clock, so a test
+    /// with a paused clock moves it on with `tokio::time::advance`.
+    pub fn create_time(mut self, time: Duration) -> Self {
+        self.timing.create_time = time;
+        self
+    }
+
+    /// A deleted service is `deleting` for this long (answering `GET` and lists so, refusing a
+    /// modify with `EndPoint.3045`, still counting against the quota), then gone: `GET`
+    /// answers 404 `EndPoint.0005`. Default zero: gone at once. Counted on tokio's clock.
+    pub fn delete_time(mut self, time: Duration) -> Self {
+        self.timing.delete_time = time;
+        self
+    }
+
+    /// How many VPC endpoint services each project may have (default
+    /// [`DEFAULT_SERVICE_QUOTA`], 20, the provider's); a create past it is refused with 400
+    /// `Endpoint.1018` (spelled so, as the error code table does). Every service counts,
+    /// whatever its status; seeded ones too, though seeding is never refused.
+    pub fn service_quota(mut self, quota: u64) -> Self {
+        self.quotas.services = quota;
+        self
+    }
+
+    /// The quota of VPC endpoints `GET /v1/{project_id}/quotas` answers (default
+    /// [`DEFAULT_ENDPOINT_QUOTA`], 50, the provider's); the emulator has no endpoints yet.
+    pub fn endpoint_quota(mut self, quota: u64) -> Self {
+        self.quotas.endpoints = quota;
+        self
+    }
+
+    /// Seeds `count` generated services too (at most [`MAX_SEED_COUNT`]), in
+    /// [`DOCUMENTED_PROJECT_ID`], for trying lists and pagination: service `n` (from 1) has the
+    /// ID `00000000-0000-4000-8000-{n:012x}`, the name `seed-{n}`, its own `port_id`, is
+    /// `available`, and was created at 2024-01-01T00:00:00Z plus `n / 3` seconds (so every
+    /// three share a time). 10,000 take a few milliseconds to make.
+    pub fn seed_count(mut self, count: usize) -> Self {
+        self.seed_count = count;
+        self
+    }
+
+    /// Loses the answers of the first `times` requests of `operation` (one of
+    /// [`crate::spec::ALL`]) that it carries out, `how` (see [`Emulator::lose_answers`]).
+    pub fn lose_answers(
+        mut self,
+        operation: &'static Operation,
+        times: usize,
+        how: LostAnswer,
+    ) -> Self {
+        self.lost.push((operation, times, how));
         self
     }
 
@@ -378,6 +466,12 @@ impl EmulatorBuilder {
     /// Every setting that cannot work.
     fn problems(&self) -> Vec<String> {
         let mut problems = self.limits.problems();
+        if self.seed_count > MAX_SEED_COUNT {
+            problems.push(format!(
+                "seed_count must be at most {MAX_SEED_COUNT}, not {}",
+                self.seed_count
+            ));
+        }
         problems.extend(self.iam.problems());
         problems.extend(Throttle::new(self.rate_limit, self.failure_rate).problems());
         if self
@@ -430,7 +524,7 @@ impl EmulatorBuilder {
         let tls = self.tls.transpose().map_err(EmulatorError::InvalidTls)?;
         let scheme = if tls.is_some() { "https" } else { "http" };
         let mut store = Store::default();
-        store.settle_after_modify = self.settle_after_modify;
+        store.timing = self.timing;
         let shared = Arc::new(Shared {
             store: Mutex::new(store),
             access: self.access,
@@ -439,9 +533,17 @@ impl EmulatorBuilder {
             limits: self.limits,
             body_reads: Semaphore::new(self.limits.max_body_reads),
             throttle: Throttle::new(self.rate_limit, self.failure_rate),
+            quotas: self.quotas,
+            lost: LostAnswers::default(),
         });
         for (service, available_after) in self.services {
             seed(&shared, service, available_after)?;
+        }
+        for n in 1..=self.seed_count {
+            seed(&shared, bulk::service(DOCUMENTED_PROJECT_ID, n), None)?;
+        }
+        for (operation, times, how) in self.lost {
+            shared.lost.queue(operation.id, times, how);
         }
         let listener =
             TcpListener::bind(self.address)
@@ -457,7 +559,7 @@ impl EmulatorBuilder {
                 source,
             })?;
         let (stop, stopped) = oneshot::channel::<()>();
-        let app = handlers::router(shared.clone());
+        let app = routes::router(shared.clone());
         let server = tokio::spawn(server::run(listener, app, self.limits, tls, stopped));
         Ok(Emulator {
             base_url: format!("{scheme}://{local_addr}"),
@@ -573,6 +675,27 @@ impl Emulator {
             .queue_fault(FaultKind::Fail(failure), times);
     }
 
+    /// Loses the answers of the next `times` requests of `operation` (one of
+    /// [`crate::spec::ALL`], for example [`crate::spec::CREATE_ENDPOINT_SERVICE`]) that it
+    /// carries out, after those already queued for it: the change is made, then the
+    /// connection is closed without an answer ([`LostAnswer::Reset`]) or the answer is 503
+    /// `EndPoint.0001` ([`LostAnswer::Unavailable`]). A request the operation refuses is
+    /// answered as usual and does not count. This is how a test shows that a client never
+    /// sends a create again whose answer was lost (which would make a second service).
+    pub fn lose_answers(&self, operation: &'static Operation, times: usize, how: LostAnswer) {
+        self.shared.lost.queue(operation.id, times, how);
+    }
+
+    /// How many answers were lost so far (see [`lose_answers`](Self::lose_answers)).
+    pub fn answers_lost(&self) -> u64 {
+        self.shared.lost.count()
+    }
+
+    /// How many services `project_id` has now, whatever their status.
+    pub fn service_count(&self, project_id: &str) -> usize {
+        self.shared.store().count(project_id)
+    }
+
     /// Makes the next `times` requests wait `delay` before they are served (after any fault
     /// already queued).
     pub fn delay_next(&self, times: usize, delay: Duration) {
@@ -650,8 +773,7 @@ fn seed(
         .ok_or_else(|| EmulatorError::InvalidSeed("project_id is missing".to_owned()))?;
     let project_id =
         validate::project_id(project_id).map_err(|f| EmulatorError::InvalidSeed(f.message))?;
-    let transition = available_after.map(|delay| Instant::now().checked_add(delay));
-    let pending = if transition.is_some() {
+    let pending = if available_after.is_some() {
         ServiceStatus::Creating
     } else {
         ServiceStatus::Available
@@ -659,15 +781,15 @@ fn seed(
     if service
         .status
         .as_ref()
-        .is_none_or(|status| transition.is_some() && *status == ServiceStatus::Available)
+        .is_none_or(|status| available_after.is_some() && *status == ServiceStatus::Available)
     {
         service.status = Some(OpenEnum::Known(pending));
     }
     let mut store = shared.store();
     store.insert(project_id.to_string(), id, service);
     // A delay too long to count never ends.
-    if let Some(Some(at)) = transition {
-        store.available_at(project_id.to_string(), id, at);
+    if let Some(delay) = available_after {
+        store.available_after(&project_id, id, delay);
     }
     Ok(())
 }

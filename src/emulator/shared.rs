@@ -1,5 +1,6 @@
 //! What every request handler of the emulator shares: its state, who may call it, its IAM,
-//! its limits and its throttle.
+//! its limits, its throttle, its quotas and the answers to lose; and how a service's name is
+//! answered.
 
 use std::{
     collections::HashMap,
@@ -9,7 +10,10 @@ use std::{
 use secrecy::SecretString;
 use tokio::sync::Semaphore;
 
-use super::{iam_state::Iam, limits::Limits, state::Store, throttle::Throttle};
+use super::{
+    iam_state::Iam, limits::Limits, lost::LostAnswers, quota::QuotaLimits, state::Store,
+    throttle::Throttle,
+};
 use crate::types::EndpointService;
 
 /// Who may call the emulator.
@@ -35,6 +39,10 @@ pub(crate) struct Shared {
     pub(crate) body_reads: Semaphore,
     /// The rate limit per project and the injected failure rate.
     pub(crate) throttle: Throttle,
+    /// The quotas of every project.
+    pub(crate) quotas: QuotaLimits,
+    /// The answers to lose after the change was made.
+    pub(crate) lost: LostAnswers,
 }
 
 impl Shared {
@@ -45,11 +53,22 @@ impl Shared {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// A stored service as the API answers it: the name decorated as `{region}.{name}.{id}`.
+    /// A stored service as the API answers it: the name decorated (see [`decorated_name`]).
     pub(crate) fn answered(&self, mut service: EndpointService) -> EndpointService {
-        if let Some(name) = &service.service_name {
-            service.service_name = Some(format!("{}.{name}.{}", self.region, service.id));
-        }
+        service.service_name = Some(decorated_name(
+            &self.region,
+            service.service_name.as_deref(),
+            &service.id,
+        ));
         service
+    }
+}
+
+/// A service's name as the API answers it: `{region}.{name}.{id}`, or `{region}.{id}` for a
+/// service without a name (as the create page says).
+pub(crate) fn decorated_name(region: &str, name: Option<&str>, id: &str) -> String {
+    match name {
+        Some(name) => format!("{region}.{name}.{id}"),
+        None => format!("{region}.{id}"),
     }
 }

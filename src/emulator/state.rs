@@ -1,18 +1,21 @@
-//! The emulator's in-memory state: the services of every project, the changes of status
-//! still to come, and the faults queued by tests. A change is checked against the whole state
-//! first and applied only if every check passes, under one lock, so a refused request changes
-//! nothing.
+//! The emulator's in-memory state: the services of every project with the change each still
+//! has to come (see [`lifecycle`](super::lifecycle)), and the faults queued by tests. A change
+//! is checked against the whole state first and applied only if every check passes, under one
+//! lock, so a refused request changes nothing.
+//!
+//! Services are kept in one ordered map by project and ID, so that a project's services are
+//! one range of it (a list, a quota count) and a project's list is built without looking at
+//! any other project's services.
 
-use std::{
-    collections::{HashMap, VecDeque},
-    time::{Duration, Instant},
-};
+use std::collections::{BTreeMap, VecDeque};
 
 use serde_json::Value;
+use tokio::time::Instant;
 use uuid::Uuid;
 
 use super::{
     errors::{Code, Failure},
+    lifecycle::{Next, Pending, Timing},
     validate::Change,
 };
 use crate::{
@@ -21,18 +24,23 @@ use crate::{
     types::{EndpointService, EndpointServicePort, ModifyEndpointServiceRequest, ServiceStatus},
 };
 
-/// A service as the emulator keeps it: its attributes with the name as it was set (not
-/// decorated), keyed by project and ID.
+/// The services of every project, keyed by project and ID, and the faults queued by tests.
 #[derive(Debug, Default)]
 pub(crate) struct Store {
-    services: HashMap<(String, Uuid), EndpointService>,
+    services: BTreeMap<(String, Uuid), Entry>,
     faults: VecDeque<QueuedFault>,
     /// How many requests have arrived, faulty ones included.
     pub(crate) requests: u64,
-    /// When a service that is not `available` becomes `available`.
-    available_at: HashMap<(String, Uuid), Instant>,
-    /// How long a service stays `creating` after a modify (zero: it stays `available`).
-    pub(crate) settle_after_modify: Duration,
+    /// How long the asynchronous changes take.
+    pub(crate) timing: Timing,
+}
+
+/// A stored service: its attributes with the name as it was set (not decorated), and the
+/// change still to come, if any.
+#[derive(Debug)]
+struct Entry {
+    service: EndpointService,
+    pending: Option<Pending>,
 }
 
 /// What an injected fault does to a request.
@@ -41,7 +49,7 @@ pub(crate) enum FaultKind {
     /// Answer this error instead of serving the request.
     Fail(Failure),
     /// Wait this long, then serve the request.
-    Delay(Duration),
+    Delay(std::time::Duration),
 }
 
 #[derive(Debug)]
@@ -50,44 +58,109 @@ struct QueuedFault {
     remaining: usize,
 }
 
+/// The keys of a project's services: its range of the map.
+fn project_range(project_id: &str) -> std::ops::RangeInclusive<(String, Uuid)> {
+    (project_id.to_owned(), Uuid::nil())..=(project_id.to_owned(), Uuid::max())
+}
+
 impl Store {
-    /// Adds or replaces a service (checked by the caller), with no change of status to come.
+    /// Adds or replaces a service (checked by the caller), with no change to come.
     pub(crate) fn insert(&mut self, project_id: String, id: Uuid, service: EndpointService) {
-        let key = (project_id, id);
-        self.available_at.remove(&key);
-        self.services.insert(key, service);
+        self.services.insert(
+            (project_id, id),
+            Entry {
+                service,
+                pending: None,
+            },
+        );
     }
 
-    /// Makes a stored service `available` at `at` (and not before).
-    pub(crate) fn available_at(&mut self, project_id: String, id: Uuid, at: Instant) {
-        self.available_at.insert((project_id, id), at);
+    /// Makes a stored service `available` once `delay` has passed (and not before).
+    pub(crate) fn available_after(
+        &mut self,
+        project_id: &str,
+        id: Uuid,
+        delay: std::time::Duration,
+    ) {
+        self.schedule(project_id, id, Pending::after(delay, Next::Available));
     }
 
-    /// A service's stored attributes, after any change of status that is due.
+    /// Gives a stored service the change to come `pending` (in place of any other).
+    fn schedule(&mut self, project_id: &str, id: Uuid, pending: Pending) {
+        if let Some(entry) = self.services.get_mut(&(project_id.to_owned(), id)) {
+            entry.pending = Some(pending);
+        }
+    }
+
+    /// A service's stored attributes, after any change that is due.
     pub(crate) fn get(&mut self, project_id: &str, id: Uuid) -> Option<&EndpointService> {
         let key = (project_id.to_owned(), id);
         self.settle(&key);
-        self.services.get(&key)
+        self.services.get(&key).map(|entry| &entry.service)
     }
 
-    /// A service's stored attributes to change in place (after any change of status that is
-    /// due).
+    /// A service's stored attributes to change in place (after any change that is due).
     pub(crate) fn get_mut(&mut self, project_id: &str, id: Uuid) -> Option<&mut EndpointService> {
         let key = (project_id.to_owned(), id);
         self.settle(&key);
-        self.services.get_mut(&key)
+        self.services.get_mut(&key).map(|entry| &mut entry.service)
     }
 
-    /// Makes the service `key` `available` if its time has come.
+    /// A project's services in the order of their IDs, after every change that is due.
+    pub(crate) fn project(&mut self, project_id: &str) -> impl Iterator<Item = &EndpointService> {
+        self.settle_project(project_id);
+        self.services
+            .range(project_range(project_id))
+            .map(|(_, entry)| &entry.service)
+    }
+
+    /// How many services the project has (every status counts, `deleting` too, until gone).
+    pub(crate) fn count(&mut self, project_id: &str) -> usize {
+        self.settle_project(project_id);
+        self.services.range(project_range(project_id)).count()
+    }
+
+    /// Makes the change to come of the service `key` if its time has come.
     fn settle(&mut self, key: &(String, Uuid)) {
         let due = self
-            .available_at
+            .services
             .get(key)
-            .is_some_and(|at| *at <= Instant::now());
-        if due {
-            self.available_at.remove(key);
-            if let Some(service) = self.services.get_mut(key) {
-                service.status = Some(OpenEnum::Known(ServiceStatus::Available));
+            .and_then(|entry| entry.pending)
+            .filter(|pending| pending.is_due(Instant::now()));
+        if let Some(pending) = due {
+            self.apply(key, pending.next);
+        }
+    }
+
+    /// Makes every change of the project's services whose time has come.
+    fn settle_project(&mut self, project_id: &str) {
+        let now = Instant::now();
+        let due: Vec<(Uuid, Next)> = self
+            .services
+            .range(project_range(project_id))
+            .filter_map(|((_, id), entry)| {
+                entry
+                    .pending
+                    .filter(|pending| pending.is_due(now))
+                    .map(|pending| (*id, pending.next))
+            })
+            .collect();
+        for (id, next) in due {
+            self.apply(&(project_id.to_owned(), id), next);
+        }
+    }
+
+    /// Makes the change `next` of the service `key`.
+    fn apply(&mut self, key: &(String, Uuid), next: Next) {
+        match next {
+            Next::Available => {
+                if let Some(entry) = self.services.get_mut(key) {
+                    entry.pending = None;
+                    entry.service.status = Some(OpenEnum::Known(ServiceStatus::Available));
+                }
+            }
+            Next::Gone => {
+                self.services.remove(key);
             }
         }
     }
@@ -128,6 +201,7 @@ impl Store {
         let current = self
             .services
             .get(&key)
+            .map(|entry| &entry.service)
             .ok_or_else(|| Failure::not_found(project_id, id))?;
         let available = current
             .status
@@ -153,16 +227,84 @@ impl Store {
             self.check_conflicts(project_id, id, port_id, &ports)?;
         }
         let mut service = applied(current, &change.request, ports, now)?;
-        let settled = Instant::now().checked_add(self.settle_after_modify);
-        let settling = !self.settle_after_modify.is_zero();
-        if settling {
+        let settle = self.timing.settle_after_modify;
+        if !settle.is_zero() {
             service.status = Some(OpenEnum::Known(ServiceStatus::Creating));
         }
         self.insert(project_id.to_owned(), id, service.clone());
-        if let (true, Some(at)) = (settling, settled) {
-            self.available_at(project_id.to_owned(), id, at);
+        if !settle.is_zero() {
+            self.available_after(project_id, id, settle);
         }
         Ok(service)
+    }
+
+    /// Stores a new service of the project (checked by the caller, its `status` `creating`),
+    /// `available` once the create time has passed; or refuses it, changing nothing: when the
+    /// project has `quota` services already (`Endpoint.1018`), or when its ports clash with
+    /// another service's on the same `port_id` (`EndPoint.3044`, as for a modify).
+    pub(crate) fn create(
+        &mut self,
+        project_id: &str,
+        id: Uuid,
+        service: EndpointService,
+        quota: u64,
+    ) -> Result<EndpointService, Failure> {
+        let used = self.count(project_id);
+        if u64::try_from(used).unwrap_or(u64::MAX) >= quota {
+            return Err(Failure::new(
+                Code::QuotaExceeded,
+                format!("the project has {used} VPC endpoint services, its quota is {quota}"),
+            ));
+        }
+        if let Some(port_id) = &service.port_id {
+            self.check_conflicts(project_id, id, port_id, &service.ports)?;
+        }
+        self.insert(project_id.to_owned(), id, service.clone());
+        self.schedule(
+            project_id,
+            id,
+            Pending::after(self.timing.create_time, Next::Available),
+        );
+        Ok(service)
+    }
+
+    /// Deletes a service, as of `now`: it is `deleting` (with `updated_at` set) until the
+    /// delete time has passed, then gone. A service already `deleting` is left as it is (its
+    /// time is not started again): the deletion was accepted once, and a repeated DELETE has
+    /// the effect of one. A service with VPC endpoints connected (`connection_count` above
+    /// zero) is refused with `EndPoint.3006`, changing nothing. A service that does not exist
+    /// is 404 `EndPoint.0005`.
+    pub(crate) fn delete(
+        &mut self,
+        project_id: &str,
+        id: Uuid,
+        now: String,
+    ) -> Result<(), Failure> {
+        let key = (project_id.to_owned(), id);
+        self.settle(&key);
+        let entry = self
+            .services
+            .get_mut(&key)
+            .ok_or_else(|| Failure::not_found(project_id, id))?;
+        if entry
+            .pending
+            .is_some_and(|pending| pending.next == Next::Gone)
+        {
+            return Ok(());
+        }
+        // The hook for connections: until the emulator has VPC endpoints, the count a seed or
+        // `Emulator::update_service` gives is what connects them.
+        if let Some(count) = entry.service.connection_count.filter(|c| *c > 0) {
+            return Err(Failure::new(
+                Code::InUse,
+                format!("{count} VPC endpoints are connected to service {id}"),
+            ));
+        }
+        entry.service.status = Some(OpenEnum::Known(ServiceStatus::Deleting));
+        entry.service.updated_at = Some(now);
+        entry.pending = Some(Pending::after(self.timing.delete_time, Next::Gone));
+        self.settle(&key);
+        Ok(())
     }
 
     /// Refuses `ports` when another service with the same `port_id` uses one of its client
@@ -174,14 +316,22 @@ impl Store {
         port_id: &str,
         ports: &[EndpointServicePort],
     ) -> Result<(), Failure> {
-        let others = self.services.iter().filter(|((p, i), other)| {
-            !(p == project_id && *i == id)
-                && other
+        let now = Instant::now();
+        // A service whose deletion is due is gone, though not yet removed.
+        let others = self.services.iter().filter(|((p, i), entry)| {
+            let itself = p == project_id && *i == id;
+            let gone = entry
+                .pending
+                .is_some_and(|pending| pending.next == Next::Gone && pending.is_due(now));
+            !itself
+                && !gone
+                && entry
+                    .service
                     .port_id
                     .as_deref()
                     .is_some_and(|o| o.eq_ignore_ascii_case(port_id))
         });
-        for ((_, other_id), other) in others {
+        for ((_, other_id), Entry { service: other, .. }) in others {
             for (i, mine) in ports.iter().enumerate() {
                 let clash = other.ports.iter().find(|theirs| {
                     ports::answered_protocol(theirs) == ports::answered_protocol(mine)

@@ -62,6 +62,24 @@ pub(crate) fn content_type(value: Option<&str>) -> Result<(), Failure> {
 
 /// Checks a request body against every documented rule that does not depend on the state.
 pub(crate) fn body(bytes: &[u8]) -> Result<Change, Failure> {
+    let fields = object(bytes)?;
+    if let Some(name) = fields.get("service_name") {
+        service_name(name)?;
+    }
+    let ports = fields.get("ports").map(ports).transpose()?;
+    optional_uuid(&fields, "port_id", Code::InvalidPortId)?;
+    optional_uuid(&fields, "vip_port_id", Code::InvalidVipPortId)?;
+    // Every other rule (the other fields' types, lengths, patterns and values, and fields the
+    // spec does not have) is the generated type's.
+    let request = serde_json::from_value(Value::Object(fields))
+        .map_err(|e| Failure::new(Code::ParameterError, e.to_string()))?;
+    Ok(Change { request, ports })
+}
+
+/// A request body as a JSON object: not empty, valid JSON without a repeated key, an object,
+/// and without a `null` field (the spec has no nullable field: `null` is not "left out", as
+/// serde would read it). Anything else is `EndPoint.0002`.
+pub(crate) fn object(bytes: &[u8]) -> Result<Map<String, Value>, Failure> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(Failure::new(
             Code::ParameterError,
@@ -82,28 +100,17 @@ pub(crate) fn body(bytes: &[u8]) -> Result<Change, Failure> {
             "the body must be a JSON object",
         ));
     };
-    // The spec has no nullable field: `null` is not "left out" (serde would read it so).
     if let Some((name, _)) = fields.iter().find(|(_, value)| value.is_null()) {
         return Err(Failure::new(
             Code::ParameterError,
             format!("{name} must not be null"),
         ));
     }
-    if let Some(name) = fields.get("service_name") {
-        service_name(name)?;
-    }
-    let ports = fields.get("ports").map(ports).transpose()?;
-    optional_uuid(&fields, "port_id", Code::InvalidPortId)?;
-    optional_uuid(&fields, "vip_port_id", Code::InvalidVipPortId)?;
-    // Every other rule (the other fields' types, lengths, patterns and values, and fields the
-    // spec does not have) is the generated type's.
-    let request = serde_json::from_value(Value::Object(fields))
-        .map_err(|e| Failure::new(Code::ParameterError, e.to_string()))?;
-    Ok(Change { request, ports })
+    Ok(fields)
 }
 
 /// A UUID written as 8-4-4-4-12 hexadecimal digits (either case), the form `format: uuid` means.
-fn strict_uuid(value: &str) -> Option<Uuid> {
+pub(crate) fn strict_uuid(value: &str) -> Option<Uuid> {
     let shaped = value.len() == 36
         && value.char_indices().all(|(i, c)| match i {
             8 | 13 | 18 | 23 => c == '-',
@@ -133,7 +140,7 @@ fn service_name(value: &Value) -> Result<ServiceName, Failure> {
 }
 
 /// Checks the list of port mappings: its length, each mapping, and duplicates.
-fn ports(value: &Value) -> Result<Vec<PortMapping>, Failure> {
+pub(crate) fn ports(value: &Value) -> Result<Vec<PortMapping>, Failure> {
     let Value::Array(items) = value else {
         return Err(Failure::new(
             Code::ParameterError,

@@ -361,6 +361,10 @@ pub struct EmulatorArgs {
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub available_after: Option<Duration>,
 
+    /// The lifecycle of services, their quota, many services at once, lost answers.
+    #[command(flatten)]
+    pub lifecycle: crate::emulator::LifecycleArgs,
+
     /// Limit each project to this many requests per second (with --rate-burst); past it,
     /// answer 400 EndPoint.0022 as the service does. Default: no limit.
     #[arg(long, value_name = "PER_SECOND")]

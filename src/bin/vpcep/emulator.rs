@@ -1,17 +1,134 @@
 //! `vpcep emulator`: the local emulator of the API, in the foreground until interrupted.
 
-use std::{io::Write, process::ExitCode};
+use std::{io::Write, process::ExitCode, time::Duration};
 
+use clap::Args;
 use otc_vpcep::{
-    emulator::{Emulator, EmulatorBuilder, EmulatorError},
+    emulator::{self, Emulator, EmulatorBuilder, EmulatorError, LostAnswer},
+    spec::Operation,
     types::{EndpointService, ServiceStatus},
 };
 
 use crate::{
-    args::EmulatorArgs,
+    args::{EmulatorArgs, parse_duration},
     failure::{FAILED, USAGE},
     input,
 };
+
+/// The flags of the services' lifecycle, their quota, many services at once and lost
+/// answers (flattened into `vpcep emulator`'s).
+#[derive(Debug, Args)]
+pub struct LifecycleArgs {
+    /// A new service is creating for this long, then available (for example 90s); 0, the
+    /// default, makes it available from the next request on.
+    #[arg(long, value_name = "DURATION", value_parser = parse_time)]
+    pub create_time: Option<Duration>,
+
+    /// A deleted service is deleting for this long, then gone (404); 0, the default, makes it
+    /// gone at once.
+    #[arg(long, value_name = "DURATION", value_parser = parse_time)]
+    pub delete_time: Option<Duration>,
+
+    #[arg(long, value_name = "N",
+          help = format!("How many VPC endpoint services each project may have; a create past it is refused with Endpoint.1018 [default: {}]", emulator::DEFAULT_SERVICE_QUOTA))]
+    pub service_quota: Option<u64>,
+
+    #[arg(long, value_name = "N",
+          help = format!("The quota of VPC endpoints the quota query answers [default: {}]", emulator::DEFAULT_ENDPOINT_QUOTA))]
+    pub endpoint_quota: Option<u64>,
+
+    #[arg(long, value_name = "N",
+          help = format!("Seed this many generated services too (named seed-1 to seed-N, in the documented project; at most {})", emulator::MAX_SEED_COUNT))]
+    pub seed_count: Option<usize>,
+
+    /// Carry out the next N requests of an operation, then lose their answers:
+    /// OPERATION:N[:HOW], HOW `reset` (close the connection without an answer, the default) or
+    /// `503`; OPERATION as the spec names it, for example create_endpoint_service or
+    /// createEndpointService (may be repeated).
+    #[arg(long = "lose-answers", value_name = "OPERATION:N[:HOW]", value_parser = parse_lost)]
+    pub lose_answers: Vec<Lost>,
+}
+
+/// One `--lose-answers`: which operation, how many of its answers, and how.
+#[derive(Clone, Debug)]
+pub struct Lost {
+    operation: &'static Operation,
+    times: usize,
+    how: LostAnswer,
+}
+
+/// A duration of `--create-time` and `--delete-time`: 0, or as `parse_duration` reads it.
+fn parse_time(text: &str) -> Result<Duration, String> {
+    match text.trim() {
+        "0" => Ok(Duration::ZERO),
+        other => parse_duration(other),
+    }
+}
+
+/// `OPERATION:N[:HOW]` of `--lose-answers`.
+fn parse_lost(text: &str) -> Result<Lost, String> {
+    let mut parts = text.split(':');
+    let (name, times, how) = (parts.next(), parts.next(), parts.next());
+    if parts.next().is_some() {
+        return Err(format!("{text:?} is not OPERATION:N[:reset|503]"));
+    }
+    let name = name.unwrap_or_default();
+    let operation = operation_named(name).ok_or_else(|| {
+        let known: Vec<&str> = otc_vpcep::spec::ALL.iter().map(|o| o.id).collect();
+        format!(
+            "{name:?} is not an operation of the spec ({})",
+            known.join(", ")
+        )
+    })?;
+    let times = times
+        .and_then(|n| n.parse::<usize>().ok())
+        .ok_or_else(|| format!("{text:?}: N must be a number of requests"))?;
+    let how = match how {
+        None => LostAnswer::Reset,
+        Some(how) => LostAnswer::from_name(how)
+            .ok_or_else(|| format!("{text:?}: HOW is reset or 503, not {how:?}"))?,
+    };
+    Ok(Lost {
+        operation,
+        times,
+        how,
+    })
+}
+
+/// The operation `name` names, as the generated client (`create_endpoint_service`) or the
+/// spec's `operationId` (`createEndpointService`) spells it.
+fn operation_named(name: &str) -> Option<&'static Operation> {
+    let squashed = |id: &str| id.replace('_', "").to_ascii_lowercase();
+    let wanted = squashed(name);
+    Operation::find(name).or_else(|| {
+        otc_vpcep::spec::ALL
+            .iter()
+            .find(|operation| !wanted.is_empty() && squashed(operation.id) == wanted)
+    })
+}
+
+/// The builder with the lifecycle flags applied.
+fn lifecycle(mut builder: EmulatorBuilder, args: LifecycleArgs) -> EmulatorBuilder {
+    if let Some(time) = args.create_time {
+        builder = builder.create_time(time);
+    }
+    if let Some(time) = args.delete_time {
+        builder = builder.delete_time(time);
+    }
+    if let Some(quota) = args.service_quota {
+        builder = builder.service_quota(quota);
+    }
+    if let Some(quota) = args.endpoint_quota {
+        builder = builder.endpoint_quota(quota);
+    }
+    if let Some(count) = args.seed_count {
+        builder = builder.seed_count(count);
+    }
+    for lost in args.lose_answers {
+        builder = builder.lose_answers(lost.operation, lost.times, lost.how);
+    }
+    builder
+}
 
 /// The exit status after a second signal cut the shutdown short (128 + SIGINT, as shells do).
 const INTERRUPTED: u8 = 130;
@@ -99,6 +216,7 @@ fn configure(args: EmulatorArgs) -> Result<EmulatorBuilder, String> {
             }
         });
     }
+    builder = lifecycle(builder, args.lifecycle);
     if let Some(tokens) = env("VPCEP_EMULATOR_TOKENS") {
         for token in tokens.split(',').map(str::trim) {
             if token.is_empty() {
@@ -277,5 +395,36 @@ impl Signals {
         }
         #[cfg(not(unix))]
         let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lost_answers_name_an_operation_a_count_and_a_way() {
+        let lost = parse_lost("create_endpoint_service:2").unwrap();
+        assert_eq!(
+            (lost.operation.id, lost.times, lost.how),
+            ("create_endpoint_service", 2, LostAnswer::Reset)
+        );
+        let lost = parse_lost("deleteEndpointService:1:503").unwrap();
+        assert_eq!(
+            (lost.operation.id, lost.how),
+            ("delete_endpoint_service", LostAnswer::Unavailable)
+        );
+        for bad in [
+            "",
+            "create",
+            "create_endpoint_service",
+            "create_endpoint_service:x",
+            "create_endpoint_service:1:drop",
+            "create_endpoint_service:1:reset:more",
+        ] {
+            assert!(parse_lost(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_time("0"), Ok(Duration::ZERO));
+        assert_eq!(parse_time("90s"), Ok(Duration::from_secs(90)));
     }
 }

@@ -148,6 +148,8 @@ impl Walk<'_> {
 
     /// Reads the next page into `page`: the services after the last one already answered.
     async fn fetch(&mut self) -> Result<(), Error> {
+        // The page answered is empty: its buffer goes before the next one comes.
+        self.page = VecDeque::new();
         loop {
             let offset = self.next_offset.saturating_sub(self.back).max(0);
             let answer: EndpointServiceList = self
@@ -203,7 +205,10 @@ impl Walk<'_> {
         self.back = 1;
         self.done = short || services.is_empty();
         self.previous = services.iter().map(|service| service.id.clone()).collect();
-        self.page = services.into_iter().skip(from).collect();
+        // The page's own buffer, without a copy.
+        let mut page = VecDeque::from(services);
+        page.drain(..from.min(page.len()));
+        self.page = page;
     }
 }
 

@@ -869,3 +869,81 @@ fn the_help_of_a_flag_of_the_spec_is_the_specs_description() {
         "{help}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn create_wait_prints_the_service_once_it_is_available() {
+    let mut creating = service(7, "web");
+    creating["status"] = json!("creating");
+    let available = service(7, "web");
+    let (answers, path) = (
+        [creating.clone(), creating.clone(), available.clone()],
+        service_path(&id(7)),
+    );
+    // Without a name: the create is the first request, then the wait's polls.
+    let server = TestServer::start(move |n, request| match (n, request.method.as_str()) {
+        (0, "POST") => Reply::json(200, &answers[0].to_string()),
+        (1 | 2, "GET") if request.path() == path => Reply::json(200, &answers[n].to_string()),
+        _ => unexpected(request),
+    })
+    .await;
+    let (flags, _) = create_flags();
+    let mut args = vec!["create", "--wait=1m", "--output", "jsonl"];
+    let mut without_name = flags;
+    let name = without_name.iter().position(|f| *f == "--name").unwrap();
+    without_name.drain(name..name + 2);
+    args.extend(without_name);
+    let output = vpcep_with_token(server.url(), &args).output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        json_lines(&stdout(&output)),
+        [available],
+        "one line, as last read"
+    );
+    assert_eq!(server.hits(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn delete_wait_ends_once_the_service_is_gone() {
+    let mut deleting = service(0, "web");
+    deleting["status"] = json!("deleting");
+    let path = service_path(&id(0));
+    let server = TestServer::start(move |n, request| match (n, request.method.as_str()) {
+        (0, "DELETE") if request.path() == path => Reply::Http {
+            status: 204,
+            headers: Vec::new(),
+            body: Vec::new(),
+        },
+        (1, "GET") => Reply::json(200, &deleting.to_string()),
+        (2, "GET") => Reply::error(404, "EndPoint.0005", "The resource does not exist."),
+        _ => unexpected(request),
+    })
+    .await;
+    let output = vpcep_with_token(server.url(), &["delete", &id(0), "--yes", "--wait=1m"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(server.hits(), 3, "deleted, then polled until gone");
+    assert_eq!(stderr(&output), format!("deleted {}: it is gone\n", id(0)));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reader_that_goes_away_ends_the_list_quietly() {
+    let server = serving(services(2_000), unexpected).await;
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("vpcep"))
+        .env_clear()
+        .env("OS_PROJECT_ID", PROJECT_ID)
+        .env("OS_AUTH_TOKEN", "t")
+        .args(["list", "--endpoint", server.url()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // `vpcep list | head -0`: the reader is gone before the first line.
+    drop(child.stdout.take());
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stderr(&output), "");
+    assert_eq!(server.hits(), 1, "the walk stopped with the reader");
+}

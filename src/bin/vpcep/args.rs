@@ -12,8 +12,8 @@ use otc_vpcep::{
 };
 use serde::{Serialize, Serializer, ser::SerializeStruct};
 
-/// Read and change VPC endpoint services of Open Telekom Cloud and Huawei Cloud, or run a local
-/// emulator of the API.
+/// List, create, show, change and delete VPC endpoint services of Open Telekom Cloud and
+/// Huawei Cloud, show the project's quotas, or run a local emulator of the API.
 ///
 /// Credentials come only from the environment or clouds.yaml, never from flags (so they stay
 /// out of shell history): OS_AUTH_TOKEN; or OS_ACCESS_KEY + OS_SECRET_KEY (+

@@ -51,6 +51,7 @@ fn usage_errors_exit_2() {
 
 #[test]
 fn a_validation_failure_lists_every_violation_and_exits_2() {
+    // A SERVICE that is not a UUID is a name: the body is checked before it is looked up.
     let output = vpcep_at("http://127.0.0.1:9", "modify", "not-a-uuid")
         .env("OS_AUTH_TOKEN", "t")
         .args([
@@ -70,7 +71,6 @@ fn a_validation_failure_lists_every_violation_and_exits_2() {
     assert_eq!(
         stderr(&output),
         "error: invalid request:\n  \
-         vpc_endpoint_service_id: \"not-a-uuid\" is not a UUID\n  \
          ports[0].client_port: 0 is not in 1..=65535\n  \
          service_name: \"way-too-long-for-a-name\" is not 1 to 16 characters long\n  \
          ports[2]: client port 8081/TCP is already mapped by ports[1]\n"
@@ -123,14 +123,15 @@ fn an_absurd_timeout_is_a_usage_error() {
 #[tokio::test(flavor = "multi_thread")]
 async fn get_refuses_a_bad_id_or_missing_credentials_without_sending() {
     let server = TestServer::always(Reply::ok()).await;
-    let output = vpcep_at(server.url(), "get", "not-a-uuid")
+    // Neither a UUID nor a name a service may have.
+    let output = vpcep_at(server.url(), "get", "")
         .env("OS_AUTH_TOKEN", "t")
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(
         stderr(&output),
-        "error: invalid request:\n  vpc_endpoint_service_id: \"not-a-uuid\" is not a UUID\n"
+        "error: SERVICE is empty: give the ID (a UUID) or the name of a service\n"
     );
     let output = vpcep_at(server.url(), "get", SERVICE_ID).output().unwrap();
     assert_eq!(output.status.code(), Some(2));

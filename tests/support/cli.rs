@@ -164,3 +164,60 @@ impl Drop for RunningEmulator {
         let _ = self.child.wait();
     }
 }
+
+/// The token of [`vpcep_with_token`].
+pub const CLI_TOKEN: &str = "cli-token";
+
+/// `vpcep ARGS --endpoint ENDPOINT` for the documented project (`OS_PROJECT_ID`) with the
+/// token [`CLI_TOKEN`] (`OS_AUTH_TOKEN`), for the commands that take no SERVICE or that the
+/// test gives one in `args`.
+pub fn vpcep_with_token(endpoint: &str, args: &[&str]) -> Command {
+    let mut vpcep = vpcep();
+    vpcep
+        .env("OS_PROJECT_ID", PROJECT_ID)
+        .env("OS_AUTH_TOKEN", CLI_TOKEN)
+        .args(args)
+        .args(["--endpoint", endpoint]);
+    vpcep
+}
+
+/// What `vpcep` showed on a terminal, and how it ended.
+pub struct OnATerminal {
+    /// Standard output and standard error as the terminal showed them (what was typed
+    /// echoed, line ends as `\r\n`).
+    pub screen: String,
+    pub code: Option<i32>,
+}
+
+/// Runs `vpcep ARGS` on a pseudo-terminal (util-linux `script`): its standard input, output
+/// and error are that terminal. The environment is only `env` (and `PATH`, `TERM`); `typed` is
+/// typed on the terminal.
+pub fn on_a_terminal(args: &[&str], env: &[(&str, &str)], typed: &str) -> OnATerminal {
+    use std::io::Write;
+    let quoted = |word: &str| format!("'{}'", word.replace('\'', r"'\''"));
+    let binary = assert_cmd::cargo::cargo_bin("vpcep");
+    let line = std::iter::once(quoted(&binary.to_string_lossy()))
+        .chain(args.iter().map(|arg| quoted(arg)))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut child = std::process::Command::new("script")
+        .args(["--quiet", "--return", "--command", &line, "/dev/null"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("TERM", "xterm")
+        .env("SHELL", "/bin/sh")
+        .envs(env.iter().copied())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("script (util-linux) runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(typed.as_bytes()).expect("typed");
+    drop(stdin);
+    let output = child.wait_with_output().expect("script ends");
+    OnATerminal {
+        screen: String::from_utf8_lossy(&output.stdout).into_owned(),
+        code: output.status.code(),
+    }
+}

@@ -4,13 +4,16 @@ use std::{path::PathBuf, time::Duration};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use otc_vpcep::{
-    emulator,
-    types::{Protocol, TcpProxy},
+    emulator, spec,
+    types::{
+        CreatableServiceType, Protocol, QuotaResourceType, ServerType, ServiceSortKey,
+        ServiceStatus, SortDirection, TcpProxy,
+    },
 };
 use serde::{Serialize, Serializer, ser::SerializeStruct};
 
-/// Read and change VPC endpoint services of Open Telekom Cloud and Huawei Cloud, or run a local
-/// emulator of the API.
+/// List, create, show, change and delete VPC endpoint services of Open Telekom Cloud and
+/// Huawei Cloud, show the project's quotas, or run a local emulator of the API.
 ///
 /// Credentials come only from the environment or clouds.yaml, never from flags (so they stay
 /// out of shell history): OS_AUTH_TOKEN; or OS_ACCESS_KEY + OS_SECRET_KEY (+
@@ -27,19 +30,104 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// List the VPC endpoint services of the project (every page), or those that match.
+    #[command(after_help = LIST_EXAMPLES)]
+    List(ListArgs),
     /// Show a VPC endpoint service: its status, ports and every other attribute.
     #[command(after_help = GET_EXAMPLES)]
     Get(GetArgs),
+    /// Create a VPC endpoint service.
+    #[command(after_help = CREATE_EXAMPLES)]
+    Create(Box<CreateArgs>),
     /// Modify a VPC endpoint service: set fields, replace or edit its port mappings.
     #[command(after_help = MODIFY_EXAMPLES)]
     Modify(Box<ModifyArgs>),
+    /// Delete a VPC endpoint service (after confirmation, or with --yes).
+    #[command(after_help = DELETE_EXAMPLES)]
+    Delete(DeleteArgs),
     /// Wait until a VPC endpoint service is available.
     #[command(after_help = WAIT_EXAMPLES)]
     Wait(WaitArgs),
+    /// Show the project's quotas of VPC endpoint services and VPC endpoints, and their use.
+    #[command(after_help = QUOTAS_EXAMPLES)]
+    Quotas(QuotasArgs),
+    /// Print the completions of vpcep for a shell.
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
+    Completions(CompletionsArgs),
     /// Run the local emulator of the API in the foreground, until interrupted.
     #[command(after_help = EMULATOR_EXAMPLES)]
     Emulator(Box<EmulatorArgs>),
 }
+
+/// What `SERVICE` is, in every command that takes one.
+pub const SERVICE_HELP: &str = "The VPC endpoint service: its ID (a UUID), or its name (looked \
+up by listing, which needs credentials; the name as created or as the API decorates it, \
+{region}.{name}.{id}; one that several services have is refused with their IDs)";
+
+const LIST_EXAMPLES: &str = "\
+Output: a table when standard output is a terminal, else JSON lines (one service a line, as the
+API answers it, printed as they are read); --output json prints one JSON array at the end.
+
+Examples:
+  vpcep list --region eu-de
+  vpcep list --region eu-de --status failed --output table
+  vpcep list --region eu-de --name web --limit 20
+  vpcep list --region eu-de | jq -r 'select(.status == \"available\") | .id'
+
+Exit status: 0 success (also when nothing matches); 2 usage error (nothing sent); 1 API, transport
+or timeout error (JSON lines already printed stay printed).";
+
+const CREATE_EXAMPLES: &str = "\
+Examples:
+  # A service for a load balancer's port, two mappings, without approval; wait until available
+  vpcep create --region eu-de --port-id 4189d3c2-8882-4871-a3c2-d380272eed88 \\
+      --vpc-id 4189d3c2-8882-4871-a3c2-d380272eed80 --server-type LB \\
+      --port 8080:80 --port 8443:443 --name web --approval-enabled false --tag team=web --wait
+
+  # The request from a JSON body (the spec's CreateEndpointServiceRequest)
+  vpcep create --region eu-de --body request.json
+
+  # Show the request that would be sent (method, URL, body), checked; send nothing
+  vpcep create --region eu-de --project-id 6e9dfd51d1124e8d8498dce894923a0d --dry-run \\
+      --port-id 4189d3c2-8882-4871-a3c2-d380272eed88 \\
+      --vpc-id 4189d3c2-8882-4871-a3c2-d380272eed80 --server-type VM --port 8080:90
+
+A create is never sent twice: when its answer is lost, the services of its --name are looked up
+(so a create with --name lists them first), and without a name the error says what to look for.
+
+Exit status: 0 success; 2 usage or validation error (nothing sent); 1 API, transport or timeout
+error, a lost answer (the service may exist: see the message), or a failed wait (the service was
+created: it is printed).";
+
+const DELETE_EXAMPLES: &str = "\
+Confirmation: on a terminal (standard input is one), vpcep shows the service and asks; --yes
+deletes without asking. Without a terminal and without --yes, vpcep refuses (exit 2) and sends
+nothing: a script says --yes.
+
+Examples:
+  vpcep delete 4189d3c2-8882-4871-a3c2-d380272eed88 --region eu-de
+  vpcep delete web --region eu-de --yes --wait=5m
+  vpcep delete 4189d3c2-8882-4871-a3c2-d380272eed88 --region eu-de --dry-run
+
+Exit status: 0 deleted (with --wait: gone); 2 usage error, or no confirmation without a terminal
+(nothing sent); 1 not confirmed, in use (VPC endpoints are connected), an API, transport or
+timeout error, or not gone in time.";
+
+const QUOTAS_EXAMPLES: &str = "\
+Output: a table when standard output is a terminal, else JSON lines (one resource type a line);
+--output json prints one JSON array.
+
+Examples:
+  vpcep quotas --region eu-de
+  vpcep quotas --region eu-de --type endpoint_service --output json
+
+Exit status: 0 success; 2 usage error (nothing sent); 1 API, transport or timeout error.";
+
+const COMPLETIONS_EXAMPLES: &str = "\
+Examples:
+  vpcep completions bash > ~/.local/share/bash-completion/completions/vpcep
+  vpcep completions zsh > ~/.zfunc/_vpcep      # with fpath+=(~/.zfunc) before compinit
+  vpcep completions fish > ~/.config/fish/completions/vpcep.fish";
 
 const MODIFY_EXAMPLES: &str = "\
 Examples:
@@ -94,8 +182,8 @@ Examples:
 /// What to show, and where.
 #[derive(Debug, Args)]
 pub struct GetArgs {
-    /// The ID (a UUID) of the VPC endpoint service to show.
-    pub service_id: String,
+    #[arg(value_name = "SERVICE", help = SERVICE_HELP)]
+    pub service: String,
 
     #[command(flatten)]
     pub connection: ConnectionArgs,
@@ -112,8 +200,8 @@ pub struct GetArgs {
 /// What to wait for, and how long.
 #[derive(Debug, Args)]
 pub struct WaitArgs {
-    /// The ID (a UUID) of the VPC endpoint service to wait for.
-    pub service_id: String,
+    #[arg(value_name = "SERVICE", help = SERVICE_HELP)]
+    pub service: String,
 
     #[command(flatten)]
     pub connection: ConnectionArgs,
@@ -133,8 +221,8 @@ pub const DEFAULT_WAIT: &str = "10m";
 /// What to change, and where.
 #[derive(Debug, Args)]
 pub struct ModifyArgs {
-    /// The ID (a UUID) of the VPC endpoint service to modify.
-    pub service_id: String,
+    #[arg(value_name = "SERVICE", help = SERVICE_HELP)]
+    pub service: String,
 
     #[command(flatten)]
     pub change: ChangeArgs,
@@ -187,12 +275,11 @@ pub struct ChangeArgs {
 #[derive(Debug, Args, Serialize)]
 #[group(id = "fields", multiple = true)]
 pub struct FieldArgs {
-    /// The new name: 1 to 16 of letters, digits, '_' and '-'.
+    // The help of the flags without a doc comment is the spec's (see `help.rs`).
     #[arg(long, value_name = "NAME")]
     #[serde(rename = "service_name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
-    /// Whether new VPC endpoints need the owner's approval.
     #[arg(long, value_name = "true|false")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_enabled: Option<bool>,
@@ -225,25 +312,216 @@ pub struct FieldArgs {
     #[serde(skip)]
     pub remove_ports: Vec<Mapping>,
 
-    /// The ID (a UUID) of the backend resource.
     #[arg(long, value_name = "UUID")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub port_id: Option<String>,
 
-    /// The ID of the virtual NIC of a virtual IP address (deprecated by the provider).
     #[arg(long, value_name = "ID")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vip_port_id: Option<String>,
 
-    /// Passing client addresses to the backend.
-    #[arg(long, value_name = "VALUE", value_parser = clap::builder::PossibleValuesParser::new(TcpProxy::VALUES))]
+    #[arg(long, value_name = "VALUE", ignore_case = true, value_parser = choice(&TcpProxy::VALUES))]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tcp_proxy: Option<String>,
 
-    /// The description: at most 128 characters, without '<' and '>'.
     #[arg(long, value_name = "TEXT")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+/// What to list, and how to print it.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    // The help of the filters is the spec's (see `help.rs`).
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
+    #[arg(long, value_name = "STATUS", ignore_case = true, value_parser = choice(&ServiceStatus::VALUES))]
+    pub status: Option<String>,
+
+    #[arg(long, value_name = "FIELD", ignore_case = true, value_parser = choice(&ServiceSortKey::VALUES))]
+    pub sort_key: Option<String>,
+
+    /// The order of the list, by --sort-key: asc (the default here, unlike the API's: the
+    /// oldest first, so that services created during the walk come last) or desc.
+    #[arg(long, value_name = "DIRECTION", ignore_case = true, value_parser = choice(&SortDirection::VALUES))]
+    pub sort_dir: Option<String>,
+
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..), help = limit_help())]
+    pub limit: Option<u64>,
+
+    #[arg(long, value_name = "N", value_parser = parse_page_size, help = page_size_help())]
+    pub page_size: Option<i32>,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+
+    /// Give up on each request after this long, retries included (for example 30 or 1m).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+
+    /// How to print the services [default: table on a terminal, else jsonl]
+    #[arg(long, value_enum)]
+    pub output: Option<Output>,
+}
+
+/// Which quotas to show, and how.
+#[derive(Debug, Args)]
+pub struct QuotasArgs {
+    #[arg(long = "type", value_name = "TYPE", ignore_case = true, value_parser = choice(&QuotaResourceType::VALUES))]
+    pub type_: Option<String>,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+
+    /// Give up on the request after this long, retries included (for example 30 or 1m).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+
+    /// How to print the quotas [default: table on a terminal, else jsonl]
+    #[arg(long, value_enum)]
+    pub output: Option<Output>,
+}
+
+/// The service to create, and where.
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    #[command(flatten)]
+    pub fields: CreateFields,
+
+    /// The whole request as a JSON body (the spec's CreateEndpointServiceRequest), from FILE or
+    /// from standard input with '-'.
+    #[arg(long, value_name = "FILE", conflicts_with = "create_fields")]
+    pub body: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+
+    /// Give up on each request after this long, retries included (for example 30 or 1m).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+
+    /// Send nothing, and need no credentials: show the request that would be sent (method, URL,
+    /// body), checked like a real one.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// After the create, wait until the service is available, for at most TIMEOUT (default
+    /// 10m).
+    #[arg(
+        long,
+        value_name = "TIMEOUT",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = DEFAULT_WAIT,
+        value_parser = parse_duration,
+        conflicts_with = "dry_run"
+    )]
+    pub wait: Option<Duration>,
+
+    /// How to print the service the API answers (or the wait last read).
+    #[arg(long, value_enum, default_value_t = Output::Json)]
+    pub output: Output,
+}
+
+/// The fields of the service to create. Serialised, they are the JSON request body (each
+/// flag's field named as the spec names it); the library checks it. Which are required is the
+/// spec's `required` (see `help.rs`).
+#[derive(Debug, Args, Serialize)]
+#[group(id = "create_fields", multiple = true)]
+pub struct CreateFields {
+    // The help of the flags without a doc comment is the spec's (see `help.rs`).
+    #[arg(long, value_name = "UUID")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port_id: Option<String>,
+
+    #[arg(long, value_name = "UUID")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+
+    #[arg(long, value_name = "TYPE", ignore_case = true, value_parser = choice(&ServerType::VALUES))]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server_type: Option<String>,
+
+    /// A port mapping, CLIENT:SERVER with an optional /tcp or /udp (TCP by default). Repeat it
+    /// for more.
+    #[arg(long = "port", value_name = "CLIENT:SERVER[/tcp|/udp]", value_parser = parse_port)]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ports: Vec<PortArg>,
+
+    #[arg(long, value_name = "NAME")]
+    #[serde(rename = "service_name", skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    #[arg(long, value_name = "true|false")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approval_enabled: Option<bool>,
+
+    #[arg(long, value_name = "TYPE", ignore_case = true, value_parser = choice(&CreatableServiceType::VALUES))]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_type: Option<String>,
+
+    #[arg(long, value_name = "VALUE", ignore_case = true, value_parser = choice(&TcpProxy::VALUES))]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tcp_proxy: Option<String>,
+
+    #[arg(long, value_name = "TEXT")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+
+    /// A resource tag, KEY=VALUE, or KEY alone for a tag without a value. Repeat it for more.
+    #[arg(long = "tag", value_name = "KEY[=VALUE]", value_parser = parse_tag)]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<TagArg>,
+
+    #[arg(long, value_name = "ID")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pool_id: Option<String>,
+}
+
+/// The service to delete, and how.
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    #[arg(value_name = "SERVICE", help = SERVICE_HELP)]
+    pub service: String,
+
+    /// Delete without asking (needed when standard input is not a terminal).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+
+    /// Send nothing: show the request that would be sent. With credentials, a name is looked
+    /// up and the service is read first (so a missing one fails); without, the request shows
+    /// the placeholders of what is not known.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// After the deletion is accepted, wait until the service is gone, for at most TIMEOUT
+    /// (default 10m).
+    #[arg(
+        long,
+        value_name = "TIMEOUT",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = DEFAULT_WAIT,
+        value_parser = parse_duration,
+        conflicts_with = "dry_run"
+    )]
+    pub wait: Option<Duration>,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+
+    /// Give up on each request after this long, retries included (for example 30 or 1m).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+}
+
+/// The shell to print completions for.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Where the API is, and how long to wait for it.
@@ -284,9 +562,11 @@ pub struct ConnectionArgs {
 /// How to print the answer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Output {
-    /// The service as the API returned it, as pretty JSON.
+    /// Pretty JSON, as the API answers it (a list: one JSON array).
     Json,
-    /// A table of the service's fields.
+    /// JSON lines: one compact JSON value a line (a list: one item a line, printed as read).
+    Jsonl,
+    /// A table (one service: a field a line; a list: a service a row).
     Table,
 }
 
@@ -306,6 +586,64 @@ impl Serialize for PortArg {
         mapping.serialize_field("server_port", &self.server)?;
         mapping.serialize_field("protocol", &self.protocol)?;
         mapping.end()
+    }
+}
+
+/// A resource tag as given on the command line: `KEY=VALUE`, or `KEY` alone (no value); the
+/// library checks both.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TagArg {
+    pub key: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+fn parse_tag(text: &str) -> Result<TagArg, String> {
+    let (key, value) = match text.split_once('=') {
+        Some((key, value)) => (key, Some(value.to_owned())),
+        None => (text, None),
+    };
+    Ok(TagArg {
+        key: key.to_owned(),
+        value,
+    })
+}
+
+/// One of the spec's `values`, in any case, as the spec spells it (`lb` is `LB`).
+fn choice(values: &'static [&'static str]) -> impl clap::builder::TypedValueParser<Value = String> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(values).map(|given: String| {
+        values
+            .iter()
+            .find(|value| value.eq_ignore_ascii_case(&given))
+            .map_or(given, |value| (*value).to_owned())
+    })
+}
+
+fn limit_help() -> String {
+    format!(
+        "Print at most N services, and stop reading there; without it, every service (up to \
+         the library's bound of {}, with a warning when it is reached)",
+        otc_vpcep::DEFAULT_MAX_LIST_ITEMS
+    )
+}
+
+fn page_size_help() -> String {
+    format!(
+        "How many services each request asks for (the API's limit), 2 to {most} [default: \
+         {most}, or --limit when smaller]",
+        most = spec::MAX_LIST_LIMIT
+    )
+}
+
+/// A page size for the walk: 2 (a walk's pages overlap by one service) to the spec's most.
+fn parse_page_size(text: &str) -> Result<i32, String> {
+    let most = spec::MAX_LIST_LIMIT;
+    match text.trim().parse::<usize>() {
+        Ok(size) if (2..=most).contains(&size) => {
+            i32::try_from(size).map_err(|_| format!("{size} is not in 2..={most}"))
+        }
+        _ => Err(format!("{text:?} is not a number in 2..={most}")),
     }
 }
 

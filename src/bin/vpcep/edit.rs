@@ -7,7 +7,7 @@ use serde_json::Value;
 use crate::{
     args::{ModifyArgs, Output},
     failure::Failure,
-    progress,
+    output, progress,
 };
 
 /// Shows what the edit would change, and sends nothing.
@@ -51,7 +51,7 @@ pub async fn send(client: &Client, args: &ModifyArgs, body: &Value) -> Result<()
 fn edit<'c>(client: &'c Client, args: &ModifyArgs, body: &Value) -> EditEndpointService<'c> {
     let fields = &args.change.fields;
     let edit = client
-        .edit_endpoint_service(args.service_id.as_str())
+        .edit_endpoint_service(args.service.as_str())
         .json_body(body);
     let edit = fields.remove_ports.iter().fold(edit, |edit, m| {
         edit.remove_port(m.client, m.server, m.protocol)
@@ -66,11 +66,8 @@ fn edit<'c>(client: &'c Client, args: &ModifyArgs, body: &Value) -> EditEndpoint
 fn print(outcome: &EditOutcome, output: Output) -> Result<(), Failure> {
     match output {
         Output::Table => print!("{}", outcome.diff),
-        Output::Json => {
-            let text = serde_json::to_string_pretty(&outcome.diff)
-                .map_err(|e| Failure::Usage(format!("cannot print the change: {e}")))?;
-            println!("{text}");
-        }
+        Output::Json => print!("{}", output::pretty(&outcome.diff)?),
+        Output::Jsonl => print!("{}", output::line(&outcome.diff)?),
     }
     Ok(())
 }

@@ -15,6 +15,10 @@ pub enum Failure {
     Usage(String),
     /// The request was sent, or tried, and failed.
     Sent(Error),
+    /// What the command had to print could not be written (the requests were made).
+    Output(String),
+    /// The user did not confirm: nothing was sent.
+    Declined(String),
     /// An edit was sent, and someone else had changed fields of the service in between.
     Conflict {
         service_id: String,
@@ -39,6 +43,10 @@ pub fn exit_code(result: Result<(), Failure>) -> ExitCode {
         Err(Failure::Usage(message)) => {
             eprintln!("error: {message}");
             ExitCode::from(USAGE)
+        }
+        Err(Failure::Output(message) | Failure::Declined(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(FAILED)
         }
         Err(Failure::Sent(error)) => {
             eprintln!("error: {}", crate::terminal::escape(&error.to_string()));

@@ -29,6 +29,20 @@ pub fn read(flag: &str, path: &Path, limit: usize) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
+/// The JSON value of the file (or standard input) `path` that `flag` names, read as [`read`]
+/// reads it: not JSON, or a key repeated, is a usage error naming the flag.
+pub fn json(flag: &str, path: &Path) -> Result<serde_json::Value, String> {
+    let bytes = read(flag, path, MAX_INPUT_BYTES)?;
+    otc_vpcep::json::from_slice(&bytes).map_err(|e| {
+        let problem = if e.is_data() {
+            "repeats a key"
+        } else {
+            "not JSON"
+        };
+        format!("{flag} {}: {problem}: {e}", path.display())
+    })
+}
+
 /// A size in the largest binary unit that divides it.
 fn size(bytes: usize) -> String {
     match bytes {

@@ -4,14 +4,14 @@
 
 use std::process::ExitCode;
 
-use otc_vpcep::{Client, spec};
+use otc_vpcep::{Client, spec, types::ModifyEndpointServiceRequest};
 use serde_json::Value;
 
 use crate::{
     args::{ChangeArgs, ModifyArgs},
     connection, edit,
     failure::{self, Failure},
-    input, output, progress,
+    input, output, progress, request, resolve,
 };
 
 /// Runs `vpcep modify`, and says how it ended.
@@ -19,14 +19,17 @@ pub async fn run(args: ModifyArgs) -> ExitCode {
     failure::exit_code(modify(args).await)
 }
 
-async fn modify(args: ModifyArgs) -> Result<(), Failure> {
+async fn modify(mut args: ModifyArgs) -> Result<(), Failure> {
     let body = request_body(&args.change)?;
     let fields = &args.change.fields;
     let edits = !fields.add_ports.is_empty() || !fields.remove_ports.is_empty();
 
     if args.dry_run {
-        // With credentials, a dry run reads the service and shows what would change.
+        // With credentials, a dry run looks a name up, reads the service and shows what would
+        // change.
         if let Some(client) = connection::client_if_credentials(&args.connection, args.timeout)? {
+            checked(&client, &args, &body)?;
+            args.service = resolve::service_id(&client, &args.service).await?;
             return edit::preview(&client, &args, &body).await;
         }
         if edits {
@@ -37,16 +40,25 @@ async fn modify(args: ModifyArgs) -> Result<(), Failure> {
             ));
         }
         let client = connection::client(&args.connection, args.timeout, false)?;
-        return print_request(&client, &args, &body);
+        let body = checked(&client, &args, &body)?;
+        let id = resolve::as_id(&args.service);
+        if id.is_none() {
+            resolve::note_unresolved(&args.service);
+        }
+        let operation = spec::MODIFY_ENDPOINT_SERVICE;
+        return request::print(&client, &operation, id.as_deref(), Some(&body));
     }
 
     let client = connection::client(&args.connection, args.timeout, true)?;
+    // Every rule of the body is checked before a name is looked up.
+    checked(&client, &args, &body)?;
+    args.service = resolve::service_id(&client, &args.service).await?;
     if edits {
         return edit::send(&client, &args, &body).await;
     }
     let answered = progress::awaited(
         client
-            .modify_endpoint_service(args.service_id.as_str())
+            .modify_endpoint_service(args.service.as_str())
             .json_body(&body)
             .send(),
     )
@@ -54,7 +66,7 @@ async fn modify(args: ModifyArgs) -> Result<(), Failure> {
     let Some(timeout) = args.wait else {
         return output::print_service(&answered, args.output);
     };
-    match progress::waited(&client, &args.service_id, timeout).await {
+    match progress::waited(&client, &args.service, timeout).await {
         Ok(service) => output::print_service(&service, args.output),
         Err(failure) => {
             // The change was made: show it as answered, then why the wait failed.
@@ -64,48 +76,24 @@ async fn modify(args: ModifyArgs) -> Result<(), Failure> {
     }
 }
 
-/// Prints the request a modify would send (method, URL, body), checked like a real one.
-fn print_request(client: &Client, args: &ModifyArgs, body: &Value) -> Result<(), Failure> {
-    let change = client
-        .modify_endpoint_service(args.service_id.as_str())
-        .json_body(body);
-    let body = change.build_body()?;
-    let body = serde_json::to_string_pretty(&body).map_err(|e| Failure::Usage(e.to_string()))?;
-    // The ID was checked with the body: in canonical form, as the request sends it.
-    let id = uuid::Uuid::try_parse(&args.service_id)
-        .map(|id| id.to_string())
-        .unwrap_or_default();
-    let operation = spec::MODIFY_ENDPOINT_SERVICE;
-    let path = operation.path_with(&[
-        // A dry run asks IAM nothing: a project known only by name stays a placeholder.
-        (
-            "project_id",
-            client
-                .known_project_id()
-                .map_or("{project_id}", |p| p.as_str()),
-        ),
-        ("vpc_endpoint_service_id", &id),
-    ]);
-    println!(
-        "{} {}{path}\ncontent-type: application/json\n\n{body}",
-        operation.method,
-        client.endpoint(),
-    );
-    Ok(())
+/// The request body of the change, checked like a real one: every rule of the spec, and the
+/// service's ID when it is one (a name stands for a valid ID until it is looked up).
+fn checked(
+    client: &Client,
+    args: &ModifyArgs,
+    body: &Value,
+) -> Result<ModifyEndpointServiceRequest, Failure> {
+    let id = resolve::as_id(&args.service).unwrap_or_else(|| uuid::Uuid::nil().to_string());
+    Ok(client
+        .modify_endpoint_service(id)
+        .json_body(body)
+        .build_body()?)
 }
 
 /// The JSON request body: the `--body` file (or standard input), or the flags.
 fn request_body(change: &ChangeArgs) -> Result<Value, Failure> {
     if let Some(path) = &change.body {
-        let bytes = input::read("--body", path, input::MAX_INPUT_BYTES).map_err(Failure::Usage)?;
-        return otc_vpcep::json::from_slice(&bytes).map_err(|e| {
-            let problem = if e.is_data() {
-                "repeats a key"
-            } else {
-                "not JSON"
-            };
-            Failure::Usage(format!("--body {}: {problem}: {e}", path.display()))
-        });
+        return input::json("--body", path).map_err(Failure::Usage);
     }
     serde_json::to_value(&change.fields).map_err(|e| Failure::Usage(e.to_string()))
 }

@@ -21,11 +21,126 @@ const PATIENCE: Duration = Duration::from_secs(1);
 
 /// Awaits `call`, with a spinner once it has taken a second.
 pub async fn awaited<T>(call: impl Future<Output = Result<T, Error>>) -> Result<T, Failure> {
+    awaited_as(call, "waiting for the answer").await
+}
+
+/// Awaits `call`, with a spinner that says `what` once it has taken a second.
+pub async fn awaited_as<T>(
+    call: impl Future<Output = Result<T, Error>>,
+    what: &str,
+) -> Result<T, Failure> {
     spinning(call, ProgressDrawTarget::stderr(), PATIENCE, |waited| {
-        format!("waiting for the answer ({}s)", waited.as_secs())
+        format!("{what} ({}s)", waited.as_secs())
     })
     .await
     .map_err(Failure::from)
+}
+
+/// Deletes with `delete`, which waits until the service `service_id` is gone, with a spinner
+/// at once.
+pub async fn gone(
+    delete: impl Future<Output = Result<(), Error>>,
+    service_id: &str,
+) -> Result<(), Failure> {
+    let service_id = plain(service_id);
+    spinning(
+        delete,
+        ProgressDrawTarget::stderr(),
+        Duration::ZERO,
+        |waited| {
+            format!(
+                "deleting {service_id}, waiting until it is gone ({}s)",
+                waited.as_secs()
+            )
+        },
+    )
+    .await
+    .map_err(Failure::from)
+}
+
+/// Where a command prints while a spinner may be drawn: through the spinner, which is taken
+/// off the terminal for the print and drawn again after.
+pub struct Screen(Option<ProgressBar>);
+
+impl Screen {
+    /// Runs `print` with the spinner, if any, off the terminal.
+    pub fn print<R>(&self, print: impl FnOnce() -> R) -> R {
+        match &self.0 {
+            Some(spinner) => spinner.suspend(print),
+            None => print(),
+        }
+    }
+}
+
+/// Whether a walk goes on after an item.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Walk {
+    On,
+    Stop,
+}
+
+/// Hands each item of `items` to `each` (which prints through the [`Screen`]) until the end,
+/// the first error, or `each` says stop; once that has taken a second, a spinner says how
+/// many `things` were read. Answers how many were.
+pub async fn walked<T>(
+    items: impl futures_util::Stream<Item = Result<T, Error>>,
+    things: &str,
+    each: impl FnMut(T, &Screen) -> Result<Walk, Failure>,
+) -> Result<usize, Failure> {
+    counted(items, ProgressDrawTarget::stderr(), PATIENCE, things, each).await
+}
+
+async fn counted<T>(
+    items: impl futures_util::Stream<Item = Result<T, Error>>,
+    target: ProgressDrawTarget,
+    after: Duration,
+    things: &str,
+    mut each: impl FnMut(T, &Screen) -> Result<Walk, Failure>,
+) -> Result<usize, Failure> {
+    use futures_util::StreamExt;
+    let mut items = std::pin::pin!(items);
+    let started = Instant::now();
+    let mut ticks = tokio::time::interval_at(started + after, TICK);
+    let mut target = Some(target);
+    let mut screen = Screen(None);
+    let mut count = 0;
+    let result = loop {
+        tokio::select! {
+            item = items.next() => match item {
+                None => break Ok(count),
+                Some(Err(error)) => break Err(Failure::from(error)),
+                Some(Ok(item)) => {
+                    count += 1;
+                    match each(item, &screen) {
+                        Ok(Walk::On) => {}
+                        Ok(Walk::Stop) => break Ok(count),
+                        Err(failure) => break Err(failure),
+                    }
+                }
+            },
+            _ = ticks.tick() => {
+                let spinner = screen.0.get_or_insert_with(|| {
+                    spinner(target.take().unwrap_or_else(ProgressDrawTarget::hidden))
+                });
+                spinner.set_message(format!(
+                    "reading {things}: {count} so far ({}s)",
+                    started.elapsed().as_secs()
+                ));
+                spinner.tick();
+            }
+        }
+    };
+    if let Some(spinner) = screen.0 {
+        spinner.finish_and_clear();
+    }
+    result
+}
+
+/// A spinner drawn on `target`.
+fn spinner(target: ProgressDrawTarget) -> ProgressBar {
+    let style = ProgressStyle::with_template("{spinner} {msg}")
+        .unwrap_or_else(|_| ProgressStyle::default_spinner());
+    ProgressBar::with_draw_target(None, target).with_style(style)
 }
 
 /// Waits until the service `service_id` is available, for at most `timeout`, with a spinner
@@ -87,10 +202,7 @@ async fn spinning<T>(
             }
             _ = ticks.tick() => {
                 let spinner = spinner.get_or_insert_with(|| {
-                    let target = target.take().unwrap_or_else(ProgressDrawTarget::hidden);
-                    let style = ProgressStyle::with_template("{spinner} {msg}")
-                        .unwrap_or_else(|_| ProgressStyle::default_spinner());
-                    ProgressBar::with_draw_target(None, target).with_style(style)
+                    self::spinner(target.take().unwrap_or_else(ProgressDrawTarget::hidden))
                 });
                 spinner.set_message(message(started.elapsed()));
                 spinner.tick();
@@ -101,7 +213,7 @@ async fn spinning<T>(
 
 /// `text` as is when it is plain (letters, digits, `-`, `_`, `.`), else quoted as JSON, so that
 /// what the service answers cannot move the cursor or change colours.
-fn plain(text: &str) -> String {
+pub fn plain(text: &str) -> String {
     if text
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
@@ -222,6 +334,58 @@ mod tests {
             "{:?}",
             recorder.lines()
         );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_long_walk_shows_how_many_were_read_and_prints_off_the_spinner() {
+        let recorder = Recorder::default();
+        let slow = futures_util::stream::unfold(0, |n| async move {
+            if n == 3 {
+                return None;
+            }
+            tokio::time::sleep(Duration::from_millis(700)).await;
+            Some((Ok::<_, Error>(n), n + 1))
+        });
+        let printed = Mutex::new(Vec::new());
+        let count = counted(
+            slow,
+            drawn_on(&recorder),
+            PATIENCE,
+            "services",
+            |n, screen| {
+                screen.print(|| printed.lock().unwrap().push(n));
+                Ok(Walk::On)
+            },
+        )
+        .await;
+        assert_eq!(count.ok(), Some(3));
+        assert_eq!(*printed.lock().unwrap(), [0, 1, 2]);
+        let lines = recorder.lines();
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.ends_with("reading services: 1 so far (1s)")),
+            "{lines:?}"
+        );
+        assert_eq!(
+            lines.last().map(String::as_str),
+            Some("<clear>"),
+            "{lines:?}"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_walk_stops_when_told() {
+        let items = futures_util::stream::iter((0..10).map(Ok::<_, Error>));
+        let count = counted(
+            items,
+            ProgressDrawTarget::hidden(),
+            PATIENCE,
+            "x",
+            |n, _| Ok(if n == 4 { Walk::Stop } else { Walk::On }),
+        )
+        .await;
+        assert_eq!(count.ok(), Some(5));
     }
 
     #[test]

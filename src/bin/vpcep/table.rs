@@ -1,6 +1,7 @@
-//! `--output table`: a service's fields, one per line, whatever fields the spec gives it.
+//! `--output table`: a service's fields, one per line, whatever fields the spec gives it; a
+//! list of services, one a row; the quotas, one resource type a row.
 
-use otc_vpcep::types::EndpointService;
+use otc_vpcep::types::{EndpointService, QuotaResource};
 use serde_json::Value;
 
 /// The fields shown first, in this order; every other field follows in the order of its name.
@@ -23,6 +24,122 @@ pub fn render(service: &EndpointService) -> String {
     rows.iter()
         .map(|(name, value)| format!("{name:<width$}  {}\n", crate::terminal::escape(value)))
         .collect()
+}
+
+/// The port mappings a row of the list shows; more are counted.
+const ROW_PORTS: usize = 3;
+
+/// The services as a table, one a row: ID, name (without the API's decoration), status,
+/// backend type, port mappings (the first few, then how many more) and creation time.
+pub fn services(services: &[EndpointService]) -> String {
+    let rows: Vec<Vec<String>> = services
+        .iter()
+        .map(|service| {
+            let fields = serde_json::to_value(service).unwrap_or(Value::Null);
+            let text = |name: &str| fields.get(name).map_or_else(String::new, scalar);
+            vec![
+                service.id.clone(),
+                bare_name(service).unwrap_or_default(),
+                text("status"),
+                text("server_type"),
+                ports(&fields),
+                text("created_at"),
+            ]
+        })
+        .collect();
+    columns(&["ID", "NAME", "STATUS", "TYPE", "PORTS", "CREATED"], &rows)
+}
+
+/// The quotas as a table, one resource type a row.
+pub fn quotas(resources: &[QuotaResource]) -> String {
+    let rows: Vec<Vec<String>> = resources
+        .iter()
+        .map(|resource| {
+            let fields = serde_json::to_value(resource).unwrap_or(Value::Null);
+            ["type", "used", "quota"]
+                .iter()
+                .map(|name| fields.get(name).map_or_else(String::new, scalar))
+                .collect()
+        })
+        .collect();
+    columns(&["TYPE", "USED", "QUOTA"], &rows)
+}
+
+/// The name of `service` as created: the API answers it decorated as `{region}.{name}.{id}`.
+fn bare_name(service: &EndpointService) -> Option<String> {
+    let answered = service.service_name.as_deref()?;
+    let bare = answered
+        .strip_suffix(service.id.as_str())
+        .and_then(|rest| rest.strip_suffix('.'))
+        .and_then(|rest| rest.split_once('.'))
+        .map(|(_region, name)| name)
+        .filter(|name| !name.is_empty());
+    Some(bare.unwrap_or(answered).to_owned())
+}
+
+/// The port mappings of a service as one cell: the first few, then how many more.
+fn ports(fields: &Value) -> String {
+    let Some(Value::Array(ports)) = fields.get("ports") else {
+        return String::new();
+    };
+    let mut cell = ports
+        .iter()
+        .take(ROW_PORTS)
+        .map(|port| item_text("ports", port))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if ports.len() > ROW_PORTS {
+        cell.push_str(&format!(" (+{} more)", ports.len() - ROW_PORTS));
+    }
+    cell
+}
+
+/// A table with a row of `headers`, each column as wide as its widest cell (escaped), empty
+/// cells as `-`; the last column is not padded.
+fn columns(headers: &[&str], rows: &[Vec<String>]) -> String {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|cell| match cell.as_str() {
+                    "" => "-".to_owned(),
+                    cell => crate::terminal::escape(cell).into_owned(),
+                })
+                .collect()
+        })
+        .collect();
+    let widths: Vec<usize> = headers
+        .iter()
+        .enumerate()
+        .map(|(i, header)| {
+            rows.iter()
+                .filter_map(|row| row.get(i))
+                .map(|cell| cell.chars().count())
+                .chain([header.len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: Vec<&str>| {
+        let last = cells.len().saturating_sub(1);
+        let mut text = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            if i == last {
+                text.push_str(cell);
+            } else {
+                let pad = widths[i].saturating_sub(cell.chars().count());
+                text.push_str(cell);
+                text.push_str(&" ".repeat(pad + 2));
+            }
+        }
+        text.push('\n');
+        text
+    };
+    let mut table = line(headers.to_vec());
+    for row in &rows {
+        table.push_str(&line(row.iter().map(String::as_str).collect()));
+    }
+    table
 }
 
 /// A field's value as one cell, or `None` when there is nothing to show.
@@ -85,6 +202,41 @@ fn scalar(value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_list_is_a_row_a_service_with_its_bare_name_and_a_few_ports() {
+        let id = "4189d3c2-8882-4871-a3c2-d380272eed83";
+        let ports: Vec<Value> = (1..=5)
+            .map(|n| serde_json::json!({"client_port": n, "server_port": 80, "protocol": "TCP"}))
+            .collect();
+        let list: Vec<EndpointService> = serde_json::from_value(serde_json::json!([
+            {"id": id, "service_name": format!("eu-de.web.{id}"), "status": "available",
+             "server_type": "LB", "ports": ports, "created_at": "2018-01-30T07:42:01Z"},
+            {"id": "x", "service_name": "plain\u{1b}[2J"}
+        ]))
+        .unwrap();
+        assert_eq!(
+            services(&list),
+            "ID                                    NAME            STATUS     TYPE  PORTS                                   CREATED\n\
+             4189d3c2-8882-4871-a3c2-d380272eed83  web             available  LB    1:80/TCP, 2:80/TCP, 3:80/TCP (+2 more)  2018-01-30T07:42:01Z\n\
+             x                                     plain\\u{1b}[2J  -          -     -                                       -\n"
+        );
+    }
+
+    #[test]
+    fn quotas_are_a_row_a_type() {
+        let resources: Vec<QuotaResource> = serde_json::from_value(serde_json::json!([
+            {"type": "endpoint", "used": 4, "quota": 150},
+            {"type": "endpoint_service", "used": 10, "quota": 100}
+        ]))
+        .unwrap();
+        assert_eq!(
+            quotas(&resources),
+            "TYPE              USED  QUOTA\n\
+             endpoint          4     150\n\
+             endpoint_service  10    100\n"
+        );
+    }
 
     #[test]
     fn a_table_shows_the_fields_that_are_present() {

@@ -568,3 +568,12 @@ async fn quotas_are_read_by_type() {
         format!("/v1/{}/quotas?type=endpoint_service", support::PROJECT_ID)
     );
 }
+
+#[tokio::test]
+async fn a_walk_of_pages_of_one_service_reads_each_once() {
+    let services = Services::new(5);
+    let server = services.serve().await;
+    let client = client(&server, tiny_policy(1));
+    let ids = walked(client.list_endpoint_services().limit(1)).await;
+    assert_eq!(ids, (0..5).map(id).collect::<Vec<_>>());
+}

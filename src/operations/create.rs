@@ -62,7 +62,8 @@ impl<'a> CreateEndpointService<'a> {
     /// `service_name`, the client lists the services of that name, and if exactly one was
     /// created since the call began (it was not there when the call began), that is the answer.
     /// Otherwise the error is [`Error::CreateOutcomeUnknown`], which says what to look for.
-    /// With a name, the call therefore begins by listing the services of that name.
+    /// With a name, the call therefore begins by listing the services of that name (if that
+    /// list is refused, the create is sent anyway, and a lost answer is an unknown outcome).
     pub fn send(self) -> impl Future<Output = Result<EndpointService, Error>> + Send + 'a {
         let client = self.client;
         let wait = self.custom.wait;
@@ -74,15 +75,24 @@ impl<'a> CreateEndpointService<'a> {
         let checked = self.build_body().map(|_| self);
         async move {
             let builder = checked?;
+            // Those of its name now; a list refused (a user who may create but not list)
+            // leaves the create unguarded: a lost answer is then an unknown outcome.
             let before = match &name {
-                Some(name) => Some(ids_named(client, name).await?),
+                Some(name) => ids_named(client, name).await.ok(),
                 None => None,
             };
             let created = match builder.send_once().await {
                 Ok(service) => service,
-                Err(error) if outcome_unknown(&error) => {
-                    recovered(client, name, before.unwrap_or_default(), error).await?
-                }
+                Err(error) if outcome_unknown(&error) => match before {
+                    Some(before) => recovered(client, name, before, error).await?,
+                    None => {
+                        return Err(Error::CreateOutcomeUnknown {
+                            name,
+                            candidates: Vec::new(),
+                            source: Box::new(error),
+                        });
+                    }
+                },
                 Err(error) => return Err(error),
             };
             match (wait, created.id.parse()) {

@@ -162,7 +162,9 @@ impl Walk<'_> {
             let services = answer.endpoint_services;
             let read = i32::try_from(services.len()).unwrap_or(i32::MAX);
             let short = read < self.limit;
-            if self.previous.is_empty() {
+            // The first page, or pages too small to overlap (a page of one service is taken as
+            // it comes: the walk's promise needs two).
+            if self.previous.is_empty() || self.limit < 2 {
                 self.take(offset.saturating_add(read), services, 0, short);
                 return Ok(());
             }
@@ -202,7 +204,8 @@ impl Walk<'_> {
     /// starts when nothing moves.
     fn take(&mut self, next_offset: i32, services: Vec<EndpointService>, from: usize, short: bool) {
         self.next_offset = next_offset;
-        self.back = 1;
+        // One row of overlap, unless a page is that row alone.
+        self.back = i32::from(self.limit > 1);
         self.done = short || services.is_empty();
         self.previous = services.iter().map(|service| service.id.clone()).collect();
         // The page's own buffer, without a copy.

@@ -230,8 +230,8 @@ pub(crate) async fn poll_until_available<F: Future<Output = Result<EndpointServi
     Err(timed_out(last_status, last_error))
 }
 
-/// Polls with `poll` until the service `service_id` is gone (its read answers 404, which is
-/// success here), for at most `timeout`: any status keeps it waiting (a deletion that fails
+/// Polls with `poll` until the service `service_id` is gone (its read answers 404
+/// `EndPoint.0005`, which is success here), for at most `timeout`: any status keeps it waiting (a deletion that fails
 /// leaves the service there, and the time then runs out naming its last status), and so does
 /// a read that failed in a way worth retrying.
 pub(crate) async fn poll_until_gone<F: Future<Output = Result<EndpointService, Error>>>(
@@ -258,7 +258,10 @@ pub(crate) async fn poll_until_gone<F: Future<Output = Result<EndpointService, E
                 last_status = service.status;
                 last_error = None;
             }
-            Err(Error::Api(error)) if error.status == 404 => return Ok(()),
+            // The service's own 404, not a gateway's (a wrong path is not a deletion).
+            Err(Error::Api(error)) if error.status == 404 && error.code_is("EndPoint.0005") => {
+                return Ok(());
+            }
             Err(error) if error.is_retryable() => last_error = Some(error),
             Err(error) => return Err(error),
         }

@@ -32,7 +32,7 @@ use crate::spec::{self, Operation};
 type Register = fn(MethodFilter) -> MethodRouter<Arc<Shared>>;
 
 /// The handler of each operation of the spec, by the operation's id.
-const HANDLERS: [(&str, Register); 6] = [
+const HANDLERS: &[(&str, Register)] = &[
     ("list_endpoint_services", |m| on(m, handlers::list_services)),
     ("create_endpoint_service", |m| {
         on(m, handlers::create_service)

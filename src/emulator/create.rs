@@ -563,6 +563,15 @@ mod tests {
                 ]),
                 "EndPoint.3075",
             ),
+            (
+                body(&[
+                    port,
+                    vpc,
+                    server,
+                    r#""ports":[{"client_port":1,"server_port":1,"x":1}]"#,
+                ]),
+                "EndPoint.0002",
+            ),
             (body(&[port, vpc, server, ports]), "ok"),
             ("".to_owned(), "EndPoint.0002"),
             ("[]".to_owned(), "EndPoint.0002"),

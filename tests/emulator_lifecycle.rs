@@ -133,7 +133,6 @@ async fn every_operation_of_the_spec_is_routed_and_other_methods_are_405_with_it
     let emulator = Emulator::start().await.unwrap();
     let document = support::spec();
     let paths = document["paths"].as_object().unwrap();
-    assert_eq!(paths.len(), 3, "the spec's paths");
     for (template, item) in paths {
         let path = template
             .replace("{project_id}", DOCUMENTED_PROJECT_ID)
@@ -188,8 +187,6 @@ async fn every_operation_of_the_spec_is_routed_and_other_methods_are_405_with_it
             );
         }
     }
-    // The emulator's own table holds every operation of the spec (by method and path).
-    assert_eq!(spec::ALL.len(), 6);
 }
 
 // ---- list ----------------------------------------------------------------------------------

@@ -15,7 +15,12 @@
 //! - `VIP` and `BMS` are still accepted as `server_type` (the page says they "will be
 //!   discarded", not that they are);
 //! - port mappings follow the modify call's rules (TCP or UDP; no two with the same
-//!   `client_port` and protocol, `EndPoint.0002`);
+//!   `client_port` and protocol, `EndPoint.0002`; no field but the three);
+//! - a clash with another service on the same `port_id` is the modify call's
+//!   (`EndPoint.3044` when a mapping of the same protocol has the same `client_port` or the
+//!   same `server_port`): the create page names only `server_port` and protocol, the modify
+//!   page both ports, and one rule for both calls keeps a service that a modify could not make
+//!   from being made by a create;
 //! - `service_type` other than `interface` (`gateway` too: those are configured by the
 //!   provider) and an unknown `tcp_proxy` are `EndPoint.0002`;
 //! - `pool_id` is a string of at most 64 characters (the spec's limit; the page gives none);
@@ -562,6 +567,15 @@ mod tests {
                     r#""ports":[{"client_port":1,"server_port":1,"protocol":"SCTP"}]"#,
                 ]),
                 "EndPoint.3075",
+            ),
+            (
+                body(&[
+                    port,
+                    vpc,
+                    server,
+                    r#""ports":[{"client_port":1,"server_port":1,"x":1}]"#,
+                ]),
+                "EndPoint.0002",
             ),
             (body(&[port, vpc, server, ports]), "ok"),
             ("".to_owned(), "EndPoint.0002"),

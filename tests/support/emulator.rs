@@ -121,6 +121,16 @@ pub async fn answer(response: reqwest::Response) -> Answer {
     let request_id = header("x-request-id");
     let allow = header("allow");
     let bytes = response.bytes().await.expect("a readable body");
+    if bytes.is_empty() {
+        // A delete's answer has no body.
+        return Answer {
+            status,
+            content_type,
+            request_id,
+            allow,
+            body: Value::Null,
+        };
+    }
     let body = serde_json::from_slice(&bytes).unwrap_or_else(|e| {
         panic!(
             "the body is not JSON ({e}): {}",
@@ -133,5 +143,82 @@ pub async fn answer(response: reqwest::Response) -> Answer {
         request_id,
         allow,
         body,
+    }
+}
+
+/// The path of the project's services (list and create).
+pub fn services_path(project_id: &str) -> String {
+    otc_vpcep::spec::LIST_ENDPOINT_SERVICES.path_with(&[("project_id", project_id)])
+}
+
+/// The path of the project's quotas.
+pub fn quotas_path(project_id: &str) -> String {
+    otc_vpcep::spec::LIST_QUOTAS.path_with(&[("project_id", project_id)])
+}
+
+/// The path of the service `service_id` of the documented project.
+pub fn service_path(service_id: &str) -> String {
+    super::service_path(DOCUMENTED_PROJECT_ID, service_id)
+}
+
+/// The API reference's example create request, as the spec embeds it.
+pub fn documented_create_request() -> Value {
+    super::spec()["paths"][otc_vpcep::spec::CREATE_ENDPOINT_SERVICE.path]["post"]["requestBody"]
+        ["content"]["application/json"]["examples"]["documented"]["value"]
+        .clone()
+}
+
+/// A create request of the documented project that clashes with no other service: the
+/// documented example on a backend port of its own (`port`, a number for the UUID's end).
+pub fn create_request(port: u32) -> Value {
+    let mut body = documented_create_request();
+    body["port_id"] = Value::from(format!("aaaaaaaa-0000-4000-8000-{port:012x}"));
+    body
+}
+
+/// Sends `method` with no body and a token to `path` of the emulator (with its query).
+pub async fn request(emulator: &Emulator, method: reqwest::Method, path: &str) -> Answer {
+    let response = reqwest::Client::new()
+        .request(method, format!("{}{path}", emulator.base_url()))
+        .header("x-auth-token", "test-token")
+        .send()
+        .await
+        .expect("the emulator answers");
+    answer(response).await
+}
+
+/// GETs `path` (with its query) of the emulator.
+pub async fn get(emulator: &Emulator, path: &str) -> Answer {
+    request(emulator, reqwest::Method::GET, path).await
+}
+
+/// POSTs `body` as JSON to the documented project's services.
+pub async fn create(emulator: &Emulator, body: &Value) -> Answer {
+    send_raw(
+        emulator,
+        reqwest::Method::POST,
+        &services_path(DOCUMENTED_PROJECT_ID),
+        Some("application/json"),
+        &body.to_string(),
+    )
+    .await
+}
+
+/// DELETEs the documented project's service `service_id`.
+pub async fn delete(emulator: &Emulator, service_id: &str) -> Answer {
+    request(emulator, reqwest::Method::DELETE, &service_path(service_id)).await
+}
+
+/// The status of the documented project's service `service_id` as `GET` answers it, or the
+/// error code.
+pub async fn status_of(emulator: &Emulator, service_id: &str) -> String {
+    let answer = get(emulator, &service_path(service_id)).await;
+    if answer.status == 200 {
+        answer.body["status"]
+            .as_str()
+            .unwrap_or("(none)")
+            .to_owned()
+    } else {
+        answer.code().to_owned()
     }
 }

@@ -42,7 +42,7 @@ pub struct LifecycleArgs {
     pub seed_count: Option<usize>,
 
     /// Carry out the next N requests of an operation, then lose their answers:
-    /// OPERATION:N[:HOW], HOW `reset` (close the connection without an answer, the default) or
+    /// `OPERATION:N[:HOW]`, HOW `reset` (close the connection without an answer, the default) or
     /// `503`; OPERATION as the spec names it, for example create_endpoint_service or
     /// createEndpointService (may be repeated).
     #[arg(long = "lose-answers", value_name = "OPERATION:N[:HOW]", value_parser = parse_lost)]

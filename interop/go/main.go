@@ -4,7 +4,10 @@
 // server's base URL in VPCEP_BASE_URL. It sends the documented example request to the documented
 // service and checks the documented fields of the answer, reads the service back (GET) and checks
 // that it shows the change, then checks that a 4XX answer (an unknown service, to PUT and to GET)
-// decodes into the spec's ErrorResponse model. It exits non-zero on a mismatch.
+// decodes into the spec's ErrorResponse model. Then it makes one call of every other kind: it
+// creates a service (`interop3`), reads it back, finds it in the list, sees it counted in the
+// quota, deletes it and checks that GET then answers 404 `EndPoint.0005`. It exits non-zero on a
+// mismatch.
 package main
 
 import (
@@ -22,6 +25,11 @@ const (
 	projectID        = "6e9dfd51d1124e8d8498dce894923a0d"
 	serviceID        = "4189d3c2-8882-4871-a3c2-d380272eed88"
 	unknownServiceID = "00000000-0000-4000-8000-000000000000"
+	// The service this program creates and deletes (each interop program has its own name and
+	// port).
+	createdName   = "interop3"
+	createdPortID = "7d2f4eb0-6e3d-4a77-9c65-2b8b7f4a9c33"
+	vpcID         = "4189d3c2-8882-4871-a3c2-d380272eed80"
 )
 
 func fail(format string, args ...any) {
@@ -151,4 +159,92 @@ func main() {
 		fail("GET of an unknown service: %s, not 404 EndPoint.0005", get)
 	}
 	fmt.Printf("go (openapi-generator): ok: %s, refused with %s (PUT) and %s (GET)\n", name, put, get)
+
+	quotas := vpcep.NewAPIClient(cfg).QuotasAPI
+	fmt.Printf("go (openapi-generator): ok: %s\n", createListDelete(ctx, api, quotas))
+}
+
+// createListDelete creates a service, reads it back, lists it, sees it in the quota, deletes it
+// and sees it gone; it answers a summary of what it saw.
+func createListDelete(ctx context.Context, api *vpcep.EndpointServicesAPIService, quotas *vpcep.QuotasAPIService) string {
+	request := vpcep.NewCreateEndpointServiceRequest(createdPortID, vpcID, vpcep.SERVERTYPE_VM,
+		[]vpcep.PortMapping{mapping(8080, 80, vpcep.PROTOCOL_TCP)})
+	request.SetServiceName(createdName)
+	created, response, err := api.CreateEndpointService(ctx, projectID).
+		CreateEndpointServiceRequest(*request).Execute()
+	if err != nil {
+		fail("create failed: %v", err)
+	}
+	if response.StatusCode != 200 || response.Header.Get("X-Request-Id") == "" {
+		fail("create: status %d, X-Request-Id %q", response.StatusCode, response.Header.Get("X-Request-Id"))
+	}
+	serviceID := created.GetId()
+	if serviceID == "" || created.GetProjectId() != projectID {
+		fail("create: id %q, project_id %q", serviceID, created.GetProjectId())
+	}
+	if created.GetPortId() != createdPortID || created.GetVpcId() != vpcID {
+		fail("create: port_id %q, vpc_id %q", created.GetPortId(), created.GetVpcId())
+	}
+	serverType := created.GetServerType()
+	if serverType.ServerType == nil || *serverType.ServerType != vpcep.SERVERTYPE_VM {
+		fail("create: server_type %+v", serverType)
+	}
+	status := created.GetStatus()
+	if status.ServiceStatus == nil || (*status.ServiceStatus != vpcep.SERVICESTATUS_CREATING &&
+		*status.ServiceStatus != vpcep.SERVICESTATUS_AVAILABLE) {
+		fail("create: status %+v", status)
+	}
+	createdStatus := string(*status.ServiceStatus)
+	if got := portList(created); got != "8080:80/TCP" {
+		fail("create: ports %s", got)
+	}
+
+	read, _, err := api.GetEndpointService(ctx, projectID, serviceID).Execute()
+	if err != nil {
+		fail("GET of the created service failed: %v", err)
+	}
+	if read.GetId() != serviceID || !strings.Contains(read.GetServiceName(), createdName) {
+		fail("GET of the created service: id %q, service_name %q", read.GetId(), read.GetServiceName())
+	}
+
+	page, response, err := api.ListEndpointServices(ctx, projectID).EndpointServiceName(createdName).Execute()
+	if err != nil || response.StatusCode != 200 {
+		fail("list failed: %v", err)
+	}
+	listed := false
+	for _, s := range page.GetEndpointServices() {
+		listed = listed || s.GetId() == serviceID
+	}
+	if total, ok := page.GetTotalCountOk(); !listed || !ok || *total < 1 {
+		fail("list: the created service listed %v, total_count %v", listed, page.GetTotalCount())
+	}
+
+	answer, response, err := quotas.ListQuotas(ctx, projectID).Type_(vpcep.QUOTARESOURCETYPE_ENDPOINT_SERVICE).Execute()
+	if err != nil || response.StatusCode != 200 {
+		fail("quotas failed: %v", err)
+	}
+	var mine []vpcep.QuotaResource
+	for _, r := range answer.Quotas.GetResources() {
+		t := r.GetType()
+		if (t.QuotaResourceType != nil && *t.QuotaResourceType == vpcep.QUOTARESOURCETYPE_ENDPOINT_SERVICE) ||
+			(t.QuotaResourceType == nil && t.String != nil && *t.String == "endpoint_service") {
+			mine = append(mine, r)
+		}
+	}
+	if len(mine) != 1 || !mine[0].HasUsed() || mine[0].GetUsed() < 1 {
+		fail("quotas: endpoint_service entries %+v", mine)
+	}
+
+	response, err = api.DeleteEndpointService(ctx, projectID, serviceID).Execute()
+	if err != nil || (response.StatusCode != 200 && response.StatusCode != 204) {
+		fail("delete failed: %v (%v)", err, response)
+	}
+	deleted := response.StatusCode
+	_, response, err = api.GetEndpointService(ctx, projectID, serviceID).Execute()
+	gone := refusal(response, err)
+	if !strings.EqualFold(gone, "404 EndPoint.0005") {
+		fail("GET of the deleted service: %s, not 404 EndPoint.0005", gone)
+	}
+	return fmt.Sprintf("created %s (%s), listed %d, quota %d/%d, deleted (%d), then GET %s",
+		read.GetServiceName(), createdStatus, page.GetTotalCount(), mine[0].GetUsed(), mine[0].GetQuota(), deleted, gone)
 }

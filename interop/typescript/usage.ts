@@ -10,6 +10,14 @@ type ErrorResponse = components["schemas"]["ErrorResponse"];
 type Path = paths["/v1/{project_id}/vpc-endpoint-services/{vpc_endpoint_service_id}"];
 type Operation = Path["put"];
 type Query = Path["get"];
+type CreateRequest = components["schemas"]["CreateEndpointServiceRequest"];
+type ServiceList = components["schemas"]["EndpointServiceList"];
+type QuotaList = components["schemas"]["QuotaList"];
+type Collection = paths["/v1/{project_id}/vpc-endpoint-services"];
+type Create = Collection["post"];
+type List = Collection["get"];
+type Delete = Path["delete"];
+type Quotas = paths["/v1/{project_id}/quotas"]["get"];
 
 // The documented example request.
 export const documented: Request = {
@@ -81,4 +89,86 @@ export const newer: Service = { id: failed.id, status: "frozen", ports: [{ proto
 export function describe(service: Service, error: ErrorResponse): string {
   const reasons = (service.error ?? []).map((e) => e.error_code ?? e.code ?? "?");
   return `${service.id} ${service.status ?? "?"} [${reasons.join(", ")}]; ${error.error_code}`;
+}
+
+// POST creates a service: backend, server type and port mappings are required.
+export const created: CreateRequest = {
+  port_id: "5b0d2c9e-4c1b-4e55-9a43-0f6f5d2e7a11",
+  vpc_id: "4189d3c2-8882-4871-a3c2-d380272eed80",
+  server_type: "VM",
+  ports: [{ client_port: 8080, server_port: 80, protocol: "TCP" }],
+  service_name: "interop4",
+};
+export const createBody: Create["requestBody"]["content"]["application/json"] = created;
+export const createPath: Create["parameters"]["path"] = { project_id: queried.project_id };
+export type CreateAnswer = Create["responses"][200]["content"]["application/json"];
+export const sameCreateAnswer: [CreateAnswer, Service] extends [Service, CreateAnswer] ? true : false =
+  true;
+export const createRefusal: Create["responses"]["4XX"]["content"]["application/json"] = refusal;
+// @ts-expect-error port_id, vpc_id, server_type and ports are required
+export const noBackend: CreateRequest = { service_name: "interop4" };
+// @ts-expect-error "ECS" is not a ServerType (the spec's enum is VM, VIP, LB and BMS)
+export const invalidServerType: CreateRequest = { ...created, server_type: "ECS" };
+// @ts-expect-error gateway services cannot be created (CreatableServiceType is only interface)
+export const gateway: CreateRequest = { ...created, service_type: "gateway" };
+// @ts-expect-error the request has no such field
+export const createUnknownField: CreateRequest = { ...created, approval: true };
+
+// GET of the collection lists one page, filtered by name among others, and counts all matches.
+export const listQuery: NonNullable<List["parameters"]["query"]> = {
+  endpoint_service_name: "interop4",
+  status: "available",
+  sort_key: "created_at",
+  sort_dir: "desc",
+  limit: 10,
+  offset: 0,
+};
+// @ts-expect-error limit is a number
+export const limitAsText: NonNullable<List["parameters"]["query"]> = { limit: "10" };
+// @ts-expect-error "name" is not a ServiceSortKey (created_at or updated_at)
+export const invalidSortKey: NonNullable<List["parameters"]["query"]> = { sort_key: "name" };
+export type Page = List["responses"][200]["content"]["application/json"];
+export const samePage: [Page, ServiceList] extends [ServiceList, Page] ? true : false = true;
+export const page: Page = { endpoint_services: [failed, newer], total_count: 2 };
+// @ts-expect-error endpoint_services is required in a page
+export const noServices: Page = { total_count: 0 };
+// @ts-expect-error total_count is a number
+export const countOfPageAsText: Page = { endpoint_services: [], total_count: "2" };
+
+// DELETE takes the same path parameters as GET, no body, and answers 200 or 204 without one.
+export const deleted: Delete["parameters"]["path"] = queried;
+export const deleteNoBody: Delete["requestBody"] extends undefined ? true : false = true;
+export const deleteNoContent: [Delete["responses"][200]["content"], Delete["responses"][204]["content"]] extends [
+  undefined,
+  undefined,
+]
+  ? true
+  : false = true;
+export const deleteRefusal: Delete["responses"]["4XX"]["content"]["application/json"] = refusal;
+
+// GET of the quotas, for one type or all, answers one entry per type; the answered type is open.
+export const quotaQuery: NonNullable<Quotas["parameters"]["query"]> = { type: "endpoint_service" };
+// @ts-expect-error "vpc" is not a QuotaResourceType (endpoint_service or endpoint)
+export const invalidQuotaType: NonNullable<Quotas["parameters"]["query"]> = { type: "vpc" };
+export type QuotaAnswer = Quotas["responses"][200]["content"]["application/json"];
+export const sameQuotas: [QuotaAnswer, QuotaList] extends [QuotaList, QuotaAnswer] ? true : false =
+  true;
+export const quotas: QuotaAnswer = {
+  quotas: {
+    resources: [
+      { type: "endpoint", used: 4, quota: 150 },
+      { type: "endpoint_service", used: 10, quota: 100 },
+      { type: "newer_type", used: 0, quota: 5 },
+    ],
+  },
+};
+// @ts-expect-error used is a number
+export const usedAsText: QuotaAnswer = { quotas: { resources: [{ used: "4" }] } };
+// @ts-expect-error quotas.resources is required
+export const noResources: QuotaAnswer = { quotas: {} };
+
+export function usage(list: ServiceList, answer: QuotaList): string {
+  const services = list.endpoint_services.map((s) => s.service_name ?? s.id).join(", ");
+  const used = answer.quotas.resources.map((r) => `${r.type ?? "?"} ${r.used ?? 0}/${r.quota ?? 0}`);
+  return `${list.total_count ?? list.endpoint_services.length} [${services}]; ${used.join(", ")}`;
 }

@@ -398,7 +398,24 @@ mod tests {
         // up to the cap.
         let polls = started.lock().unwrap().clone();
         let pauses: Vec<Duration> = polls.windows(2).map(|w| w[1] - w[0]).collect();
-        assert!(polls.len() >= 6 && polls.len() <= 12, "{pauses:?}");
+        // At most as many polls as fit with every pause at its floor (half its ceiling:
+        // 0.5, 1, 2, 4, then 5 s), and at least as many as fit with every pause at its ceiling.
+        let fits = |pause_of: &dyn Fn(Duration) -> Duration| {
+            let (mut at, mut polls) = (Duration::ZERO, 1);
+            while let Some(next) = Some(at + pause_of(self::pauses().backoff_ceiling(polls)))
+                .filter(|next| *next < timeout)
+            {
+                at = next;
+                polls += 1;
+            }
+            polls as usize
+        };
+        let (fewest, most) = (fits(&|ceiling| ceiling), fits(&|ceiling| ceiling / 2));
+        assert!(
+            (fewest..=most).contains(&polls.len()),
+            "{} polls, not {fewest}..={most}: {pauses:?}",
+            polls.len()
+        );
         for (i, pause) in pauses.iter().enumerate() {
             let ceiling = self::pauses().backoff_ceiling(i as u32 + 1);
             assert!(*pause >= ceiling / 2 && *pause <= ceiling, "{i}: {pause:?}");

@@ -10,7 +10,8 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use super::{
-    component_name, first_paragraph, ident, operation_id, operations, pascal, resolved, snake,
+    component_name, first_paragraph, ident, operation_id, operations, pascal, resolved,
+    setter_attributes, snake,
 };
 
 /// What an operation's builder adds by hand, beside the generated one.
@@ -563,14 +564,7 @@ fn body(
             }
             _ => quote!(value),
         };
-        let property_target = resolved(document, property)?;
-        let doc = first_paragraph(property)
-            .or_else(|| first_paragraph(property_target))
-            .unwrap_or_else(|| format!("Sets `{field}`."));
-        let deprecated = [property, property_target]
-            .iter()
-            .any(|s| s.get("deprecated") == Some(&Value::Bool(true)))
-            .then(|| quote!(#[deprecated(note = "the spec marks this field deprecated")]));
+        let (doc, deprecated) = setter_attributes(field, property, resolved(document, property)?);
         setters.push(quote! {
             #[doc = #doc]
             #deprecated

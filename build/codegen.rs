@@ -295,13 +295,7 @@ fn body_setters(document: &Value, id: &str, operation: &Value) -> Result<TokenSt
                 quote!(self.input.body.#field = self.input.parsed(#name, #pointer, &value.into());),
             ),
         };
-        let doc = first_paragraph(property)
-            .or_else(|| first_paragraph(target))
-            .unwrap_or_else(|| format!("Sets `{name}`."));
-        let deprecated = [property, target]
-            .iter()
-            .any(|s| s.get("deprecated") == Some(&Value::Bool(true)))
-            .then(|| quote!(#[deprecated(note = "the spec marks this field deprecated")]));
+        let (doc, deprecated) = setter_attributes(name, property, target);
         setters.push(quote! {
             #[doc = #doc]
             #deprecated
@@ -327,6 +321,23 @@ fn body_setters(document: &Value, id: &str, operation: &Value) -> Result<TokenSt
             }
         })
         .collect())
+}
+
+/// The doc line of the setter of the field `name`, whose schema is `property` (resolved:
+/// `target`), and its `#[deprecated]` when the spec marks either deprecated.
+fn setter_attributes(name: &str, property: &Value, target: &Value) -> (String, TokenStream) {
+    let doc = first_paragraph(property)
+        .or_else(|| first_paragraph(target))
+        .unwrap_or_else(|| format!("Sets `{name}`."));
+    let is_deprecated = [property, target]
+        .iter()
+        .any(|s| s.get("deprecated") == Some(&Value::Bool(true)));
+    let deprecated = if is_deprecated {
+        quote!(#[deprecated(note = "the spec marks this field deprecated")])
+    } else {
+        TokenStream::new()
+    };
+    (doc, deprecated)
 }
 
 /// Every operation of the spec: method, path and the operation object, in the spec's order.

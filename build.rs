@@ -1,5 +1,6 @@
 //! Generates the VPCEP client in `$OUT_DIR/codegen.rs` from `spec/vpcep.yaml` with
-//! progenitor, the ergonomic layer's operations in `$OUT_DIR/operations.rs`, the spec as
+//! progenitor, the ergonomic layer's operations in `$OUT_DIR/operations.rs`, the
+//! command line's commands in `$OUT_DIR/cli.rs`, the spec as
 //! JSON in `$OUT_DIR/vpcep.json`, and the IAM client in
 //! `$OUT_DIR/iam_codegen.rs` from `spec/iam.yaml`.
 
@@ -20,6 +21,7 @@ fn main() -> ExitCode {
         (Ok(vpcep), Ok(iam)) => [
             ("codegen.rs", vpcep.code),
             ("operations.rs", vpcep.operations),
+            ("cli.rs", vpcep.cli),
             ("vpcep.json", vpcep.json),
             ("iam_codegen.rs", iam),
         ],

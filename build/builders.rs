@@ -59,7 +59,7 @@ pub const CUSTOMISATIONS: [Customisation; 3] = [
 ];
 
 /// How a value of a parameter or body field is taken and checked.
-enum Kind {
+pub(super) enum Kind {
     Boolean,
     /// An integer, as `i32` for `format: int32` (what the generated client takes), else `i64`.
     Integer {
@@ -79,7 +79,21 @@ enum Kind {
 }
 
 impl Kind {
-    fn of(document: &Value, schema: &Value, at: &str) -> Result<Self, String> {
+    /// What a value of this kind is, for a message.
+    pub(super) fn describe(&self) -> String {
+        match self {
+            Kind::Boolean => "a boolean".to_owned(),
+            Kind::Integer { .. } => "an integer".to_owned(),
+            Kind::Uuid => "a UUID".to_owned(),
+            Kind::Enum(ty) => format!("the enumeration {ty}"),
+            Kind::Text => "a string".to_owned(),
+            Kind::ListOf(ty) => format!("a list of {ty}"),
+            Kind::ListOfText => "a list of strings".to_owned(),
+            Kind::Object(ty) => format!("the object {ty}"),
+        }
+    }
+
+    pub(super) fn of(document: &Value, schema: &Value, at: &str) -> Result<Self, String> {
         let target = resolved(document, schema)?;
         let name = schema
             .get("$ref")
@@ -171,18 +185,18 @@ impl Kind {
 }
 
 /// A path or query parameter of an operation.
-struct Parameter {
-    name: String,
-    setter: proc_macro2::Ident,
-    kind: Kind,
+pub(super) struct Parameter {
+    pub(super) name: String,
+    pub(super) setter: proc_macro2::Ident,
+    pub(super) kind: Kind,
     /// The JSON pointer of its schema in the spec.
-    pointer: String,
+    pub(super) pointer: String,
     doc: String,
 }
 
 /// The parameters of `operation` (on the path item `item` at `path`) in `location` (`path`
 /// or `query`), in the spec's order, path-item ones first; `project_id` is the client's own.
-fn parameters(
+pub(super) fn parameters(
     document: &Value,
     path: &str,
     method: &str,
@@ -244,7 +258,7 @@ fn parameters(
 }
 
 /// A setter's name: the field's, with `_` after a keyword (`type_`, as progenitor names it).
-fn setter_name(name: &str) -> proc_macro2::Ident {
+pub(super) fn setter_name(name: &str) -> proc_macro2::Ident {
     let ident = ident(name);
     if ident.to_string().starts_with("r#") {
         format_ident!("{name}_")

@@ -6,6 +6,8 @@ use std::panic::{self, AssertUnwindSafe};
 
 #[path = "builders.rs"]
 mod builders;
+#[path = "cli.rs"]
+pub mod cli;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
@@ -44,6 +46,8 @@ pub struct Generated {
     /// The ergonomic layer's operations (builders, their `Client` methods, their calls), as
     /// formatted Rust.
     pub operations: String,
+    /// The command line's commands of the operations (`vpcep`'s), as formatted Rust.
+    pub cli: String,
     /// The spec, as a JSON document.
     pub json: String,
 }
@@ -71,10 +75,13 @@ pub fn generate(yaml: &str) -> Result<Generated, String> {
         .map_err(|e| format!("the generated code does not parse: {e}"))?;
     let operations = syn::parse2(builders::generate(&document)?)
         .map_err(|e| format!("the generated operations do not parse: {e}"))?;
+    let cli = syn::parse2(cli::generate(&document)?)
+        .map_err(|e| format!("the generated commands do not parse: {e}"))?;
     let json = serde_json::to_string(&document).map_err(|e| e.to_string())?;
     Ok(Generated {
         code: prettyplease::unparse(&file),
         operations: prettyplease::unparse(&operations),
+        cli: prettyplease::unparse(&cli),
         json,
     })
 }

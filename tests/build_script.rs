@@ -33,6 +33,13 @@ fn generated_operations() {
     insta::assert_snapshot!(generated.operations);
 }
 
+/// The generated commands of the command line, pinned the same way.
+#[test]
+fn generated_commands() {
+    let generated = codegen::generate(SPEC).expect("the spec is valid");
+    insta::assert_snapshot!(generated.cli);
+}
+
 /// An operation added to the spec gets its `Client` method, its builder with a setter per
 /// path parameter, query parameter and body field (the required ones included), its checks and
 /// its call, with no other change.
@@ -100,6 +107,73 @@ fn an_operation_costs_its_spec_entry() {
     ] {
         assert!(operations.contains(expected), "{expected}\n{operations}");
     }
+    // And its command: a positional per path parameter, a flag per query parameter and body
+    // field with the spec's help, `--body`, and the generated run.
+    let cli = codegen::generate(&more).expect("the spec is valid").cli;
+    for expected in [
+        "name = \"change-permissions\"",
+        "ChangePermissions(Box<ChangePermissionsCommand>)",
+        "Self::ChangePermissions(command) => command.run().await",
+        "value_name = \"SERVICE\"",
+        "long = \"dry\"",
+        "help = \"Only checks\"",
+        "pub dry: Option<bool>",
+        "long = \"action\"",
+        "required_unless_present = \"body\"",
+        "long = \"permissions\"",
+        "pub permissions: Vec<String>",
+        "crate::args::put(&mut body, \"permissions\", &self.permissions)?",
+        "pub options: crate::generic::BodyOptions",
+        ".change_permissions(",
+        "crate::resolve::service_id(&client, &self.vpc_endpoint_service_id)",
+    ] {
+        assert!(cli.contains(expected), "{expected}\n{cli}");
+    }
+}
+
+/// A spec's Markdown reads as plain text in a flag's help.
+#[test]
+fn descriptions_read_as_plain_text_in_the_help() {
+    use codegen::cli::{paragraphs, sentence_end};
+    let text = "Specifies whether it is `on`:\n\n- `false`: no. The VPC endpoint is\n  \
+                **Accepted**.\n- `true`: yes.\n\nThe default\nis `true`.\n";
+    assert_eq!(
+        paragraphs(text),
+        [
+            "Specifies whether it is on:",
+            "- false: no. The VPC endpoint is Accepted.\n- true: yes.",
+            "The default is true."
+        ]
+    );
+    assert_eq!(
+        sentence_end("Specifies whether it is on:"),
+        "Specifies whether it is on"
+    );
+    assert_eq!(
+        sentence_end("Specifies the ID. It is a UUID. The value is as follows:"),
+        "Specifies the ID. It is a UUID"
+    );
+    assert_eq!(sentence_end("Specifies the ID."), "Specifies the ID");
+}
+
+/// A field of the spec whose flag would take a name every command has is refused, naming it.
+#[test]
+fn a_field_that_takes_a_common_flag_is_refused() {
+    let (head, modify) = SPEC
+        .split_once("    ModifyEndpointServiceRequest:\n")
+        .expect("the modify call's body");
+    let modify = modify.replacen(
+        "      properties:\n",
+        "      properties:\n        region:\n          type: string\n",
+        1,
+    );
+    let clash = format!("{head}    ModifyEndpointServiceRequest:\n{modify}");
+    assert_ne!(clash, SPEC);
+    let error = codegen::generate(&clash).unwrap_err();
+    assert!(
+        error.contains("--region") && error.contains("FLAGS"),
+        "{error}"
+    );
 }
 
 #[test]

@@ -9,7 +9,7 @@ use crate::{failure, output};
 
 /// Prints the completions of `vpcep` for `shell`.
 pub fn print(shell: Shell) -> ExitCode {
-    let mut command = crate::help::command();
+    let mut command = <crate::args::Cli as clap::CommandFactory>::command();
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut command, "vpcep", &mut script);
     let text = String::from_utf8_lossy(&script);

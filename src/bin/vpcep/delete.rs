@@ -2,27 +2,50 @@
 //! `--yes`; without either, nothing is sent), or show the request for a dry run; wait until it
 //! is gone if asked.
 
-use std::{
-    io::{BufRead, IsTerminal, Write},
-    process::ExitCode,
-};
+use std::io::{BufRead, IsTerminal, Write};
 
+use clap::Args;
 use otc_vpcep::{Client, spec, types::EndpointService};
 
 use crate::{
-    args::DeleteArgs,
+    args::{DEFAULT_WAIT, parse_duration},
+    commands::DeleteEndpointServiceCommand,
     connection,
-    failure::{self, Failure},
+    failure::Failure,
     progress::{self, plain},
     request, resolve,
 };
 
-/// Runs `vpcep delete`, and says how it ended.
-pub async fn run(args: DeleteArgs) -> ExitCode {
-    failure::exit_code(delete(args).await)
+/// The flags of `vpcep delete` beside the request's.
+#[derive(Debug, Args)]
+pub struct Options {
+    /// Delete without asking (needed when standard input is not a terminal).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+
+    /// Send nothing: show the request that would be sent. With credentials, a name is looked
+    /// up and the service is read first (so a missing one fails); without, the request shows
+    /// the placeholders of what is not known.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// After the deletion is accepted, wait until the service is gone, for at most TIMEOUT
+    /// (default 10m).
+    #[arg(
+        long,
+        value_name = "TIMEOUT",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = DEFAULT_WAIT,
+        value_parser = parse_duration,
+        conflicts_with = "dry_run"
+    )]
+    pub wait: Option<std::time::Duration>,
 }
 
-async fn delete(args: DeleteArgs) -> Result<(), Failure> {
+/// Runs `vpcep delete`.
+pub async fn run(command: DeleteEndpointServiceCommand) -> Result<(), Failure> {
+    let args = &command.options;
     let asks = !args.yes && !args.dry_run;
     if asks && !std::io::stdin().is_terminal() {
         return Err(Failure::Usage(
@@ -32,10 +55,11 @@ async fn delete(args: DeleteArgs) -> Result<(), Failure> {
         ));
     }
     if args.dry_run {
-        return dry_run(&args).await;
+        return dry_run(&command).await;
     }
-    let client = connection::client(&args.connection, args.timeout, true)?;
-    let id = resolve::service_id(&client, &args.service).await?;
+    let call = &command.call;
+    let client = connection::client(&call.connection, call.timeout, true)?;
+    let id = resolve::service_id(&client, &command.vpc_endpoint_service_id).await?;
     if asks {
         let service = progress::awaited(client.get_endpoint_service(id.as_str()).send()).await?;
         confirm(&service)?;
@@ -57,28 +81,32 @@ async fn delete(args: DeleteArgs) -> Result<(), Failure> {
 /// Prints the request a delete would send. With credentials, a name is looked up and the
 /// service read (so that a missing one fails as the delete would); without, what is not known
 /// stays a placeholder.
-async fn dry_run(args: &DeleteArgs) -> Result<(), Failure> {
+async fn dry_run(command: &DeleteEndpointServiceCommand) -> Result<(), Failure> {
     let operation = spec::DELETE_ENDPOINT_SERVICE;
     let no_body = None::<&()>;
-    if let Some(client) = connection::client_if_credentials(&args.connection, args.timeout)? {
-        let id = resolve::service_id(&client, &args.service).await?;
+    let (call, given) = (&command.call, &command.vpc_endpoint_service_id);
+    if let Some(client) = connection::client_if_credentials(&call.connection, call.timeout)? {
+        let id = resolve::service_id(&client, given).await?;
         let service = read(&client, &id).await?;
-        request::print(&client, &operation, Some(&id), no_body)?;
+        request::print(&client, &operation, &[(SERVICE, Some(&id))], no_body)?;
         eprintln!(
             "dry run: would delete {}; nothing sent",
             described(&service)
         );
         return Ok(());
     }
-    let client = connection::client(&args.connection, args.timeout, false)?;
-    let id = resolve::as_id(&args.service);
+    let client = connection::client(&call.connection, call.timeout, false)?;
+    let id = resolve::as_id(given);
     if id.is_none() {
-        resolve::note_unresolved(&args.service);
+        resolve::note_unresolved(given);
     }
-    request::print(&client, &operation, id.as_deref(), no_body)?;
+    request::print(&client, &operation, &[(SERVICE, id.as_deref())], no_body)?;
     eprintln!("dry run: nothing sent");
     Ok(())
 }
+
+/// The path parameter of the service.
+const SERVICE: &str = "vpc_endpoint_service_id";
 
 async fn read(client: &Client, id: &str) -> Result<EndpointService, Failure> {
     progress::awaited(client.get_endpoint_service(id).send()).await

@@ -4,15 +4,16 @@
 use otc_vpcep::{Client, EditEndpointService, EditOutcome};
 use serde_json::Value;
 
-use crate::{
-    args::{ModifyArgs, Output},
-    failure::Failure,
-    output, progress,
-};
+use crate::{args::Output, failure::Failure, modify::Options, output, progress};
 
 /// Shows what the edit would change, and sends nothing.
-pub async fn preview(client: &Client, args: &ModifyArgs, body: &Value) -> Result<(), Failure> {
-    let outcome = progress::awaited(edit(client, args, body).preview()).await?;
+pub async fn preview(
+    client: &Client,
+    service: &str,
+    args: &Options,
+    body: &Value,
+) -> Result<(), Failure> {
+    let outcome = progress::awaited(edit(client, service, args, body).preview()).await?;
     print(&outcome, args.output)?;
     notes(&outcome);
     eprintln!(
@@ -27,8 +28,13 @@ pub async fn preview(client: &Client, args: &ModifyArgs, body: &Value) -> Result
 }
 
 /// Makes the edit, shows what changed, and waits if asked; a conflict is a failure.
-pub async fn send(client: &Client, args: &ModifyArgs, body: &Value) -> Result<(), Failure> {
-    let outcome = progress::awaited(edit(client, args, body).send()).await?;
+pub async fn send(
+    client: &Client,
+    service: &str,
+    args: &Options,
+    body: &Value,
+) -> Result<(), Failure> {
+    let outcome = progress::awaited(edit(client, service, args, body).send()).await?;
     print(&outcome, args.output)?;
     notes(&outcome);
     if !outcome.was_sent() {
@@ -40,7 +46,7 @@ pub async fn send(client: &Client, args: &ModifyArgs, body: &Value) -> Result<()
             conflicts: outcome.conflicts,
         });
     }
-    if let (Some(timeout), true) = (args.wait, outcome.was_sent()) {
+    if let (Some(timeout), true) = (args.wait.wait, outcome.was_sent()) {
         progress::waited(client, &outcome.diff.service_id, timeout).await?;
     }
     Ok(())
@@ -48,15 +54,17 @@ pub async fn send(client: &Client, args: &ModifyArgs, body: &Value) -> Result<()
 
 /// The edit the arguments describe: the fields of `body`, then the mappings to remove and to
 /// add.
-fn edit<'c>(client: &'c Client, args: &ModifyArgs, body: &Value) -> EditEndpointService<'c> {
-    let fields = &args.change.fields;
-    let edit = client
-        .edit_endpoint_service(args.service.as_str())
-        .json_body(body);
-    let edit = fields.remove_ports.iter().fold(edit, |edit, m| {
+fn edit<'c>(
+    client: &'c Client,
+    service: &str,
+    args: &Options,
+    body: &Value,
+) -> EditEndpointService<'c> {
+    let edit = client.edit_endpoint_service(service).json_body(body);
+    let edit = args.remove_ports.iter().fold(edit, |edit, m| {
         edit.remove_port(m.client, m.server, m.protocol)
     });
-    fields.add_ports.iter().fold(edit, |edit, m| {
+    args.add_ports.iter().fold(edit, |edit, m| {
         edit.add_port(m.client, m.server, m.protocol)
     })
 }

@@ -1,45 +1,42 @@
 //! `vpcep list`: walk every page of the services that match, and print them: JSON lines as
 //! they are read, or a table or a JSON array once all are read.
 
-use std::process::ExitCode;
-
+use clap::Args;
 use otc_vpcep::{DEFAULT_MAX_LIST_ITEMS, spec, types::EndpointService};
 
 use crate::{
-    args::{ListArgs, Output},
+    args::{Output, limit_help},
+    commands::ListEndpointServicesCommand,
     connection,
-    failure::{self, Failure},
+    failure::Failure,
     output::{self, Reader},
     progress::{self, Walk},
     table,
 };
 
-/// Runs `vpcep list`, and says how it ended.
-pub async fn run(args: ListArgs) -> ExitCode {
-    failure::exit_code(list(args).await)
+/// The flags of `vpcep list` beside the query's.
+#[derive(Debug, Args)]
+pub struct Options {
+    #[arg(long = "limit", value_name = "N", value_parser = clap::value_parser!(u64).range(1..), help = limit_help())]
+    pub most: Option<u64>,
+
+    /// How to print the services [default: table on a terminal, else jsonl]
+    #[arg(long, value_enum)]
+    pub output: Option<Output>,
 }
 
-async fn list(args: ListArgs) -> Result<(), Failure> {
-    let client = connection::client(&args.connection, args.timeout, true)?;
-    let mut walk = client.list_endpoint_services();
-    if let Some(name) = &args.name {
-        walk = walk.endpoint_service_name(name);
-    }
-    if let Some(status) = &args.status {
-        walk = walk.status(parsed("--status", status)?);
-    }
-    if let Some(key) = &args.sort_key {
-        walk = walk.sort_key(parsed("--sort-key", key)?);
-    }
-    if let Some(direction) = &args.sort_dir {
-        walk = walk.sort_dir(parsed("--sort-dir", direction)?);
-    }
-    let most = args.limit.map_or(DEFAULT_MAX_LIST_ITEMS, |n| {
+/// Runs `vpcep list`.
+pub async fn run(command: ListEndpointServicesCommand) -> Result<(), Failure> {
+    let call = &command.call;
+    let client = connection::client(&call.connection, call.timeout, true)?;
+    let mut walk = command.query(client.list_endpoint_services());
+    let args = &command.options;
+    let most = args.most.map_or(DEFAULT_MAX_LIST_ITEMS, |n| {
         usize::try_from(n).unwrap_or(usize::MAX)
     });
     walk = walk.max_items(most);
     // Pages no larger than the services wanted (but a walk's pages overlap by one).
-    let page = args.page_size.unwrap_or_else(|| {
+    let page = command.limit.unwrap_or_else(|| {
         let wanted = most.clamp(2, spec::MAX_LIST_LIMIT);
         i32::try_from(wanted).unwrap_or(i32::MAX)
     });
@@ -59,7 +56,7 @@ async fn list(args: ListArgs) -> Result<(), Failure> {
         }
     })
     .await?;
-    if args.limit.is_none() && read >= DEFAULT_MAX_LIST_ITEMS {
+    if args.most.is_none() && read >= DEFAULT_MAX_LIST_ITEMS {
         eprintln!(
             "warning: stopped after {read} services, the most a walk reads unless told: there \
              may be more (--limit N reads up to N)"
@@ -74,11 +71,4 @@ async fn list(args: ListArgs) -> Result<(), Failure> {
         }
         Output::Table => output::write(&table::services(&kept)).map(drop),
     }
-}
-
-/// The value of `flag`, one of the spec's (clap checked it), as its type.
-pub fn parsed<T: std::str::FromStr>(flag: &str, value: &str) -> Result<T, Failure> {
-    value
-        .parse()
-        .map_err(|_| Failure::Usage(format!("{flag}: {value:?} is not a value of the spec")))
 }

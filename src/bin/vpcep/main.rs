@@ -2,15 +2,16 @@
 //! available, show the quotas, print shell completions, or run the local emulator of the API.
 
 mod args;
+mod commands;
 mod completions;
 mod connection;
 mod create;
 mod delete;
 mod edit;
 mod emulator;
+mod examples;
 mod failure;
-mod get;
-mod help;
+mod generic;
 mod input;
 mod list;
 mod modify;
@@ -25,13 +26,12 @@ mod wait;
 
 use std::process::ExitCode;
 
-use clap::FromArgMatches;
+use clap::Parser;
 
 use args::{Cli, Command};
 
 fn main() -> ExitCode {
-    // The command line with the help of the spec (see `help.rs`).
-    let cli = Cli::from_arg_matches(&help::command().get_matches()).unwrap_or_else(|e| e.exit());
+    let cli = Cli::parse();
     if let Command::Completions(args) = &cli.command {
         return completions::print(args.shell);
     }
@@ -43,13 +43,8 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::List(args) => runtime.block_on(list::run(args)),
-        Command::Get(args) => runtime.block_on(get::run(args)),
-        Command::Create(args) => runtime.block_on(create::run(*args)),
-        Command::Modify(args) => runtime.block_on(modify::run(*args)),
-        Command::Delete(args) => runtime.block_on(delete::run(args)),
-        Command::Wait(args) => runtime.block_on(wait::run(args)),
-        Command::Quotas(args) => runtime.block_on(quotas::run(args)),
+        Command::Operation(operation) => failure::exit_code(runtime.block_on(operation.run())),
+        Command::Wait(args) => failure::exit_code(runtime.block_on(wait::run(args))),
         Command::Completions(_) => ExitCode::SUCCESS,
         Command::Emulator(args) => runtime.block_on(emulator::run(*args)),
     }

@@ -2,35 +2,70 @@
 //! relative to what the service is, for `--add-port` and `--remove-port`), print it, and wait
 //! for `available` if asked.
 
-use std::process::ExitCode;
-
+use clap::Args;
 use otc_vpcep::{Client, spec, types::ModifyEndpointServiceRequest};
 use serde_json::Value;
 
 use crate::{
-    args::{ChangeArgs, ModifyArgs},
+    args::{Mapping, Output, WaitAfter, parse_mapping},
+    commands::ModifyEndpointServiceCommand,
     connection, edit,
-    failure::{self, Failure},
-    input, output, progress, request, resolve,
+    failure::Failure,
+    output, progress, request, resolve,
 };
 
-/// Runs `vpcep modify`, and says how it ended.
-pub async fn run(args: ModifyArgs) -> ExitCode {
-    failure::exit_code(modify(args).await)
+/// The flags of `vpcep modify` beside the request's.
+#[derive(Debug, Args)]
+pub struct Options {
+    /// Add this port mapping and keep the others (repeatable): the service is read first, and
+    /// only what changes is sent. A mapping that is there already is left as it is.
+    #[arg(
+        long = "add-port",
+        value_name = "CLIENT:SERVER[/tcp|/udp]",
+        value_parser = parse_mapping,
+        conflicts_with_all = ["ports", "body"]
+    )]
+    pub add_ports: Vec<Mapping>,
+
+    /// Remove this port mapping and keep the others (repeatable). A mapping that is not there
+    /// is left out.
+    #[arg(
+        long = "remove-port",
+        value_name = "CLIENT:SERVER[/tcp|/udp]",
+        value_parser = parse_mapping,
+        conflicts_with_all = ["ports", "body"]
+    )]
+    pub remove_ports: Vec<Mapping>,
+
+    /// Send nothing. With credentials, read the service and show what would change (fields
+    /// old -> new, mappings + and -); without, show the request that would be sent (method,
+    /// URL, body).
+    #[arg(long)]
+    pub dry_run: bool,
+
+    #[command(flatten)]
+    pub wait: WaitAfter,
+
+    /// How to print the result: the service the API answers, or, for --add-port,
+    /// --remove-port and a --dry-run with credentials, what changes.
+    #[arg(long, value_enum, default_value_t = Output::Json)]
+    pub output: Output,
 }
 
-async fn modify(mut args: ModifyArgs) -> Result<(), Failure> {
-    let body = request_body(&args.change)?;
-    let fields = &args.change.fields;
-    let edits = !fields.add_ports.is_empty() || !fields.remove_ports.is_empty();
+/// Runs `vpcep modify`.
+pub async fn run(command: ModifyEndpointServiceCommand) -> Result<(), Failure> {
+    let body = command.json_body()?;
+    let (call, args) = (&command.call, &command.options);
+    let given = &command.vpc_endpoint_service_id;
+    let edits = !args.add_ports.is_empty() || !args.remove_ports.is_empty();
 
     if args.dry_run {
         // With credentials, a dry run looks a name up, reads the service and shows what would
         // change.
-        if let Some(client) = connection::client_if_credentials(&args.connection, args.timeout)? {
-            checked(&client, &args, &body)?;
-            args.service = resolve::service_id(&client, &args.service).await?;
-            return edit::preview(&client, &args, &body).await;
+        if let Some(client) = connection::client_if_credentials(&call.connection, call.timeout)? {
+            checked(&client, given, &body)?;
+            let service = resolve::service_id(&client, given).await?;
+            return edit::preview(&client, &service, args, &body).await;
         }
         if edits {
             return Err(Failure::Usage(
@@ -39,38 +74,39 @@ async fn modify(mut args: ModifyArgs) -> Result<(), Failure> {
                     .to_owned(),
             ));
         }
-        let client = connection::client(&args.connection, args.timeout, false)?;
-        let body = checked(&client, &args, &body)?;
-        let id = resolve::as_id(&args.service);
+        let client = connection::client(&call.connection, call.timeout, false)?;
+        let body = checked(&client, given, &body)?;
+        let id = resolve::as_id(given);
         if id.is_none() {
-            resolve::note_unresolved(&args.service);
+            resolve::note_unresolved(given);
         }
         let operation = spec::MODIFY_ENDPOINT_SERVICE;
-        return request::print(&client, &operation, id.as_deref(), Some(&body));
+        let path = [("vpc_endpoint_service_id", id.as_deref())];
+        return request::print(&client, &operation, &path, Some(&body));
     }
 
-    let client = connection::client(&args.connection, args.timeout, true)?;
+    let client = connection::client(&call.connection, call.timeout, true)?;
     // Every rule of the body is checked before a name is looked up.
-    checked(&client, &args, &body)?;
-    args.service = resolve::service_id(&client, &args.service).await?;
+    checked(&client, given, &body)?;
+    let service = resolve::service_id(&client, given).await?;
     if edits {
-        return edit::send(&client, &args, &body).await;
+        return edit::send(&client, &service, args, &body).await;
     }
     let answered = progress::awaited(
         client
-            .modify_endpoint_service(args.service.as_str())
+            .modify_endpoint_service(service.as_str())
             .json_body(&body)
             .send(),
     )
     .await?;
-    let Some(timeout) = args.wait else {
-        return output::print_service(&answered, args.output);
+    let Some(timeout) = args.wait.wait else {
+        return output::print_answer(&answered, args.output);
     };
-    match progress::waited(&client, &args.service, timeout).await {
-        Ok(service) => output::print_service(&service, args.output),
+    match progress::waited(&client, &service, timeout).await {
+        Ok(service) => output::print_answer(&service, args.output),
         Err(failure) => {
             // The change was made: show it as answered, then why the wait failed.
-            output::print_service(&answered, args.output)?;
+            output::print_answer(&answered, args.output)?;
             Err(failure)
         }
     }
@@ -80,20 +116,12 @@ async fn modify(mut args: ModifyArgs) -> Result<(), Failure> {
 /// service's ID when it is one (a name stands for a valid ID until it is looked up).
 fn checked(
     client: &Client,
-    args: &ModifyArgs,
+    given: &str,
     body: &Value,
 ) -> Result<ModifyEndpointServiceRequest, Failure> {
-    let id = resolve::as_id(&args.service).unwrap_or_else(|| uuid::Uuid::nil().to_string());
+    let id = resolve::as_id(given).unwrap_or_else(|| uuid::Uuid::nil().to_string());
     Ok(client
         .modify_endpoint_service(id)
         .json_body(body)
         .build_body()?)
-}
-
-/// The JSON request body: the `--body` file (or standard input), or the flags.
-fn request_body(change: &ChangeArgs) -> Result<Value, Failure> {
-    if let Some(path) = &change.body {
-        return input::json("--body", path).map_err(Failure::Usage);
-    }
-    serde_json::to_value(&change.fields).map_err(|e| Failure::Usage(e.to_string()))
 }

@@ -5,17 +5,16 @@
 
 use std::io::{ErrorKind, IsTerminal, Write};
 
-use otc_vpcep::types::EndpointService;
 use serde::Serialize;
 
 use crate::{args::Output, failure::Failure, table};
 
-/// Prints `service` as `output` says.
-pub fn print_service(service: &EndpointService, output: Output) -> Result<(), Failure> {
+/// Prints an answer as `output` says (a table: a field a line).
+pub fn print_answer(answer: &impl Serialize, output: Output) -> Result<(), Failure> {
     let text = match output {
-        Output::Json => pretty(service)?,
-        Output::Jsonl => line(service)?,
-        Output::Table => table::render(service),
+        Output::Json => pretty(answer)?,
+        Output::Jsonl => line(answer)?,
+        Output::Table => table::render(answer),
     };
     write(&text).map(drop)
 }

@@ -1,30 +1,21 @@
 //! `vpcep quotas`: the project's quotas, and how much of each is used.
 
-use std::process::ExitCode;
-
 use crate::{
-    args::{Output, QuotasArgs},
+    args::Output,
+    commands::ListQuotasCommand,
     connection,
-    failure::{self, Failure},
-    list::parsed,
+    failure::Failure,
     output::{self, Reader},
     progress, table,
 };
 
-/// Runs `vpcep quotas`, and says how it ended.
-pub async fn run(args: QuotasArgs) -> ExitCode {
-    failure::exit_code(quotas(args).await)
-}
-
-async fn quotas(args: QuotasArgs) -> Result<(), Failure> {
-    let client = connection::client(&args.connection, args.timeout, true)?;
-    let mut call = client.list_quotas();
-    if let Some(type_) = &args.type_ {
-        call = call.type_(parsed("--type", type_)?);
-    }
-    let answer = progress::awaited(call.send()).await?;
+/// Runs `vpcep quotas`.
+pub async fn run(command: ListQuotasCommand) -> Result<(), Failure> {
+    let call = &command.call;
+    let client = connection::client(&call.connection, call.timeout, true)?;
+    let answer = progress::awaited(command.query(client.list_quotas()).send()).await?;
     let resources = answer.quotas.resources;
-    match output::for_list(args.output) {
+    match output::for_list(command.options.output) {
         Output::Json => output::write(&output::pretty(&resources)?).map(drop),
         Output::Table => output::write(&table::quotas(&resources)).map(drop),
         Output::Jsonl => {

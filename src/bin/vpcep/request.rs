@@ -6,25 +6,26 @@ use serde::Serialize;
 
 use crate::failure::Failure;
 
-/// The request of `operation` to the client's endpoint for the service `service` (its ID,
-/// when the operation's path names one) with `body`, as a dry run prints it.
+/// The request of `operation` to the client's endpoint with the values of its path's
+/// parameters (`(name, value)`, the project's apart) and `body`, as a dry run prints it.
 ///
 /// What is not known is left as the path's placeholder: the project when it is known only by
-/// name (a dry run asks IAM nothing), the service when it is known only by name (a dry run
+/// name (a dry run asks IAM nothing), a service when it is known only by name (a dry run
 /// without credentials lists nothing).
 pub fn text(
     client: &Client,
     operation: &Operation,
-    service: Option<&str>,
+    path: &[(&str, Option<&str>)],
     body: Option<&impl Serialize>,
 ) -> Result<String, Failure> {
     let mut known = Vec::new();
     if let Some(project) = client.known_project_id() {
         known.push(("project_id", project.as_str()));
     }
-    if let Some(service) = service {
-        known.push(("vpc_endpoint_service_id", service));
-    }
+    known.extend(
+        path.iter()
+            .filter_map(|(name, value)| Some((*name, (*value)?))),
+    );
     let mut text = format!(
         "{} {}{}",
         operation.method,
@@ -44,9 +45,9 @@ pub fn text(
 pub fn print(
     client: &Client,
     operation: &Operation,
-    service: Option<&str>,
+    path: &[(&str, Option<&str>)],
     body: Option<&impl Serialize>,
 ) -> Result<(), Failure> {
-    println!("{}", text(client, operation, service, body)?);
+    println!("{}", text(client, operation, path, body)?);
     Ok(())
 }

@@ -7,9 +7,10 @@ use serde_json::Value;
 /// The fields shown first, in this order; every other field follows in the order of its name.
 const FIRST: [&str; 3] = ["id", "service_name", "status"];
 
-/// The service as a two-column table of the fields it has (absent and empty ones are left out).
-pub fn render(service: &EndpointService) -> String {
-    let Ok(Value::Object(fields)) = serde_json::to_value(service) else {
+/// An answer (a service) as a two-column table of the fields it has (absent and empty ones
+/// are left out).
+pub fn render(answer: &impl serde::Serialize) -> String {
+    let Ok(Value::Object(fields)) = serde_json::to_value(answer) else {
         return String::new();
     };
     let mut rows: Vec<(&str, String)> = fields

@@ -574,6 +574,15 @@ fn generic_run(
         known.push(quote!((#name, #field.as_deref())));
         values.push(quote!(#field.as_deref().unwrap_or_default()));
     }
+    // Whether the client has credentials matters only to a value looked up by name.
+    let credentials = if path_parameters
+        .iter()
+        .any(|p| flag(id, &p.name).is_some_and(|f| f.resolve.is_some()))
+    {
+        quote!(credentials)
+    } else {
+        quote!(_)
+    };
     let query = if query_setters.is_empty() {
         quote!()
     } else {
@@ -615,7 +624,7 @@ fn generic_run(
         /// Runs the command: the path's values resolved, the request checked and sent (or,
         /// for a dry run, printed), the answer printed.
         pub async fn run(self) -> Result<(), crate::failure::Failure> {
-            let (client, credentials) = crate::generic::client(&self.call, #dry)?;
+            let (client, #credentials) = crate::generic::client(&self.call, #dry)?;
             #check
             #(#resolving)*
             let call = client.#function(#(#values),*);

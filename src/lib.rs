@@ -57,7 +57,7 @@ pub use error::{ApiError, Error, WaitError};
 pub use operations::diff::{Conflict, Diff, FieldChange};
 pub use operations::edit::{EditEndpointService, EditOutcome};
 pub use operations::generated::*;
-pub use operations::list::DEFAULT_MAX_LIST_ITEMS;
+pub use operations::walk::DEFAULT_MAX_LIST_ITEMS;
 pub use operations::modify::ModifyEndpointService;
 pub use operations::wait::{DEFAULT_MAX_POLL_INTERVAL, DEFAULT_POLL_INTERVAL, WaitUntilAvailable};
 pub use runtime::budget::{

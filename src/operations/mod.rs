@@ -14,3 +14,4 @@ pub(crate) mod list;
 pub(crate) mod lock;
 pub(crate) mod modify;
 pub(crate) mod wait;
+pub(crate) mod walk;

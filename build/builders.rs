@@ -34,7 +34,7 @@ pub struct Customisation {
 pub const HAND_WRITTEN: [&str; 1] = ["modifyEndpointService"];
 
 /// What each operation adds by hand (see [`Customisation`]).
-pub const CUSTOMISATIONS: [Customisation; 2] = [
+pub const CUSTOMISATIONS: [Customisation; 4] = [
     Customisation {
         operation: "createEndpointService",
         state: Some("crate::operations::create::CreateOptions"),
@@ -47,6 +47,20 @@ pub const CUSTOMISATIONS: [Customisation; 2] = [
         state: Some("crate::operations::delete::DeleteOptions"),
         send: true,
         setters: &[],
+        body_rules: None,
+    },
+    Customisation {
+        operation: "acceptOrRejectConnections",
+        state: Some("crate::operations::connections::DecisionOptions"),
+        send: true,
+        setters: &["endpoints"],
+        body_rules: None,
+    },
+    Customisation {
+        operation: "addOrRemovePermissions",
+        state: Some("crate::operations::permissions::PermissionsOptions"),
+        send: true,
+        setters: &["permissions"],
         body_rules: None,
     },
 ];

@@ -131,6 +131,8 @@ impl<'a, B: Paged<'a>> Stream for Walk<'a, B> {
             let (call, offset) = match &mut walk.asked {
                 Some(asked) => asked,
                 None => {
+                    // The page answered goes before the next one comes.
+                    walk.page = Vec::new().into_iter();
                     let offset = walk.next_offset.saturating_sub(walk.back).max(0);
                     walk.asked.insert((walk.builder.page(offset, walk.limit), offset))
                 }

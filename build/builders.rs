@@ -51,16 +51,16 @@ pub const CUSTOMISATIONS: [Customisation; 4] = [
     },
     Customisation {
         operation: "acceptOrRejectConnections",
-        state: Some("crate::operations::connections::DecisionOptions"),
+        state: None,
         send: true,
-        setters: &["endpoints"],
+        setters: &[],
         body_rules: None,
     },
     Customisation {
         operation: "addOrRemovePermissions",
         state: Some("crate::operations::permissions::PermissionsOptions"),
         send: true,
-        setters: &["permissions"],
+        setters: &[],
         body_rules: None,
     },
 ];

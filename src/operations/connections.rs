@@ -16,12 +16,6 @@ use crate::{
     types::{Connection, ConnectionAction, EndpointStatus},
 };
 
-/// What the builder keeps beside its body: the endpoints, in the order given.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct DecisionOptions {
-    endpoints: Vec<String>,
-}
-
 /// What became of one VPC endpoint of an accept or a reject
 /// ([`AcceptOrRejectConnections::send`]).
 #[derive(Debug)]
@@ -103,15 +97,9 @@ impl Client {
 }
 
 impl<'a> AcceptOrRejectConnections<'a> {
-    /// Adds VPC endpoints to accept or reject (UUIDs): any number, one request each.
-    pub fn endpoints(mut self, endpoints: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        let endpoints = endpoints.into_iter().map(Into::into);
-        self.custom.endpoints.extend(endpoints);
-        self
-    }
-
-    /// Checks every endpoint ID and the action (every violation at once, by name, before any
-    /// I/O), reads the service's connections, then accepts or rejects each endpoint with a
+    /// Checks every endpoint ID of `endpoints` (any number here: its spec's one a request is
+    /// what each request carries) and the action (every violation at once, by name, before
+    /// any I/O), reads the service's connections, then accepts or rejects each endpoint with a
     /// request of its own, one after the other, and answers each endpoint's outcome, in the
     /// order given (an endpoint given twice counts once).
     ///
@@ -155,14 +143,16 @@ impl<'a> AcceptOrRejectConnections<'a> {
 
     /// The builder, the service and the endpoints (each once, as given), checked.
     #[allow(clippy::type_complexity)]
-    fn planned(mut self) -> Result<(Self, Uuid, Vec<(Uuid, String)>), Error> {
+    fn planned(self) -> Result<(Self, Uuid, Vec<(Uuid, String)>), Error> {
         let mut v = Violations::default();
         let service = v.uuid("vpc_endpoint_service_id", &self.vpc_endpoint_service_id);
-        // Endpoints given in a JSON body count too.
-        let mut given = std::mem::take(&mut self.custom.endpoints);
-        if let Some(Value::Array(listed)) = self.body.get("endpoints") {
-            given.extend(listed.iter().filter_map(Value::as_str).map(str::to_owned));
-        }
+        let given: Vec<String> = match self.body.get("endpoints") {
+            Some(Value::Array(listed)) => listed
+                .iter()
+                .map(|e| e.as_str().map_or_else(|| e.to_string(), str::to_owned))
+                .collect(),
+            _ => Vec::new(),
+        };
         if given.is_empty() {
             v.push("endpoints", "lists no VPC endpoint");
         }

@@ -28,7 +28,7 @@ impl Client {
     ) -> AddOrRemovePermissions<'_> {
         self.add_or_remove_permissions(service_id)
             .action(PermissionAction::Add)
-            .permissions(records)
+            .records(records)
     }
 
     /// Starts removing `records` from the whitelist of the VPC endpoint service
@@ -40,21 +40,23 @@ impl Client {
     ) -> AddOrRemovePermissions<'_> {
         self.add_or_remove_permissions(service_id)
             .action(PermissionAction::Remove)
-            .permissions(records)
+            .records(records)
     }
 }
 
 impl<'a> AddOrRemovePermissions<'a> {
-    /// Adds whitelist records to add or remove: each a bare domain ID,
-    /// `iam:domain::{domain_id}` or `*` (see [`WhitelistEntry`]); any number.
-    pub fn permissions(mut self, records: impl IntoIterator<Item = impl AsRef<str>>) -> Self {
+    /// Adds whitelist records to add or remove, in any spelling: each a bare domain ID,
+    /// `iam:domain::{domain_id}` or `*` (see [`WhitelistEntry`]); any number (beside those of
+    /// [`permissions`](Self::permissions), which takes them in the documented form).
+    pub fn records(mut self, records: impl IntoIterator<Item = impl AsRef<str>>) -> Self {
         let records = records.into_iter().map(|r| r.as_ref().to_owned());
         self.custom.records.extend(records);
         self
     }
 
-    /// Checks every record (each by its place, `permissions[3]`, against the spec's rule)
-    /// and the action, all before any I/O; then sends the records in their documented form
+    /// Checks every record (of [`permissions`](Self::permissions), then of
+    /// [`records`](Self::records), each by its place, `permissions[3]`, against the spec's
+    /// rule) and the action, all before any I/O; then sends the records in their documented form
     /// (`iam:domain::{domain_id}`), each once, in batches of at most
     /// [`MAX_PERMISSIONS_PER_REQUEST`](crate::spec::MAX_PERMISSIONS_PER_REQUEST) (the
     /// service refuses larger ones with `EndPoint.0016`), one after the other. Answers the
@@ -77,11 +79,14 @@ impl<'a> AddOrRemovePermissions<'a> {
     fn planned(mut self) -> Result<(Self, Vec<WhitelistEntry>), Error> {
         let mut v = Violations::default();
         v.uuid("vpc_endpoint_service_id", &self.vpc_endpoint_service_id);
-        // Records given in a JSON body count too.
-        let mut given = std::mem::take(&mut self.custom.records);
-        if let Some(Value::Array(listed)) = self.body.get("permissions") {
-            given.extend(listed.iter().filter_map(Value::as_str).map(str::to_owned));
-        }
+        let mut given: Vec<String> = match self.body.get("permissions") {
+            Some(Value::Array(listed)) => listed
+                .iter()
+                .map(|e| e.as_str().map_or_else(|| e.to_string(), str::to_owned))
+                .collect(),
+            _ => Vec::new(),
+        };
+        given.append(&mut self.custom.records);
         if given.is_empty() {
             v.push("permissions", "lists no whitelist record");
         }

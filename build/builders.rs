@@ -684,10 +684,14 @@ fn paging(
     };
     let lists: Vec<_> = properties
         .iter()
-        .filter(|(_, p)| resolved(document, p).ok().and_then(|p| p.get("type")) == Some(&"array".into()))
+        .filter(|(_, p)| {
+            resolved(document, p).ok().and_then(|p| p.get("type")) == Some(&"array".into())
+        })
         .collect();
     let [(field, list)] = lists.as_slice() else {
-        return Err(format!("{id}: a paged answer needs exactly one list beside total_count"));
+        return Err(format!(
+            "{id}: a paged answer needs exactly one list beside total_count"
+        ));
     };
     let items = resolved(document, list)?
         .get("items")
@@ -701,7 +705,10 @@ fn paging(
     let id_schema = item_schema
         .pointer("/properties/id")
         .ok_or_else(|| format!("{id}: the items of {field} need an id to be walked"))?;
-    let is_uuid = resolved(document, id_schema)?.get("format").and_then(Value::as_str) == Some("uuid");
+    let is_uuid = resolved(document, id_schema)?
+        .get("format")
+        .and_then(Value::as_str)
+        == Some("uuid");
     let id = match (required(item_schema, "id"), is_uuid) {
         (true, false) => quote!(Some(item.id.as_bytes())),
         (false, false) => quote!(item.id.as_deref().map(str::as_bytes)),

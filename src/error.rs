@@ -67,7 +67,7 @@ pub enum Error {
         /// The `X-Request-Id` of the answer, if any.
         request_id: Option<String>,
     },
-        /// A wait for a service to be `available` (or gone, or a connection to be `accepted`)
+    /// A wait for a service to be `available` (or gone, or a connection to be `accepted`)
     /// ended without it: the service is `failed`, `deleting` or gone, the connection
     /// `rejected` or `failed`, or the time was up (see [`WaitError`]).
     #[error(transparent)]

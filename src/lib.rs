@@ -59,9 +59,9 @@ pub use operations::connections::{ConnectionChange, EndpointOutcome};
 pub use operations::diff::{Conflict, Diff, FieldChange};
 pub use operations::edit::{EditEndpointService, EditOutcome};
 pub use operations::generated::*;
-pub use operations::walk::DEFAULT_MAX_LIST_ITEMS;
 pub use operations::modify::ModifyEndpointService;
 pub use operations::wait::{DEFAULT_MAX_POLL_INTERVAL, DEFAULT_POLL_INTERVAL, WaitUntilAvailable};
+pub use operations::walk::DEFAULT_MAX_LIST_ITEMS;
 pub use operations::whitelist_edit::{SetWhitelist, WhitelistOutcome};
 pub use operations::whitelist_entry::WhitelistEntry;
 pub use runtime::budget::{

@@ -181,7 +181,11 @@ impl<'a> AcceptOrRejectConnections<'a> {
 
 /// The status of a connection, when it is a known one.
 fn status(connection: &Connection) -> Option<EndpointStatus> {
-    connection.status.as_ref().and_then(OpenEnum::known).copied()
+    connection
+        .status
+        .as_ref()
+        .and_then(OpenEnum::known)
+        .copied()
 }
 
 /// The change an endpoint already at `target` needs: none.

@@ -109,7 +109,11 @@ impl fmt::Display for Diff {
             .whitelist_added
             .iter()
             .map(|record| format!("+ {record}"))
-            .chain(self.whitelist_removed.iter().map(|record| format!("- {record}")));
+            .chain(
+                self.whitelist_removed
+                    .iter()
+                    .map(|record| format!("- {record}")),
+            );
         for (i, line) in records.enumerate() {
             rows.push((if i == 0 { "whitelist" } else { "" }, line));
         }

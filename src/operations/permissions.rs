@@ -93,7 +93,8 @@ impl<'a> AddOrRemovePermissions<'a> {
         let records = entries(&given, "permissions", &mut v);
         // The rest of the body (the action), as one batch carries it.
         if let Some(first) = records.first()
-            && let Err(Error::InvalidRequest(body)) = with_records(&self, &[first.clone()]).build_body()
+            && let Err(Error::InvalidRequest(body)) =
+                with_records(&self, &[first.clone()]).build_body()
         {
             v.extend(body);
         }

@@ -31,8 +31,7 @@ use crate::Error;
 pub const DEFAULT_MAX_LIST_ITEMS: usize = 100_000;
 
 /// A page being read.
-pub(crate) type PageCall<'a, T> =
-    Pin<Box<dyn Future<Output = Result<Page<T>, Error>> + Send + 'a>>;
+pub(crate) type PageCall<'a, T> = Pin<Box<dyn Future<Output = Result<Page<T>, Error>> + Send + 'a>>;
 
 /// One page of a list, as the walk needs it.
 pub(crate) struct Page<T> {
@@ -134,7 +133,8 @@ impl<'a, B: Paged<'a>> Stream for Walk<'a, B> {
                     // The page answered goes before the next one comes.
                     walk.page = Vec::new().into_iter();
                     let offset = walk.next_offset.saturating_sub(walk.back).max(0);
-                    walk.asked.insert((walk.builder.page(offset, walk.limit), offset))
+                    walk.asked
+                        .insert((walk.builder.page(offset, walk.limit), offset))
                 }
             };
             let offset = *offset;
@@ -166,7 +166,10 @@ impl<'a, B: Paged<'a>> Walk<'a, B> {
         let short = read < self.limit;
         let end = offset.saturating_add(read);
         // A full page that reaches the end of the list as answered is the last one.
-        let last = short || page.total_count.is_some_and(|total| i64::from(end) >= total);
+        let last = short
+            || page
+                .total_count
+                .is_some_and(|total| i64::from(end) >= total);
         // The first page, or pages too small to overlap (a page of one item is taken as it
         // comes: the walk's promise needs two).
         if self.previous.is_empty() || self.limit < 2 {
@@ -255,7 +258,9 @@ impl Ids {
 
     fn iter(&self) -> impl Iterator<Item = &[u8]> {
         let starts = std::iter::once(0).chain(self.ends.iter().copied());
-        starts.zip(&self.ends).map(|(start, &end)| &self.bytes[start..end])
+        starts
+            .zip(&self.ends)
+            .map(|(start, &end)| &self.bytes[start..end])
     }
 
     /// The last ID.

@@ -152,8 +152,14 @@ impl<'a> SetWhitelist<'a> {
             let plan = plan?;
             let _serialised = client.locks().lock(plan.service).await;
             let mut outcome = plan.read(client).await?;
-            let (added, removed) = (&outcome.diff.whitelist_added, &outcome.diff.whitelist_removed);
-            for (action, records) in [(PermissionAction::Add, added), (PermissionAction::Remove, removed)] {
+            let (added, removed) = (
+                &outcome.diff.whitelist_added,
+                &outcome.diff.whitelist_removed,
+            );
+            for (action, records) in [
+                (PermissionAction::Add, added),
+                (PermissionAction::Remove, removed),
+            ] {
                 if !records.is_empty() {
                     send_batches(client, plan.service, action, records).await?;
                 }
@@ -168,10 +174,11 @@ impl<'a> SetWhitelist<'a> {
         let mut v = Violations::default();
         let service = v.uuid("vpc_endpoint_service_id", &self.service_id);
         let desired = entries(&self.records, "records", &mut v);
-        let own = self
-            .own_domain
-            .as_deref()
-            .and_then(|own| WhitelistEntry::parse_named(own, "own_domain").map_err(|e| v.extend(e)).ok());
+        let own = self.own_domain.as_deref().and_then(|own| {
+            WhitelistEntry::parse_named(own, "own_domain")
+                .map_err(|e| v.extend(e))
+                .ok()
+        });
         match service {
             Some(service) if v.is_empty() => Ok(Plan {
                 service,
@@ -202,7 +209,10 @@ impl Plan {
         let mut current = BTreeSet::new();
         let mut unrecognised = Vec::new();
         for record in &before {
-            let parsed = record.permission.as_deref().map(str::parse::<WhitelistEntry>);
+            let parsed = record
+                .permission
+                .as_deref()
+                .map(str::parse::<WhitelistEntry>);
             match parsed {
                 Some(Ok(entry)) => {
                     current.insert(entry);

@@ -152,7 +152,14 @@ mod tests {
 
     #[test]
     fn a_malformed_record_is_refused_with_the_spec_rule() {
-        for bad in ["", "iam:domain::", "a-b", "iam:domain:x", &"a".repeat(65), "ab cd"] {
+        for bad in [
+            "",
+            "iam:domain::",
+            "a-b",
+            "iam:domain:x",
+            &"a".repeat(65),
+            "ab cd",
+        ] {
             let error = bad.parse::<WhitelistEntry>().unwrap_err();
             let text = error.to_string();
             assert!(text.starts_with("permission: "), "{bad:?}: {text}");

@@ -83,7 +83,10 @@ async fn the_owner_approves_a_whitelisted_consumer_and_keeps_out_the_rest() {
         .unwrap();
     assert_eq!(pending.len(), 1);
     assert_eq!(pending[0].id, endpoint.id);
-    assert_eq!(pending[0].domain_id.as_deref(), Some(DEFAULT_CONSUMER_DOMAIN_ID));
+    assert_eq!(
+        pending[0].domain_id.as_deref(),
+        Some(DEFAULT_CONSUMER_DOMAIN_ID)
+    );
 
     // 4. The owner accepts it (and a waiter sees it), and both sides say accepted.
     let waiting = owner
@@ -92,8 +95,14 @@ async fn the_owner_approves_a_whitelisted_consumer_and_keeps_out_the_rest() {
         .send();
     let accepting = owner.accept_endpoints(SERVICE, [&endpoint.id]).send();
     let (waited, accepted) = tokio::join!(waiting, accepting);
-    assert_eq!(accepted.unwrap()[0].result.as_ref().ok(), Some(&ConnectionChange::Accepted));
-    assert_eq!(status_of(waited.unwrap().status.as_ref()).as_deref(), Some("accepted"));
+    assert_eq!(
+        accepted.unwrap()[0].result.as_ref().ok(),
+        Some(&ConnectionChange::Accepted)
+    );
+    assert_eq!(
+        status_of(waited.unwrap().status.as_ref()).as_deref(),
+        Some("accepted")
+    );
     let seen = consumer.get_endpoint(&endpoint.id).send().await.unwrap();
     assert_eq!(status_of(seen.status.as_ref()).as_deref(), Some("accepted"));
     let service = owner.get_endpoint_service(SERVICE).send().await.unwrap();
@@ -115,14 +124,29 @@ async fn the_owner_approves_a_whitelisted_consumer_and_keeps_out_the_rest() {
         set.diff.to_string(),
         format!("whitelist  - iam:domain::{DEFAULT_CONSUMER_DOMAIN_ID}\n")
     );
-    assert!(owner.list_permissions(SERVICE).collect_all().await.unwrap().is_empty());
+    assert!(
+        owner
+            .list_permissions(SERVICE)
+            .collect_all()
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let refused = connect(&consumer).await.unwrap_err();
     assert_eq!(refused.error_code(), Some("EndPoint.2012"), "{refused}");
 
     // 7. Not deleted while connected; deleted once the endpoint is gone.
-    let in_use = owner.delete_endpoint_service(SERVICE).send().await.unwrap_err();
+    let in_use = owner
+        .delete_endpoint_service(SERVICE)
+        .send()
+        .await
+        .unwrap_err();
     assert!(matches!(in_use, Error::InUse { .. }), "{in_use:?}");
-    consumer.delete_endpoint(&endpoint.id).send().await.expect("endpoint deleted");
+    consumer
+        .delete_endpoint(&endpoint.id)
+        .send()
+        .await
+        .expect("endpoint deleted");
     owner
         .delete_endpoint_service(SERVICE)
         .wait_until_gone(Duration::from_secs(20))

@@ -94,7 +94,7 @@ impl<'a> AddOrRemovePermissions<'a> {
         // The rest of the body (the action), as one batch carries it.
         if let Some(first) = records.first()
             && let Err(Error::InvalidRequest(body)) =
-                with_records(&self, &[first.clone()]).build_body()
+                with_records(&self, std::slice::from_ref(first)).build_body()
         {
             v.extend(body);
         }

@@ -34,14 +34,7 @@ pub struct Customisation {
 pub const HAND_WRITTEN: [&str; 1] = ["modifyEndpointService"];
 
 /// What each operation adds by hand (see [`Customisation`]).
-pub const CUSTOMISATIONS: [Customisation; 3] = [
-    Customisation {
-        operation: "listEndpointServices",
-        state: Some("crate::operations::list::ListOptions"),
-        send: false,
-        setters: &[],
-        body_rules: None,
-    },
+pub const CUSTOMISATIONS: [Customisation; 4] = [
     Customisation {
         operation: "createEndpointService",
         state: Some("crate::operations::create::CreateOptions"),
@@ -52,6 +45,20 @@ pub const CUSTOMISATIONS: [Customisation; 3] = [
     Customisation {
         operation: "deleteEndpointService",
         state: Some("crate::operations::delete::DeleteOptions"),
+        send: true,
+        setters: &[],
+        body_rules: None,
+    },
+    Customisation {
+        operation: "acceptOrRejectConnections",
+        state: None,
+        send: true,
+        setters: &[],
+        body_rules: None,
+    },
+    Customisation {
+        operation: "addOrRemovePermissions",
+        state: Some("crate::operations::permissions::PermissionsOptions"),
         send: true,
         setters: &[],
         body_rules: None,
@@ -301,6 +308,7 @@ fn builder(
     let body = body(document, id, operation, custom)?;
     let answer = answer(operation, id)?;
     let expects_body = answer.to_string() != "()";
+    let paging = paging(document, operation, id, &query)?;
 
     let summary = operation
         .get("summary")
@@ -336,6 +344,17 @@ fn builder(
                 pub(crate) body: crate::operations::input::JsonBody,
             },
             quote!(body: Default::default(),),
+        )
+    } else {
+        (quote!(), quote!())
+    };
+    let (walk_field, walk_init) = if paging.is_some() {
+        (
+            quote! {
+                /// The most items a walk answers.
+                pub(crate) max_items: usize,
+            },
+            quote!(max_items: crate::operations::walk::DEFAULT_MAX_LIST_ITEMS,),
         )
     } else {
         (quote!(), quote!())
@@ -466,6 +485,10 @@ fn builder(
              until the future is awaited."
         )
     };
+    let walk = match &paging {
+        Some(paging) => paging.code(&name, &send_name),
+        None => TokenStream::new(),
+    };
     let checked_result = quote!(Result<impl FnOnce(crate::types::ProjectId) -> crate::raw::builder::#raw_builder<'a> + Send + 'a, crate::Error>);
 
     Ok(quote! {
@@ -477,6 +500,7 @@ fn builder(
                     #(#path_fields: #path_fields.into(),)*
                     #(#query_fields: None,)*
                     #body_init
+                    #walk_init
                     #custom_init
                 }
             }
@@ -492,6 +516,7 @@ fn builder(
             #(pub(crate) #path_fields: String,)*
             #(pub(crate) #query_fields: Option<#query_types>,)*
             #body_field
+            #walk_field
             #custom_field
         }
 
@@ -533,6 +558,8 @@ fn builder(
                 )
             }
         }
+
+        #walk
     })
 }
 
@@ -598,23 +625,216 @@ fn body(
 /// The Rust type of the operation's success answer: the generated type of its first 2xx
 /// JSON schema, or `()` when no success answer has a body.
 fn answer(operation: &Value, id: &str) -> Result<TokenStream, String> {
-    let responses = operation
+    operation
         .get("responses")
         .and_then(Value::as_object)
         .ok_or_else(|| format!("{id}: no responses"))?;
-    for (status, response) in responses {
-        if !status.starts_with('2') {
-            continue;
-        }
-        if let Some(schema) = response.pointer("/content/application~1json/schema") {
-            let name = schema
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(component_name)
-                .ok_or_else(|| format!("{id}: the {status} answer's schema must be a $ref"))?;
-            let ty = ident(name);
-            return Ok(quote!(crate::types::#ty));
+    let Some(schema) = success_schema(operation) else {
+        return Ok(quote!(()));
+    };
+    let name = schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(component_name)
+        .ok_or_else(|| format!("{id}: the success answer's schema must be a $ref"))?;
+    let ty = ident(name);
+    Ok(quote!(crate::types::#ty))
+}
+
+/// The JSON schema of the operation's first 2xx answer that has one.
+fn success_schema(operation: &Value) -> Option<&Value> {
+    operation
+        .get("responses")
+        .and_then(Value::as_object)?
+        .iter()
+        .filter(|(status, _)| status.starts_with('2'))
+        .find_map(|(_, response)| response.pointer("/content/application~1json/schema"))
+}
+
+/// How a list operation is paged: its builder gets the walk over every page (`all`,
+/// `collect_all`, `max_items`) when its query has the integers `limit` (with a `maximum`) and
+/// `offset`, and its answer's object has `total_count` and one list of objects with an `id`.
+struct Paging {
+    /// The answer's list field, and its items' generated type.
+    items: proc_macro2::Ident,
+    item: TokenStream,
+    /// The answer's `total_count`, as an `Option<i64>`.
+    total_count: TokenStream,
+    /// An item's ID as bytes (`Option<&[u8]>`), from `item`.
+    id: TokenStream,
+    /// The spec's maximum of `limit`.
+    max_limit: i32,
+    /// Whether the query has `sort_dir` (the walk asks for `asc` unless it is set).
+    sort_dir: bool,
+}
+
+fn paging(
+    document: &Value,
+    operation: &Value,
+    id: &str,
+    query: &[Parameter],
+) -> Result<Option<Paging>, String> {
+    let find = |name: &str| query.iter().find(|p| p.name == name);
+    let (Some(limit), Some(offset)) = (find("limit"), find("offset")) else {
+        return Ok(None);
+    };
+    let narrow = |p: &Parameter| matches!(p.kind, Kind::Integer { narrow: true });
+    if !narrow(limit) || !narrow(offset) {
+        return Err(format!("{id}: a list's limit and offset must be int32"));
+    }
+    let Some(schema) = success_schema(operation) else {
+        return Ok(None);
+    };
+    let answer = resolved(document, schema)?;
+    let properties = answer.get("properties").and_then(Value::as_object);
+    let Some(properties) = properties.filter(|p| p.contains_key("total_count")) else {
+        return Ok(None);
+    };
+    let required = |schema: &Value, name: &str| {
+        schema
+            .get("required")
+            .and_then(Value::as_array)
+            .is_some_and(|r| r.iter().any(|n| n == name))
+    };
+    let lists: Vec<_> = properties
+        .iter()
+        .filter(|(_, p)| {
+            resolved(document, p).ok().and_then(|p| p.get("type")) == Some(&"array".into())
+        })
+        .collect();
+    let [(field, list)] = lists.as_slice() else {
+        return Err(format!(
+            "{id}: a paged answer needs exactly one list beside total_count"
+        ));
+    };
+    let items = resolved(document, list)?
+        .get("items")
+        .ok_or_else(|| format!("{id}: {field} needs items"))?;
+    let item_name = items
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(component_name)
+        .ok_or_else(|| format!("{id}: the items of {field} must be a $ref"))?;
+    let item_schema = resolved(document, items)?;
+    let id_schema = item_schema
+        .pointer("/properties/id")
+        .ok_or_else(|| format!("{id}: the items of {field} need an id to be walked"))?;
+    let is_uuid = resolved(document, id_schema)?
+        .get("format")
+        .and_then(Value::as_str)
+        == Some("uuid");
+    let id = match (required(item_schema, "id"), is_uuid) {
+        (true, false) => quote!(Some(item.id.as_bytes())),
+        (false, false) => quote!(item.id.as_deref().map(str::as_bytes)),
+        (true, true) => quote!(Some(item.id.as_bytes().as_slice())),
+        (false, true) => quote!(item.id.as_ref().map(|id| id.as_bytes().as_slice())),
+    };
+    let total_count = if required(answer, "total_count") {
+        quote!(Some(i64::from(answer.total_count)))
+    } else {
+        quote!(answer.total_count.map(i64::from))
+    };
+    let max_limit = document
+        .pointer(&format!("{}/maximum", limit.pointer))
+        .and_then(Value::as_i64)
+        .and_then(|max| i32::try_from(max).ok())
+        .ok_or_else(|| format!("{id}: a list's limit needs an int32 maximum"))?;
+    let item = ident(item_name);
+    Ok(Some(Paging {
+        items: ident(field),
+        item: quote!(crate::types::#item),
+        total_count,
+        id,
+        max_limit,
+        sort_dir: find("sort_dir").is_some(),
+    }))
+}
+
+impl Paging {
+    /// The walk's methods on the builder `name`, and its paging through `send`.
+    fn code(&self, name: &proc_macro2::Ident, send: &proc_macro2::Ident) -> TokenStream {
+        let Paging {
+            items,
+            item,
+            total_count,
+            id,
+            max_limit,
+            ..
+        } = self;
+        let field = items.to_string();
+        let order = if self.sort_dir {
+            "Without `sort_dir`, the walk asks for the oldest first (`asc`), so that items created \
+             while it runs come at the end. "
+        } else {
+            ""
+        };
+        let all_doc = format!(
+            "Every matching item (the `{field}` of each page), page after page, as a stream: one \
+             page is held at a time, of `limit` items (default {max_limit}, the most the spec \
+             allows), from `offset` (default 0).\n\n{order}It promises: no item twice; every \
+             item that existed for the whole walk, once; items created or deleted while it runs \
+             may or may not be answered. It ends after a page shorter than asked or one that \
+             reaches the answered `total_count`, at [`max_items`](Self::max_items), or at the \
+             first error (the stream's last item)."
+        );
+        let sort_default = if self.sort_dir {
+            quote! {
+                if self.sort_dir.is_none() {
+                    self.sort_dir = "asc".parse().ok();
+                }
+            }
+        } else {
+            TokenStream::new()
+        };
+        quote! {
+            impl<'a> #name<'a> {
+                /// The most items [`all`](Self::all) and [`collect_all`](Self::collect_all)
+                /// answer (default [`DEFAULT_MAX_LIST_ITEMS`](crate::DEFAULT_MAX_LIST_ITEMS)); the
+                /// walk stops there.
+                pub fn max_items(mut self, max_items: usize) -> Self {
+                    self.max_items = max_items;
+                    self
+                }
+
+                #[doc = #all_doc]
+                pub fn all(self) -> impl futures_util::Stream<Item = Result<#item, crate::Error>> + Send + 'a {
+                    crate::operations::walk::all(self)
+                }
+
+                /// Every matching item (see [`all`](Self::all)), in one list.
+                pub fn collect_all(self) -> impl Future<Output = Result<Vec<#item>, crate::Error>> + Send + 'a {
+                    crate::operations::walk::collect_all(self)
+                }
+            }
+
+            impl<'a> crate::operations::walk::Paged<'a> for #name<'a> {
+                type Item = #item;
+
+                fn start(&mut self) -> crate::operations::walk::Start {
+                    #sort_default
+                    let limit = *self.limit.get_or_insert(#max_limit);
+                    crate::operations::walk::Start {
+                        offset: self.offset.unwrap_or(0),
+                        limit,
+                        max_items: self.max_items,
+                    }
+                }
+
+                fn page(&self, offset: i32, limit: i32) -> crate::operations::walk::PageCall<'a, Self::Item> {
+                    let call = self.clone().offset(offset).limit(limit).#send();
+                    Box::pin(async move {
+                        let answer = call.await?;
+                        Ok(crate::operations::walk::Page {
+                            items: answer.#items,
+                            total_count: #total_count,
+                        })
+                    })
+                }
+
+                fn id(item: &Self::Item) -> Option<&[u8]> {
+                    #id
+                }
+            }
         }
     }
-    Ok(quote!(()))
 }

@@ -40,14 +40,14 @@ const GENERIC_OPTIONS: &str = "crate::generic::Options";
 const GENERIC_BODY_OPTIONS: &str = "crate::generic::BodyOptions";
 
 /// The commands of the spec's operations that are shaped by hand.
-pub const COMMANDS: [Command; 6] = [
+pub const COMMANDS: [Command; 8] = [
     Command {
         operation: "listEndpointServices",
         name: "list",
         about: "List the VPC endpoint services of the project (every page), or those that \
                 match.",
         examples: "crate::examples::LIST",
-        options: Some("crate::list::Options"),
+        options: Some("crate::args::WalkArgs"),
         run: Some("crate::list::run"),
     },
     Command {
@@ -83,6 +83,24 @@ pub const COMMANDS: [Command; 6] = [
         run: Some("crate::delete::run"),
     },
     Command {
+        operation: "listConnections",
+        name: "connections",
+        about: "List the connections of a VPC endpoint service: the VPC endpoints that connect \
+                to it, pending, accepted or rejected (every page)",
+        examples: "crate::examples::CONNECTIONS",
+        options: Some("crate::args::WalkArgs"),
+        run: Some("crate::connections::list"),
+    },
+    Command {
+        operation: "listPermissions",
+        name: "whitelist",
+        about: "List the whitelist of a VPC endpoint service (every record), add or remove \
+                records, or set it to a list",
+        examples: "crate::examples::WHITELIST",
+        options: Some("crate::whitelist::Options"),
+        run: Some("crate::whitelist::run"),
+    },
+    Command {
         operation: "listQuotas",
         name: "quotas",
         about: "Show the project's quotas of VPC endpoint services and VPC endpoints, and \
@@ -95,8 +113,8 @@ pub const COMMANDS: [Command; 6] = [
 
 /// A flag (or a path parameter's positional) shaped by hand.
 pub struct Flag {
-    /// The operation (its `operationId`), or `None` for every operation with the field.
-    pub operation: Option<&'static str>,
+    /// The operations (their `operationId`s), or none for every operation with the field.
+    pub operations: &'static [&'static str],
     /// The parameter or body field, as the spec names it.
     pub field: &'static str,
     /// The flag's name (else the field's, in kebab case).
@@ -119,7 +137,7 @@ pub struct Flag {
 impl Flag {
     /// A flag as the spec makes it.
     const SPEC: Flag = Flag {
-        operation: None,
+        operations: &[],
         field: "",
         long: None,
         value_name: None,
@@ -134,7 +152,7 @@ impl Flag {
 const PORT: Option<&str> = Some("CLIENT:SERVER[/tcp|/udp]");
 
 /// The flags shaped by hand.
-pub const FLAGS: [Flag; 9] = [
+pub const FLAGS: [Flag; 10] = [
     Flag {
         field: "vpc_endpoint_service_id",
         value_name: Some("SERVICE"),
@@ -149,7 +167,7 @@ pub const FLAGS: [Flag; 9] = [
         ..Flag::SPEC
     },
     Flag {
-        operation: Some("createEndpointService"),
+        operations: &["createEndpointService"],
         field: "ports",
         long: Some("port"),
         value_name: PORT,
@@ -161,7 +179,7 @@ pub const FLAGS: [Flag; 9] = [
         ..Flag::SPEC
     },
     Flag {
-        operation: Some("modifyEndpointService"),
+        operations: &["modifyEndpointService"],
         field: "ports",
         long: Some("port"),
         value_name: PORT,
@@ -173,7 +191,7 @@ pub const FLAGS: [Flag; 9] = [
         ..Flag::SPEC
     },
     Flag {
-        operation: Some("createEndpointService"),
+        operations: &["createEndpointService", "createEndpoint"],
         field: "tags",
         long: Some("tag"),
         value_name: Some("KEY[=VALUE]"),
@@ -185,14 +203,14 @@ pub const FLAGS: [Flag; 9] = [
         ..Flag::SPEC
     },
     Flag {
-        operation: Some("listEndpointServices"),
+        operations: &["listEndpointServices"],
         field: "endpoint_service_name",
         long: Some("name"),
         value_name: Some("NAME"),
         ..Flag::SPEC
     },
     Flag {
-        operation: Some("listEndpointServices"),
+        operations: &["listEndpointServices"],
         field: "sort_dir",
         help: Some(
             "\"The order of the list, by --sort-key: asc (the default here, unlike the API's: \
@@ -201,7 +219,7 @@ pub const FLAGS: [Flag; 9] = [
         ..Flag::SPEC
     },
     Flag {
-        operation: Some("listEndpointServices"),
+        operations: &["listEndpointServices"],
         field: "limit",
         long: Some("page-size"),
         value_name: Some("N"),
@@ -210,12 +228,23 @@ pub const FLAGS: [Flag; 9] = [
         ..Flag::SPEC
     },
     Flag {
-        operation: Some("listEndpointServices"),
+        operations: &["listEndpointServices", "listConnections", "listPermissions"],
         field: "offset",
         skip: true,
         ..Flag::SPEC
     },
+    // The walks over every page ask for the largest pages the spec allows.
+    Flag {
+        operations: &["listConnections", "listPermissions"],
+        field: "limit",
+        skip: true,
+        ..Flag::SPEC
+    },
 ];
+
+/// The operations whose commands are the CLI's own, shaped by hand in `args.rs`: `accept` and
+/// `reject` (any number of endpoints, one request each), and `whitelist --add/--remove`.
+pub const BY_HAND: [&str; 2] = ["acceptOrRejectConnections", "addOrRemovePermissions"];
 
 /// The ids of the flags every command has beside its operation's: a field of the spec may not
 /// take them.
@@ -240,9 +269,9 @@ pub const REQUIRED: &str = "[required unless --body]";
 
 /// The hand-made shape of `field` of `operation`, if any.
 fn flag(operation: &str, field: &str) -> Option<&'static Flag> {
-    FLAGS
-        .iter()
-        .find(|f| f.field == field && f.operation.is_none_or(|o| o == operation))
+    FLAGS.iter().find(|f| {
+        f.field == field && (f.operations.is_empty() || f.operations.contains(&operation))
+    })
 }
 
 /// The generated command line: a command per operation, and the enum of them.
@@ -262,6 +291,9 @@ pub fn generate(document: &Value) -> Result<TokenStream, String> {
     });
     for (method, path, operation) in all {
         let id = operation_id(operation)?;
+        if BY_HAND.contains(&id.as_str()) {
+            continue;
+        }
         let item = paths
             .and_then(|p| p.get(&path))
             .ok_or_else(|| format!("{path} is not in paths"))?;
@@ -612,11 +644,14 @@ fn generic_run(
     } else {
         quote!(false)
     };
-    let print = if answers {
-        quote!(crate::output::print_answer(&answer, self.options.output))
+    let call_and_print = if answers {
+        quote! {
+            let answer = crate::progress::awaited(call.send()).await?;
+            crate::output::print_answer(&answer, self.options.output)
+        }
     } else {
         quote! {
-            let () = answer;
+            crate::progress::awaited(call.send()).await?;
             crate::generic::done(&otc_vpcep::spec::#constant)
         }
     };
@@ -631,8 +666,7 @@ fn generic_run(
             #query
             #body
             #dry_run
-            let answer = crate::progress::awaited(call.send()).await?;
-            #print
+            #call_and_print
         }
     })
 }

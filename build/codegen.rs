@@ -15,7 +15,7 @@ use quote::quote;
 use serde_json::Value;
 
 /// Named limits of the spec, each a JSON pointer into the document, generated as constants.
-const LIMITS: [(&str, &str, &str); 3] = [
+const LIMITS: [(&str, &str, &str); 4] = [
     (
         "MAX_LIST_LIMIT",
         "/paths/~1v1~1{project_id}~1vpc-endpoint-services/get/parameters/5/schema/maximum",
@@ -30,6 +30,12 @@ const LIMITS: [(&str, &str, &str); 3] = [
         "MAX_PORT_MAPPINGS",
         "/components/schemas/ModifyEndpointServiceRequest/properties/ports/maxItems",
         "The most port mappings one modify request may carry.",
+    ),
+    (
+        "MAX_PERMISSIONS_PER_REQUEST",
+        "/components/schemas/PermissionActionRequest/properties/permissions/maxItems",
+        "The most whitelist records one add or remove request carries (a larger batch is \
+         `EndPoint.0016`); larger sets are sent in batches of this size.",
     ),
 ];
 

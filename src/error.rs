@@ -11,7 +11,7 @@ use crate::{
         retry,
     },
     spec::{generated, validation::Violations},
-    types::{ErrorResponse, ServiceError, ServiceStatus},
+    types::{EndpointStatus, ErrorResponse, ServiceError, ServiceStatus},
 };
 
 /// What can go wrong when building a client or sending a request.
@@ -67,8 +67,9 @@ pub enum Error {
         /// The `X-Request-Id` of the answer, if any.
         request_id: Option<String>,
     },
-    /// A wait for a service to be `available` ended without it: the service is `failed`,
-    /// `deleting` or gone, or the time was up (see [`WaitError`]).
+    /// A wait for a service to be `available` (or gone, or a connection to be `accepted`)
+    /// ended without it: the service is `failed`, `deleting` or gone, the connection
+    /// `rejected` or `failed`, or the time was up (see [`WaitError`]).
     #[error(transparent)]
     Wait(Box<WaitError>),
     /// A password login, or the lookup of the project's ID from its name, failed (see
@@ -158,7 +159,9 @@ impl Error {
             // Waiting longer may see the service available.
             Self::Wait(wait) => matches!(
                 **wait,
-                WaitError::TimedOut { .. } | WaitError::NotGone { .. }
+                WaitError::TimedOut { .. }
+                    | WaitError::NotGone { .. }
+                    | WaitError::ConnectionTimedOut { .. }
             ),
             // The failure itself may pass later; the budget refills with successes.
             Self::RetryBudgetSpent(last) => last.is_retryable(),
@@ -474,6 +477,36 @@ pub enum WaitError {
         /// Why the last poll failed, when it did (in a way worth retrying).
         last_error: Option<Box<Error>>,
     },
+    /// The VPC endpoint's connection was rejected (waited for by
+    /// [`Client::wait_for_connection`](crate::Client::wait_for_connection)).
+    Rejected {
+        /// The service.
+        service_id: String,
+        /// The VPC endpoint waited for.
+        endpoint_id: String,
+    },
+    /// The VPC endpoint's connection is `failed`; `errors` are the reasons it gives.
+    ConnectionFailed {
+        /// The service.
+        service_id: String,
+        /// The VPC endpoint waited for.
+        endpoint_id: String,
+        /// The connection's `error` entries (may be empty).
+        errors: Vec<ServiceError>,
+    },
+    /// The time was up before the VPC endpoint's connection was `accepted`.
+    ConnectionTimedOut {
+        /// The service.
+        service_id: String,
+        /// The VPC endpoint waited for.
+        endpoint_id: String,
+        /// The time limit of the wait.
+        timeout: Duration,
+        /// The status last seen (`None` when the service never listed the endpoint).
+        last_status: Option<OpenEnum<EndpointStatus>>,
+        /// Why the last poll failed, when it did (in a way worth retrying).
+        last_error: Option<Box<Error>>,
+    },
     /// The time was up before the service was `available`.
     TimedOut {
         /// The service waited for.
@@ -495,6 +528,9 @@ impl WaitError {
             | Self::Deleting { service_id }
             | Self::NotFound { service_id, .. }
             | Self::NotGone { service_id, .. }
+            | Self::Rejected { service_id, .. }
+            | Self::ConnectionFailed { service_id, .. }
+            | Self::ConnectionTimedOut { service_id, .. }
             | Self::TimedOut { service_id, .. } => service_id,
         }
     }
@@ -505,18 +541,44 @@ impl fmt::Display for WaitError {
         match self {
             Self::Failed { service_id, errors } => {
                 write!(f, "service {service_id} is failed")?;
-                if errors.is_empty() {
-                    return f.write_str(" (it gives no reason)");
+                reasons(f, errors)
+            }
+            Self::Rejected {
+                service_id,
+                endpoint_id,
+            } => write!(
+                f,
+                "the connection of VPC endpoint {endpoint_id} to service {service_id} was rejected"
+            ),
+            Self::ConnectionFailed {
+                service_id,
+                endpoint_id,
+                errors,
+            } => {
+                write!(
+                    f,
+                    "the connection of VPC endpoint {endpoint_id} to service {service_id} is failed"
+                )?;
+                reasons(f, errors)
+            }
+            Self::ConnectionTimedOut {
+                service_id,
+                endpoint_id,
+                timeout,
+                last_status,
+                last_error,
+            } => {
+                write!(
+                    f,
+                    "the connection of VPC endpoint {endpoint_id} to service {service_id} is not \
+                     accepted after {timeout:?}: "
+                )?;
+                match last_status {
+                    Some(status) => write!(f, "its last status was {status}")?,
+                    None => f.write_str("the service did not list it")?,
                 }
-                for (i, error) in errors.iter().enumerate() {
-                    f.write_str(if i == 0 { ": " } else { "; " })?;
-                    let code = error.error_code.as_deref().or(error.code.as_deref());
-                    let message = error.error_message.as_deref().or(error.message.as_deref());
-                    match (code, message) {
-                        (Some(code), Some(message)) => write!(f, "{code}: {message}")?,
-                        (Some(text), None) | (None, Some(text)) => f.write_str(text)?,
-                        (None, None) => f.write_str("(no code or message)")?,
-                    }
+                if let Some(error) = last_error {
+                    write!(f, "; the last poll failed: {error}")?;
                 }
                 Ok(())
             }
@@ -555,6 +617,25 @@ impl fmt::Display for WaitError {
     }
 }
 
+/// The reasons a failed service or connection gives (its `error` entries, in either
+/// spelling), after `: `.
+fn reasons(f: &mut fmt::Formatter<'_>, errors: &[ServiceError]) -> fmt::Result {
+    if errors.is_empty() {
+        return f.write_str(" (it gives no reason)");
+    }
+    for (i, error) in errors.iter().enumerate() {
+        f.write_str(if i == 0 { ": " } else { "; " })?;
+        let code = error.error_code.as_deref().or(error.code.as_deref());
+        let message = error.error_message.as_deref().or(error.message.as_deref());
+        match (code, message) {
+            (Some(code), Some(message)) => write!(f, "{code}: {message}")?,
+            (Some(text), None) | (None, Some(text)) => f.write_str(text)?,
+            (None, None) => f.write_str("(no code or message)")?,
+        }
+    }
+    Ok(())
+}
+
 impl From<WaitError> for Error {
     fn from(error: WaitError) -> Self {
         Self::Wait(Box::new(error))
@@ -575,6 +656,10 @@ impl std::error::Error for WaitError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Self::TimedOut {
+                last_error: Some(error),
+                ..
+            }
+            | Self::ConnectionTimedOut {
                 last_error: Some(error),
                 ..
             } => Some(error.as_ref()),

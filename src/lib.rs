@@ -54,12 +54,16 @@ pub use config::clouds::CloudsSearch;
 pub use config::files::MAX_CONFIG_FILE_BYTES;
 pub use config::tls::TlsError;
 pub use error::{ApiError, Error, WaitError};
+pub use operations::connection_wait::WaitForConnection;
+pub use operations::connections::{ConnectionChange, EndpointOutcome};
 pub use operations::diff::{Conflict, Diff, FieldChange};
 pub use operations::edit::{EditEndpointService, EditOutcome};
 pub use operations::generated::*;
-pub use operations::list::DEFAULT_MAX_LIST_ITEMS;
 pub use operations::modify::ModifyEndpointService;
 pub use operations::wait::{DEFAULT_MAX_POLL_INTERVAL, DEFAULT_POLL_INTERVAL, WaitUntilAvailable};
+pub use operations::walk::DEFAULT_MAX_LIST_ITEMS;
+pub use operations::whitelist_edit::{SetWhitelist, WhitelistOutcome};
+pub use operations::whitelist_entry::WhitelistEntry;
 pub use runtime::budget::{
     DEFAULT_RETRY_BUDGET, DEFAULT_RETRY_COST, DEFAULT_TIMEOUT_RETRY_COST, RetryBudget,
     SUCCESS_REFILL,

@@ -47,7 +47,7 @@ fn generated_commands() {
 fn an_operation_costs_its_spec_entry() {
     let more = SPEC.replacen(
         "  /v1/{project_id}/quotas:\n",
-        r##"  /v1/{project_id}/vpc-endpoint-services/{vpc_endpoint_service_id}/permissions/action:
+        r##"  /v1/{project_id}/vpc-endpoint-services/{vpc_endpoint_service_id}/permissions/check:
     parameters:
       - $ref: "#/components/parameters/ProjectId"
       - $ref: "#/components/parameters/VpcEndpointServiceId"
@@ -64,7 +64,7 @@ fn an_operation_costs_its_spec_entry() {
         content:
           application/json:
             schema:
-              $ref: "#/components/schemas/PermissionAction"
+              $ref: "#/components/schemas/PermissionCheck"
       responses:
         "200":
           description: The permissions.
@@ -78,7 +78,7 @@ fn an_operation_costs_its_spec_entry() {
     );
     let more = more.replacen(
         "    QuotaList:\n",
-        r##"    PermissionAction:
+        r##"    PermissionCheck:
       type: object
       required: [action, permissions]
       properties:
@@ -102,7 +102,7 @@ fn an_operation_costs_its_spec_entry() {
         "pub fn dry(mut self, value: bool) -> Self",
         "pub fn action(mut self, value: impl Into<String>) -> Self",
         "pub fn permissions(\n        mut self,\n        value: impl IntoIterator<Item = impl Into<String>>,\n    ) -> Self",
-        "\"PermissionAction\"",
+        "\"PermissionCheck\"",
         "Output = Result<crate::types::QuotaList, crate::Error>",
     ] {
         assert!(operations.contains(expected), "{expected}\n{operations}");

@@ -181,13 +181,33 @@ fn derived_schemas_of_the_rust_types_match_the_spec() {
         compared,
         [
             (
+                "acceptOrRejectConnections",
+                Some("ConnectionActionRequest"),
+                vec!["ConnectionList"]
+            ),
+            (
+                "addOrRemovePermissions",
+                Some("PermissionActionRequest"),
+                vec!["PermissionActionResult"]
+            ),
+            (
+                "createEndpoint",
+                Some("CreateEndpointRequest"),
+                vec!["VpcEndpoint"]
+            ),
+            (
                 "createEndpointService",
                 Some("CreateEndpointServiceRequest"),
                 vec!["EndpointService"]
             ),
+            ("deleteEndpoint", None, vec![]),
             ("deleteEndpointService", None, vec![]),
+            ("getEndpoint", None, vec!["VpcEndpoint"]),
             ("getEndpointService", None, vec!["EndpointService"]),
+            ("listConnections", None, vec!["ConnectionList"]),
             ("listEndpointServices", None, vec!["EndpointServiceList"]),
+            ("listEndpoints", None, vec!["VpcEndpointList"]),
+            ("listPermissions", None, vec!["PermissionList"]),
             ("listQuotas", None, vec!["QuotaList"]),
             (
                 "modifyEndpointService",
@@ -221,6 +241,11 @@ fn derived_schemas_of_the_rust_types_match_the_spec() {
         otc_vpcep::spec::LIST_ENDPOINT_SERVICES.path,
         otc_vpcep::spec::LIST_QUOTAS.path,
     );
+    let (connections, permissions, endpoints) = (
+        otc_vpcep::spec::LIST_CONNECTIONS.path,
+        otc_vpcep::spec::LIST_PERMISSIONS.path,
+        otc_vpcep::spec::LIST_ENDPOINTS.path,
+    );
     // (what, its schema in the spec, the schema of the Rust type that carries it)
     let roots = [
         (
@@ -252,6 +277,51 @@ fn derived_schemas_of_the_rust_types_match_the_spec() {
             "QuotaList",
             component("QuotaList"),
             generator.subschema_for::<types::QuotaList>(),
+        ),
+        (
+            "ConnectionList",
+            component("ConnectionList"),
+            generator.subschema_for::<types::ConnectionList>(),
+        ),
+        (
+            "ConnectionActionRequest",
+            component("ConnectionActionRequest"),
+            generator.subschema_for::<types::ConnectionActionRequest>(),
+        ),
+        (
+            "PermissionList",
+            component("PermissionList"),
+            generator.subschema_for::<types::PermissionList>(),
+        ),
+        (
+            "PermissionActionRequest",
+            component("PermissionActionRequest"),
+            generator.subschema_for::<types::PermissionActionRequest>(),
+        ),
+        (
+            "PermissionActionResult",
+            component("PermissionActionResult"),
+            generator.subschema_for::<types::PermissionActionResult>(),
+        ),
+        (
+            "CreateEndpointRequest",
+            component("CreateEndpointRequest"),
+            generator.subschema_for::<types::CreateEndpointRequest>(),
+        ),
+        (
+            "VpcEndpoint",
+            component("VpcEndpoint"),
+            generator.subschema_for::<types::VpcEndpoint>(),
+        ),
+        (
+            "VpcEndpointList",
+            component("VpcEndpointList"),
+            generator.subschema_for::<types::VpcEndpointList>(),
+        ),
+        (
+            "parameter vpc_endpoint_id",
+            parameter("VpcEndpointId"),
+            generator.subschema_for::<uuid::Uuid>(),
         ),
         // The path parameters, as the raw client's builder takes them.
         (
@@ -304,6 +374,101 @@ fn derived_schemas_of_the_rust_types_match_the_spec() {
             "parameter type",
             query(quotas, "type"),
             generator.subschema_for::<types::QuotaResourceType>(),
+        ),
+        (
+            "connections parameter id",
+            query(connections, "id"),
+            generator.subschema_for::<uuid::Uuid>(),
+        ),
+        (
+            "connections parameter marker_id",
+            query(connections, "marker_id"),
+            generator.subschema_for::<i64>(),
+        ),
+        (
+            "connections parameter status",
+            query(connections, "status"),
+            generator.subschema_for::<types::ConnectionStatusFilter>(),
+        ),
+        (
+            "connections parameter sort_key",
+            query(connections, "sort_key"),
+            generator.subschema_for::<types::ServiceSortKey>(),
+        ),
+        (
+            "connections parameter sort_dir",
+            query(connections, "sort_dir"),
+            generator.subschema_for::<types::SortDirection>(),
+        ),
+        (
+            "connections parameter limit",
+            query(connections, "limit"),
+            generator.subschema_for::<i32>(),
+        ),
+        (
+            "connections parameter offset",
+            query(connections, "offset"),
+            generator.subschema_for::<i32>(),
+        ),
+        (
+            "permissions parameter permission",
+            query(permissions, "permission"),
+            generator.subschema_for::<String>(),
+        ),
+        (
+            "permissions parameter sort_key",
+            query(permissions, "sort_key"),
+            generator.subschema_for::<types::PermissionSortKey>(),
+        ),
+        (
+            "permissions parameter sort_dir",
+            query(permissions, "sort_dir"),
+            generator.subschema_for::<types::SortDirection>(),
+        ),
+        (
+            "permissions parameter limit",
+            query(permissions, "limit"),
+            generator.subschema_for::<i32>(),
+        ),
+        (
+            "permissions parameter offset",
+            query(permissions, "offset"),
+            generator.subschema_for::<i32>(),
+        ),
+        (
+            "endpoints parameter endpoint_service_name",
+            query(endpoints, "endpoint_service_name"),
+            generator.subschema_for::<types::ListEndpointsEndpointServiceName>(),
+        ),
+        (
+            "endpoints parameter vpc_id",
+            query(endpoints, "vpc_id"),
+            generator.subschema_for::<uuid::Uuid>(),
+        ),
+        (
+            "endpoints parameter id",
+            query(endpoints, "id"),
+            generator.subschema_for::<uuid::Uuid>(),
+        ),
+        (
+            "endpoints parameter sort_key",
+            query(endpoints, "sort_key"),
+            generator.subschema_for::<types::ServiceSortKey>(),
+        ),
+        (
+            "endpoints parameter sort_dir",
+            query(endpoints, "sort_dir"),
+            generator.subschema_for::<types::SortDirection>(),
+        ),
+        (
+            "endpoints parameter limit",
+            query(endpoints, "limit"),
+            generator.subschema_for::<i32>(),
+        ),
+        (
+            "endpoints parameter offset",
+            query(endpoints, "offset"),
+            generator.subschema_for::<i32>(),
         ),
     ];
     let derived_defs = match serde_json::to_value(generator.definitions()).expect("JSON") {
@@ -790,28 +955,179 @@ fn check_limit(at: &str, schema: &Value) -> Vec<&'static str> {
         count(schema, "maximum"),
         "{at}: MAX_LIST_LIMIT is not the spec's maximum"
     );
-    check_integer(at, schema, &|limit| {
-        sent(
-            "limit",
-            offline_client()
-                .list_endpoint_services()
-                .limit(i32::try_from(limit).expect("a bound of the spec's int32"))
-                .send(),
-        )
-    })
+    check_paging(at, schema, "limit", List::Services)
+}
+
+/// The lists whose `limit` and `offset` are checked.
+#[derive(Clone, Copy)]
+enum List {
+    Services,
+    Connections,
+    Permissions,
+    Endpoints,
+}
+
+/// Whether `send` of `list` lets a call with `value` as its `field` (`limit` or `offset`)
+/// through.
+fn paging_sent(list: List, field: &str, value: i64) -> bool {
+    let value = i32::try_from(value).expect("a bound of the spec's int32");
+    let c = offline_client();
+    let limit = field == "limit";
+    match list {
+        List::Services => {
+            let call = c.list_endpoint_services();
+            let call = if limit {
+                call.limit(value)
+            } else {
+                call.offset(value)
+            };
+            sent(field, call.send())
+        }
+        List::Connections => {
+            let call = c.list_connections(SERVICE_ID);
+            let call = if limit {
+                call.limit(value)
+            } else {
+                call.offset(value)
+            };
+            sent(field, call.send())
+        }
+        List::Permissions => {
+            let call = c.list_permissions(SERVICE_ID);
+            let call = if limit {
+                call.limit(value)
+            } else {
+                call.offset(value)
+            };
+            sent(field, call.send())
+        }
+        List::Endpoints => {
+            let call = c.list_endpoints();
+            let call = if limit {
+                call.limit(value)
+            } else {
+                call.offset(value)
+            };
+            sent(field, call.send())
+        }
+    }
+}
+
+/// Checks `minimum`/`maximum` of a list's `limit` or `offset` (`field`), which `send` checks.
+fn check_paging(at: &str, schema: &Value, field: &str, list: List) -> Vec<&'static str> {
+    check_integer(at, schema, &|value| paging_sent(list, field, value))
 }
 
 /// Checks `minimum`/`maximum` of the list's `offset`, which `send` checks.
 fn check_offset(at: &str, schema: &Value) -> Vec<&'static str> {
-    check_integer(at, schema, &|offset| {
-        sent(
-            "offset",
-            offline_client()
-                .list_endpoint_services()
-                .offset(i32::try_from(offset).expect("a bound of the spec's int32"))
-                .send(),
-        )
-    })
+    check_paging(at, schema, "offset", List::Services)
+}
+
+/// Checks the `pattern` of a string schema that does not accept the fillers of
+/// [`check_string`], with probes of its own (and [`pattern_probes`]): `accepts` must agree
+/// with the spec on each, and the probes must find both verdicts.
+fn check_pattern(
+    at: &str,
+    schema: &Value,
+    probes: &[&str],
+    accepts: &dyn Fn(&str) -> bool,
+) -> Vec<&'static str> {
+    let pattern = regress::Regex::new(schema["pattern"].as_str().expect("a pattern"))
+        .expect("an ECMA-262 pattern");
+    let all: Vec<String> = pattern_probes()
+        .into_iter()
+        .chain(probes.iter().map(|p| (*p).to_owned()))
+        .collect();
+    let verdicts: Vec<bool> = all.iter().map(|p| pattern.find(p).is_some()).collect();
+    assert!(
+        verdicts.contains(&true) && verdicts.contains(&false),
+        "{at}: weak probes"
+    );
+    for (probe, spec_says) in all.iter().zip(verdicts) {
+        assert_eq!(
+            accepts(probe),
+            spec_says,
+            "{at}: {probe:?}: the spec says {spec_says}"
+        );
+    }
+    vec!["pattern"]
+}
+
+/// A create of a VPC endpoint that the checks accept: the required fields.
+fn create_endpoint() -> otc_vpcep::CreateEndpoint<'static> {
+    offline_client()
+        .create_endpoint()
+        .endpoint_service_id(SERVICE_ID)
+        .vpc_id("4189d3c2-8882-4871-a3c2-d380272eed80")
+}
+
+/// Whether a whitelist record is accepted: by the generated type, and by the request body.
+fn permission_accepted(value: &str) -> bool {
+    let typed = types::PermissionEntry::try_from(value).is_ok();
+    let body = offline_client()
+        .add_or_remove_permissions(SERVICE_ID)
+        .json_body(&json!({ "action": "add", "permissions": [value] }));
+    both_accept(
+        "PermissionEntry",
+        typed,
+        accepted(body.build_body(), "permissions[0]"),
+        value,
+    )
+}
+
+/// Whether `port_ip` is accepted: by the generated type, and by the setter.
+fn port_ip_accepted(value: &str) -> bool {
+    let typed = types::Ipv4Address::try_from(value).is_ok();
+    both_accept(
+        "Ipv4Address",
+        typed,
+        accepted(create_endpoint().port_ip(value).build_body(), "port_ip"),
+        value,
+    )
+}
+
+/// Whether the endpoints list's name filter is accepted: by the generated type of the raw
+/// client's parameter, and by the checks of `send`.
+fn endpoint_name_filter_accepted(value: &str) -> bool {
+    let typed = types::ListEndpointsEndpointServiceName::try_from(value).is_ok();
+    let call = offline_client()
+        .list_endpoints()
+        .endpoint_service_name(value)
+        .send();
+    both_accept(
+        "endpoint_service_name (endpoints)",
+        typed,
+        sent("endpoint_service_name", call),
+        value,
+    )
+}
+
+/// `n` distinct endpoint IDs.
+fn endpoint_ids(n: usize) -> Vec<String> {
+    (1..=n)
+        .map(|i| format!("00000000-0000-4000-8000-{i:012x}"))
+        .collect()
+}
+
+/// `n` distinct whitelist records.
+fn records(n: usize) -> Vec<types::PermissionEntry> {
+    (1..=n)
+        .map(|i| {
+            types::PermissionEntry::try_from(format!("iam:domain::{i:032x}").as_str())
+                .expect("a record")
+        })
+        .collect()
+}
+
+/// `n` policy statements.
+fn statements(n: usize) -> Vec<types::PolicyStatement> {
+    (0..n)
+        .map(|_| types::PolicyStatement {
+            action: vec!["obs:*:*".to_owned()],
+            effect: types::PolicyEffect::Allow,
+            resource: vec!["obs:*:*:*:*".to_owned()],
+        })
+        .collect()
 }
 
 /// Checks that the closed enumeration `T` has exactly the spec's values: each reads and writes
@@ -931,11 +1247,28 @@ type Around = fn(Value) -> Value;
 /// the spec did not foresee), so these constraints are documentation. Each must be of a
 /// schema that no request carries, and the Rust type must read an answer at the bound and
 /// beyond it, unchanged. By location: the answer around the value, and the field's path in it.
-const RESPONSE_ONLY: [(&str, Around, &str); 1] = [(
-    "EndpointServiceList.total_count",
-    |n| json!({ "endpoint_services": [], "total_count": n }),
-    "/total_count",
-)];
+const RESPONSE_ONLY: [(&str, Around, &str); 4] = [
+    (
+        "EndpointServiceList.total_count",
+        |n| json!({ "endpoint_services": [], "total_count": n }),
+        "/total_count",
+    ),
+    (
+        "ConnectionList.total_count",
+        |n| json!({ "connections": [], "total_count": n }),
+        "/total_count",
+    ),
+    (
+        "PermissionList.total_count",
+        |n| json!({ "permissions": [], "total_count": n }),
+        "/total_count",
+    ),
+    (
+        "VpcEndpointList.total_count",
+        |n| json!({ "endpoints": [], "total_count": n }),
+        "/total_count",
+    ),
+];
 
 /// Checks a response-only constraint (see [`RESPONSE_ONLY`]): `decode` reads the answer
 /// around a value of the constrained field.
@@ -1120,6 +1453,109 @@ fn every_constraint_in_the_spec_is_enforced_at_its_bounds() {
             "ServiceSortKey" => check_enum::<types::ServiceSortKey>(at, schema),
             "SortDirection" => check_enum::<types::SortDirection>(at, schema),
             "QuotaResourceType" => check_enum::<types::QuotaResourceType>(at, schema),
+            "EndpointStatus" => check_enum::<types::EndpointStatus>(at, schema),
+            "ConnectionStatusFilter" => check_enum::<types::ConnectionStatusFilter>(at, schema),
+            "ConnectionAction" => check_enum::<types::ConnectionAction>(at, schema),
+            "PermissionSortKey" => check_enum::<types::PermissionSortKey>(at, schema),
+            "PermissionType" => check_enum::<types::PermissionType>(at, schema),
+            "PermissionAction" => check_enum::<types::PermissionAction>(at, schema),
+            "PolicyEffect" => check_enum::<types::PolicyEffect>(at, schema),
+            "ConnectionActionRequest.endpoints" => check_items(at, schema, &|n| {
+                let body = offline_client()
+                    .accept_or_reject_connections(SERVICE_ID)
+                    .action(types::ConnectionAction::Receive)
+                    .endpoints(endpoint_ids(n));
+                accepted(body.build_body(), "endpoints")
+            }),
+            "PermissionActionRequest.permissions" => check_items(at, schema, &|n| {
+                let body = offline_client()
+                    .add_or_remove_permissions(SERVICE_ID)
+                    .action(types::PermissionAction::Add)
+                    .permissions(records(n));
+                accepted(body.build_body(), "permissions")
+            }),
+            "PermissionEntry" => check_pattern(
+                at,
+                schema,
+                &[
+                    "iam:domain::6e9dfd51d1124e8d8498dce894923a0d",
+                    "iam:domain::*",
+                    "iam:domain::a",
+                    "iam:domain::",
+                    "iam:domain:: a",
+                    "iam:domain::a-b",
+                    "6e9dfd51d1124e8d8498dce894923a0d",
+                    "**",
+                    "IAM:domain::a",
+                ],
+                &permission_accepted,
+            ),
+            "Ipv4Address" => check_pattern(
+                at,
+                schema,
+                &[
+                    "192.168.14.23",
+                    "0.0.0.0",
+                    "255.255.255.255",
+                    "256.1.1.1",
+                    "1.2.3",
+                    "01.2.3.4",
+                    "1.2.3.4.5",
+                    "::1",
+                    " 1.2.3.4",
+                ],
+                &port_ip_accepted,
+            ),
+            "CreateEndpointRequest.tags" => check_items(at, schema, &|n| {
+                accepted(create_endpoint().tags(tags(n)).build_body(), "tags")
+            }),
+            "CreateEndpointRequest.policy_statement" => check_items(at, schema, &|n| {
+                accepted(
+                    create_endpoint()
+                        .policy_statement(statements(n))
+                        .build_body(),
+                    "policy_statement",
+                )
+            }),
+            "listConnections query limit" => check_paging(at, schema, "limit", List::Connections),
+            "listConnections query offset" => check_paging(at, schema, "offset", List::Connections),
+            "listConnections query marker_id" => check_integer(at, schema, &|marker| {
+                sent(
+                    "marker_id",
+                    offline_client()
+                        .list_connections(SERVICE_ID)
+                        .marker_id(marker)
+                        .send(),
+                )
+            }),
+            "listPermissions query limit" => check_paging(at, schema, "limit", List::Permissions),
+            "listPermissions query offset" => check_paging(at, schema, "offset", List::Permissions),
+            "listEndpoints query limit" => check_paging(at, schema, "limit", List::Endpoints),
+            "listEndpoints query offset" => check_paging(at, schema, "offset", List::Endpoints),
+            "listEndpoints query endpoint_service_name" => {
+                check_string(at, schema, &endpoint_name_filter_accepted)
+            }
+            "ConnectionList.total_count" => check_response_only(
+                at,
+                schema,
+                keywords,
+                &requests,
+                round_trip::<types::ConnectionList>,
+            ),
+            "PermissionList.total_count" => check_response_only(
+                at,
+                schema,
+                keywords,
+                &requests,
+                round_trip::<types::PermissionList>,
+            ),
+            "VpcEndpointList.total_count" => check_response_only(
+                at,
+                schema,
+                keywords,
+                &requests,
+                round_trip::<types::VpcEndpointList>,
+            ),
             _ => Vec::new(),
         };
         for keyword in keywords.iter().filter(|k| !checked.contains(&k.as_str())) {
@@ -1198,7 +1634,27 @@ type RoundTrip = fn(&Value) -> Result<Value, String>;
 
 /// The Rust type of each schema that the spec gives examples of, by the schema's name. An
 /// example of a schema without an entry fails the tests below: add its type here.
-const ROUND_TRIPS: [(&str, RoundTrip); 6] = [
+const ROUND_TRIPS: [(&str, RoundTrip); 14] = [
+    ("ConnectionList", round_trip::<types::ConnectionList>),
+    (
+        "ConnectionActionRequest",
+        round_trip::<types::ConnectionActionRequest>,
+    ),
+    ("PermissionList", round_trip::<types::PermissionList>),
+    (
+        "PermissionActionRequest",
+        round_trip::<types::PermissionActionRequest>,
+    ),
+    (
+        "PermissionActionResult",
+        round_trip::<types::PermissionActionResult>,
+    ),
+    ("VpcEndpoint", round_trip::<types::VpcEndpoint>),
+    ("VpcEndpointList", round_trip::<types::VpcEndpointList>),
+    (
+        "CreateEndpointRequest",
+        round_trip::<types::CreateEndpointRequest>,
+    ),
     ("EndpointService", round_trip::<types::EndpointService>),
     (
         "EndpointServiceList",
@@ -1293,10 +1749,18 @@ fn every_response_example_round_trips_through_the_rust_type() {
     assert_eq!(
         seen,
         [
+            ("acceptOrRejectConnections", 1),
+            ("addOrRemovePermissions", 1),
+            ("createEndpoint", 2),
             ("createEndpointService", 1),
+            ("deleteEndpoint", 0),
             ("deleteEndpointService", 0),
+            ("getEndpoint", 2),
             ("getEndpointService", 2),
+            ("listConnections", 1),
             ("listEndpointServices", 1),
+            ("listEndpoints", 1),
+            ("listPermissions", 1),
             ("listQuotas", 1),
             ("modifyEndpointService", 1),
             ("responses Error", 1),
@@ -1326,6 +1790,9 @@ fn every_request_example_round_trips_through_the_rust_type() {
     assert_eq!(
         seen,
         [
+            ("acceptOrRejectConnections".to_owned(), 1),
+            ("addOrRemovePermissions".to_owned(), 2),
+            ("createEndpoint".to_owned(), 2),
             ("createEndpointService".to_owned(), 1),
             ("modifyEndpointService".to_owned(), 1)
         ],

@@ -208,7 +208,7 @@ const SERVER_TYPES: [(&str, ServerType); 4] = [
     ("BMS", ServerType::Bms),
 ];
 
-fn not_a(field: &str, kind: &str, value: &Value) -> Failure {
+pub(crate) fn not_a(field: &str, kind: &str, value: &Value) -> Failure {
     Failure::new(
         Code::ParameterError,
         format!("{field} must be a {kind}, not {value}"),
@@ -216,7 +216,7 @@ fn not_a(field: &str, kind: &str, value: &Value) -> Failure {
 }
 
 /// A required UUID: `missing` when it is left out, `invalid` when it is not a UUID string.
-fn uuid_field(
+pub(crate) fn uuid_field(
     fields: &Map<String, Value>,
     field: &str,
     missing: Code,
@@ -286,7 +286,7 @@ fn tag_char(c: char) -> bool {
     c.is_alphanumeric() || matches!(c, '-' | '_' | '@')
 }
 
-fn tags(value: &Value) -> Result<Vec<ResourceTag>, Failure> {
+pub(crate) fn tags(value: &Value) -> Result<Vec<ResourceTag>, Failure> {
     let Value::Array(items) = value else {
         return Err(not_a("tags", "list of tags", value));
     };
@@ -375,7 +375,7 @@ fn tag(i: usize, item: &Value) -> Result<ResourceTag, Failure> {
     })
 }
 
-fn description(value: &Value) -> Result<String, Failure> {
+pub(crate) fn description(value: &Value) -> Result<String, Failure> {
     let Value::String(text) = value else {
         return Err(not_a("description", "string", value));
     };

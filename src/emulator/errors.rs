@@ -76,10 +76,85 @@ pub(crate) enum Code {
     TagKeySize,
     /// `EndPoint.3073` (400): a tag value is too long.
     TagValueSize,
+    /// `EndPoint.0016` (400): a batch has more resources than allowed.
+    BatchTooLarge,
+    /// `EndPoint.0021` (400): invalid `marker_id`.
+    InvalidMarkerId,
+    /// `EndPoint.0023` (400): invalid `subnet_id`.
+    InvalidSubnetId,
+    /// `EndPoint.1019` (400): invalid route table ID.
+    InvalidRouteTable,
+    /// `EndPoint.2003` (400): the endpoint service does not exist.
+    ServiceMissing,
+    /// `EndPoint.2004` (400): the endpoint service is unavailable.
+    ServiceUnavailable,
+    /// `EndPoint.2010` (400): the subnet ID is empty.
+    SubnetIdEmpty,
+    /// `EndPoint.2012` (400): no permission to connect to the service (not whitelisted).
+    NoPermission,
+    /// `EndPoint.2013` (400): the endpoint does not belong to the endpoint service.
+    NotOfService,
+    /// `EndPoint.2014` (400): the endpoint is already connected (accepted).
+    AlreadyConnected,
+    /// `EndPoint.2017` (400): invalid endpoint ID.
+    InvalidEndpointId,
+    /// `EndPoint.2018` (400): the endpoint is being deleted.
+    EndpointDeleting,
+    /// `EndPoint.2019` (400): the endpoint is being created.
+    EndpointCreating,
+    /// `EndPoint.2027` (400): invalid action (of a connection).
+    InvalidConnectionAction,
+    /// `EndPoint.2029` (400): the endpoint service ID is empty.
+    ServiceIdEmpty,
+    /// `EndPoint.2031` (400): only one endpoint is allowed a request.
+    OnlyOneEndpoint,
+    /// `EndPoint.2033` (400): invalid `enable_dns`.
+    InvalidEnableDns,
+    /// `EndPoint.2041` (400): invalid port IP address.
+    InvalidPortIp,
+    /// `EndPoint.2044` (400): invalid whitelist (of a VPC endpoint).
+    InvalidEndpointWhitelist,
+    /// `EndPoint.2045` (400): the most records of a VPC endpoint's whitelist reached.
+    EndpointWhitelistFull,
+    /// `EndPoint.2048` (400): invalid VPC endpoint policy.
+    InvalidPolicy,
+    /// `EndPoint.3002` (400): invalid permission (a whitelist record).
+    InvalidPermission,
+    /// `EndPoint.3035` (400): invalid action (of a whitelist change).
+    InvalidAction,
+    /// `EndPoint.3036` (400): the permission list is empty.
+    PermissionsEmpty,
+    /// `EndPoint.3049` (400): the most whitelist records of a service reached.
+    WhitelistFull,
 }
 
 /// Every code the emulator knows, for looking one up by its name.
-const ALL: [Code; 32] = [
+const ALL: [Code; 57] = [
+    Code::BatchTooLarge,
+    Code::InvalidMarkerId,
+    Code::InvalidSubnetId,
+    Code::InvalidRouteTable,
+    Code::ServiceMissing,
+    Code::ServiceUnavailable,
+    Code::SubnetIdEmpty,
+    Code::NoPermission,
+    Code::NotOfService,
+    Code::AlreadyConnected,
+    Code::InvalidEndpointId,
+    Code::EndpointDeleting,
+    Code::EndpointCreating,
+    Code::InvalidConnectionAction,
+    Code::ServiceIdEmpty,
+    Code::OnlyOneEndpoint,
+    Code::InvalidEnableDns,
+    Code::InvalidPortIp,
+    Code::InvalidEndpointWhitelist,
+    Code::EndpointWhitelistFull,
+    Code::InvalidPolicy,
+    Code::InvalidPermission,
+    Code::InvalidAction,
+    Code::PermissionsEmpty,
+    Code::WhitelistFull,
     Code::SystemError,
     Code::ParameterError,
     Code::Unauthenticated,
@@ -216,6 +291,69 @@ impl Code {
             ),
             Self::TagKeySize => (BAD, "EndPoint.3072", "The tag key size is invalid."),
             Self::TagValueSize => (BAD, "EndPoint.3073", "The tag value size is invalid."),
+            Self::BatchTooLarge => (
+                BAD,
+                "EndPoint.0016",
+                "The number of batch operated resources exceeded the limit.",
+            ),
+            Self::InvalidMarkerId => (BAD, "EndPoint.0021", "Invalid marker_id."),
+            Self::InvalidSubnetId => (BAD, "EndPoint.0023", "Invalid subnet_id."),
+            Self::InvalidRouteTable => (BAD, "EndPoint.1019", "Invalid route table ID."),
+            Self::ServiceMissing => (BAD, "EndPoint.2003", "The endpoint service does not exist."),
+            Self::ServiceUnavailable => {
+                (BAD, "EndPoint.2004", "The endpoint service is unavailable.")
+            }
+            Self::SubnetIdEmpty => (
+                BAD,
+                "EndPoint.2010",
+                "The input parameter subnet ID is empty.",
+            ),
+            Self::NoPermission => (
+                BAD,
+                "EndPoint.2012",
+                "You have no permission to connect to the VPC endpoint service.",
+            ),
+            Self::NotOfService => (
+                BAD,
+                "EndPoint.2013",
+                "The endpoint does not belong to the endpoint service.",
+            ),
+            Self::AlreadyConnected => (
+                BAD,
+                "EndPoint.2014",
+                "The endpoint has been connected to the endpoint service.",
+            ),
+            Self::InvalidEndpointId => (BAD, "EndPoint.2017", "Invalid endpoint ID."),
+            Self::EndpointDeleting => (BAD, "EndPoint.2018", "The endpoint is being deleted."),
+            Self::EndpointCreating => (BAD, "EndPoint.2019", "The endpoint is being created."),
+            Self::InvalidConnectionAction => (BAD, "EndPoint.2027", "Invalid action."),
+            Self::ServiceIdEmpty => (
+                BAD,
+                "EndPoint.2029",
+                "The requested endpoint service ID is empty.",
+            ),
+            Self::OnlyOneEndpoint => (BAD, "EndPoint.2031", "Only one endpoint is allowed."),
+            Self::InvalidEnableDns => (
+                BAD,
+                "EndPoint.2033",
+                "The entered parameter enable_dns is invalid.",
+            ),
+            Self::InvalidPortIp => (BAD, "EndPoint.2041", "Invalid Port IP address."),
+            Self::InvalidEndpointWhitelist => (BAD, "EndPoint.2044", "Invalid whitelist."),
+            Self::EndpointWhitelistFull => (
+                BAD,
+                "EndPoint.2045",
+                "The maximum number of whitelist records has been reached.",
+            ),
+            Self::InvalidPolicy => (BAD, "EndPoint.2048", "The VPC endpoint policy is invalid."),
+            Self::InvalidPermission => (BAD, "EndPoint.3002", "Invalid permission."),
+            Self::InvalidAction => (BAD, "EndPoint.3035", "Invalid action."),
+            Self::PermissionsEmpty => (BAD, "EndPoint.3036", "Invalid permissions."),
+            Self::WhitelistFull => (
+                BAD,
+                "EndPoint.3049",
+                "The maximum number of whitelist records has been reached.",
+            ),
         }
     }
 }

@@ -49,13 +49,13 @@ pub(super) async fn spec_json() -> Response {
 }
 
 /// The checked project ID of a collection's path.
-fn project_of(path: Result<Path<String>, PathRejection>) -> Result<ProjectId, Failure> {
+pub(super) fn project_of(path: Result<Path<String>, PathRejection>) -> Result<ProjectId, Failure> {
     let Path(project_id) = path.map_err(|e| Failure::new(Code::ParameterError, e.body_text()))?;
     validate::project_id(&project_id)
 }
 
 /// The checked project and service IDs of a service's path.
-fn service_of(
+pub(super) fn service_of(
     path: Result<Path<(String, String)>, PathRejection>,
 ) -> Result<(ProjectId, Uuid), Failure> {
     let Path((project_id, service_id)) =
@@ -67,7 +67,10 @@ fn service_of(
 }
 
 /// The body of a request that must be JSON.
-fn json_body(headers: &HeaderMap, body: Result<Bytes, BytesRejection>) -> Result<Bytes, Failure> {
+pub(super) fn json_body(
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Bytes, Failure> {
     let body = body.map_err(|e| Failure::new(Code::ParameterError, e.body_text()))?;
     let content_type = headers
         .get(header::CONTENT_TYPE)
@@ -159,8 +162,15 @@ pub(super) async fn list_quotas(
 ) -> Result<Json<QuotaList>, Failure> {
     let project_id = project_of(path)?;
     let asked = quota::parse(uri.query())?;
-    let used = shared.store().count(&project_id);
-    Ok(Json(quota::answer(shared.quotas, used, asked)))
+    let mut store = shared.store();
+    let (services, endpoints) = (store.count(&project_id), store.consumers.count(&project_id));
+    drop(store);
+    Ok(Json(quota::answer(
+        shared.quotas,
+        services,
+        endpoints,
+        asked,
+    )))
 }
 
 /// The time as the service writes `created_at` and `updated_at`: `YYYY-MM-DDTHH:MM:SSZ`, UTC.

@@ -8,32 +8,25 @@
 //!
 //! Where the reference is silent, the emulator chooses (and a test pins the choice):
 //!
-//! - services with the same time are ordered by ID, in the same direction as the time, so the
-//!   order is total and the pages of an unchanged list never repeat or skip a service;
-//! - a time is read as `YYYY-MM-DDTHH:MM:SS` with optional fractions of a second, in UTC
-//!   (the zone designator is not looked at); a service without a time, or with one in any
-//!   other form, sorts as the oldest; a service never updated (no `updated_at`) sorts by
-//!   its `created_at` under `sort_key=updated_at`;
+//! - paging, sorting and times as every list does ([`paging`](super::paging)); a service
+//!   never updated (no `updated_at`) sorts by its `created_at` under `sort_key=updated_at`;
 //! - `endpoint_service_name` matches, case-insensitively, any part of the name as the API
 //!   answers it (`{region}.{name}.{id}`, or `{region}.{id}` without a name), so `web` finds
 //!   `web2` and `eu-de.web`; it is at most 128 characters (the spec's limit), else
 //!   `EndPoint.0002`; an empty one matches every service;
 //! - `id` must be a UUID (else `EndPoint.3062`, invalid endpoint service ID);
-//! - `status`, `sort_key` and `sort_dir` take exactly the documented values (lower case);
-//! - `limit` 0 answers no service (only `total_count`); an `offset` at or past the number of
-//!   matching services answers an empty page (not an error, though the page says the offset
-//!   is "less than the number of VPC endpoint services");
-//! - `offset` is at most 2147483647 (the spec's `int32`), else `EndPoint.0010`;
+//! - `status` takes exactly the documented values (lower case);
 //! - a parameter given twice, or not UTF-8 once decoded, is refused (`EndPoint.0002`, or the
 //!   parameter's own code); parameters the page does not list are ignored.
 
-use std::{cmp::Ordering, fmt::Write};
+use std::fmt::Write;
 
 use uuid::Uuid;
 
 use super::{
     errors::{Code, Failure},
-    query::{self, Parameters},
+    paging::{self, Paging, sort_time},
+    query::Parameters,
     shared::decorated_name,
     state::Store,
     validate::strict_uuid,
@@ -43,12 +36,10 @@ use crate::{
     types::{EndpointService, ServiceStatus},
 };
 
-/// The default number of services on a page.
-pub(crate) const DEFAULT_LIMIT: usize = 10;
 /// The most services on a page.
-pub(crate) const MAX_LIMIT: usize = 1000;
-/// The largest `offset`: the spec's `int32`.
-const MAX_OFFSET: usize = i32::MAX as usize;
+const MAX_LIMIT: usize = 1000;
+/// The sort keys of the list, the default first.
+const SORT_KEYS: [&str; 2] = ["created_at", "updated_at"];
 /// The longest `endpoint_service_name` filter, in characters (the spec's limit).
 const MAX_NAME_FILTER_CHARS: usize = 128;
 
@@ -67,9 +58,7 @@ pub(crate) struct ListQuery {
     id: Option<Uuid>,
     status: Option<ServiceStatus>,
     sort_key: SortKey,
-    descending: bool,
-    limit: usize,
-    offset: usize,
+    paging: Paging,
 }
 
 /// Checks the query string of a list request.
@@ -106,86 +95,19 @@ pub(crate) fn parse(raw: Option<&str>) -> Result<ListQuery, Failure> {
             })
         })
         .transpose()?;
-    let sort_key = match parameters.once("sort_key", Code::InvalidSortKey)? {
-        None | Some("created_at") => SortKey::CreatedAt,
-        Some("updated_at") => SortKey::UpdatedAt,
-        Some(other) => {
-            return Err(Failure::new(
-                Code::InvalidSortKey,
-                format!("sort_key {other:?} is not created_at or updated_at"),
-            ));
-        }
-    };
-    let descending = match parameters.once("sort_dir", Code::InvalidSortDir)? {
-        None | Some("desc") => true,
-        Some("asc") => false,
-        Some(other) => {
-            return Err(Failure::new(
-                Code::InvalidSortDir,
-                format!("sort_dir {other:?} is not desc or asc"),
-            ));
-        }
-    };
-    let limit = match parameters.once("limit", Code::InvalidLimit)? {
-        None => DEFAULT_LIMIT,
-        Some(text) => query::number(text)
-            .filter(|limit| *limit <= MAX_LIMIT)
-            .ok_or_else(|| {
-                Failure::new(
-                    Code::InvalidLimit,
-                    format!("limit {text:?} is not an integer from 0 to {MAX_LIMIT}"),
-                )
-            })?,
-    };
-    let offset = match parameters.once("offset", Code::InvalidOffset)? {
-        None => 0,
-        Some(text) => query::number(text)
-            .filter(|offset| *offset <= MAX_OFFSET)
-            .ok_or_else(|| {
-                Failure::new(
-                    Code::InvalidOffset,
-                    format!("offset {text:?} is not an integer from 0 to {MAX_OFFSET}"),
-                )
-            })?,
+    let paging = paging::parse(&parameters, &SORT_KEYS, MAX_LIMIT)?;
+    let sort_key = if paging.sort_key == 0 {
+        SortKey::CreatedAt
+    } else {
+        SortKey::UpdatedAt
     };
     Ok(ListQuery {
         name: name.map(str::to_lowercase),
         id,
         status,
         sort_key,
-        descending,
-        limit,
-        offset,
+        paging,
     })
-}
-
-/// A sortable time: the fields of `YYYY-MM-DDTHH:MM:SS[.fraction]` as one number of seconds
-/// (not since any epoch, but in the order of time) and nanoseconds; `None` for anything else.
-fn sort_time(text: Option<&str>) -> Option<(u64, u32)> {
-    let bytes = text?.as_bytes();
-    let number = |range: std::ops::Range<usize>| -> Option<u64> {
-        let digits = bytes.get(range)?;
-        digits.iter().try_fold(0u64, |n, b| {
-            b.is_ascii_digit().then(|| n * 10 + u64::from(b - b'0'))
-        })
-    };
-    let separators = [(4, b'-'), (7, b'-'), (10, b'T'), (13, b':'), (16, b':')];
-    if separators.iter().any(|(at, c)| bytes.get(*at) != Some(c)) {
-        return None;
-    }
-    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
-    let (hour, minute, second) = (number(11..13)?, number(14..16)?, number(17..19)?);
-    let seconds = ((((year * 13 + month) * 32 + day) * 24 + hour) * 60 + minute) * 61 + second;
-    let mut nanos = 0u32;
-    if bytes.get(19) == Some(&b'.') {
-        let fraction = bytes[20..].iter().take_while(|b| b.is_ascii_digit());
-        let mut scale = 100_000_000u32;
-        for digit in fraction {
-            nanos += u32::from(digit - b'0') * scale;
-            scale /= 10;
-        }
-    }
-    Some((seconds, nanos))
 }
 
 /// What a service is sorted by: its time, then its ID.
@@ -247,7 +169,7 @@ pub(crate) fn page(
     query: &ListQuery,
 ) -> (Vec<EndpointService>, usize) {
     let mut buffer = String::new();
-    let mut matching: Vec<(SortBy, &EndpointService)> = store
+    let matching: Vec<(SortBy, &EndpointService)> = store
         .project(project_id)
         .filter(|service| matches(query, region, service, &mut buffer))
         .map(|service| {
@@ -255,23 +177,7 @@ pub(crate) fn page(
             ((key_of(service, query.sort_key), id), service)
         })
         .collect();
-    let total = matching.len();
-    let order = |a: &(SortBy, &EndpointService), b: &(SortBy, &EndpointService)| -> Ordering {
-        let ordering = a.0.cmp(&b.0);
-        if query.descending {
-            ordering.reverse()
-        } else {
-            ordering
-        }
-    };
-    matching.sort_unstable_by(order);
-    let page = matching
-        .into_iter()
-        .skip(query.offset)
-        .take(query.limit)
-        .map(|(_, service)| service.clone())
-        .collect();
-    (page, total)
+    paging::page(matching, query.paging)
 }
 
 #[cfg(test)]
@@ -334,24 +240,15 @@ mod tests {
     fn the_defaults_are_the_documented_ones() {
         let query = parse(None).unwrap();
         assert_eq!(
-            (query.sort_key, query.descending, query.limit, query.offset),
-            (SortKey::CreatedAt, true, 10, 0)
+            (
+                query.sort_key,
+                query.paging.descending,
+                query.paging.limit,
+                query.paging.offset
+            ),
+            (SortKey::CreatedAt, true, paging::DEFAULT_LIMIT, 0)
         );
         let decoded = parse(Some("endpoint_service_name=Web%20A+B")).unwrap();
         assert_eq!(decoded.name.as_deref(), Some("web a b"));
-    }
-
-    #[test]
-    fn times_sort_in_the_order_of_time_whatever_their_form() {
-        let t = |s: &str| sort_time(Some(s));
-        assert!(t("2018-01-30T07:42:01.174") > t("2018-01-30T07:42:01Z"));
-        assert!(t("2018-01-30T07:42:01.174") < t("2018-01-30T07:42:02Z"));
-        assert!(t("2018-12-31T23:59:59Z") < t("2019-01-01T00:00:00Z"));
-        assert!(t("2018-01-31T00:00:00Z") < t("2018-02-01T00:00:00Z"));
-        assert_eq!(t("2018-01-30T07:42:01.5"), t("2018-01-30T07:42:01.500Z"));
-        assert_eq!(t("yesterday"), None);
-        assert_eq!(t("2018-01-30 07:42:01"), None);
-        assert_eq!(sort_time(None), None);
-        assert!(t("yesterday") < t("1970-01-01T00:00:00Z"));
     }
 }

@@ -59,9 +59,13 @@
 //! # }
 //! ```
 
+mod approval;
 mod bulk;
 mod connection;
+mod consumer_handlers;
+mod consumers;
 mod create;
+mod endpoints;
 mod errors;
 mod guard;
 mod handlers;
@@ -71,16 +75,20 @@ mod lifecycle;
 mod limits;
 mod list;
 mod lost;
+mod paging;
+mod projects;
 mod query;
 mod quota;
 mod routes;
 mod server;
 mod shared;
 mod signature;
+mod spec_limits;
 mod state;
 mod throttle;
 mod tls;
 mod validate;
+mod whitelist;
 
 use std::{
     net::{Ipv4Addr, SocketAddr},
@@ -97,11 +105,13 @@ use tokio::{
 };
 
 use self::{
+    endpoints::NewEndpoint,
     errors::{Code, Failure},
     iam_state::{Iam, IamConfig},
     lifecycle::Timing,
     limits::Limits,
     lost::LostAnswers,
+    projects::Projects,
     quota::QuotaLimits,
     shared::{Access, Shared},
     state::{FaultKind, Store},
@@ -111,13 +121,14 @@ use crate::{
     OpenEnum,
     spec::Operation,
     types::{
-        CidrType, EndpointService, EndpointServicePort, Protocol, ServerType, ServiceStatus,
-        ServiceType, TcpProxy,
+        CidrType, Connection, EndpointService, EndpointServicePort, Protocol, ServerType,
+        ServiceStatus, ServiceType, TcpProxy, VpcEndpoint,
     },
 };
 
 pub use self::{
     bulk::MAX_SEED_COUNT,
+    endpoints::MAX_ENDPOINT_WHITELIST,
     iam_state::{DEFAULT_TOKEN_TTL, MAX_TOKEN_TTL},
     limits::{
         DEFAULT_BODY_READ_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
@@ -125,8 +136,10 @@ pub use self::{
         MAX_HEAD_BYTES, MAX_HEADERS,
     },
     lost::LostAnswer,
+    projects::{DEFAULT_CONSUMER_DOMAIN_ID, DEFAULT_CONSUMER_PROJECT_ID, DOCUMENTED_DOMAIN_ID},
     quota::{DEFAULT_ENDPOINT_QUOTA, DEFAULT_SERVICE_QUOTA},
     signature::MAX_CLOCK_SKEW,
+    whitelist::DEFAULT_MAX_WHITELIST_RECORDS,
 };
 
 /// The project of the API reference's example.
@@ -158,6 +171,23 @@ pub enum EmulatorError {
     /// The TLS certificate or key given to [`EmulatorBuilder::tls`] cannot be used.
     #[error("invalid TLS certificate or key: {0}")]
     InvalidTls(String),
+    /// A test helper's change was refused by the API's rules, as the request would be.
+    #[error("refused: {code}: {message}")]
+    Refused {
+        /// The documented error code, for example `EndPoint.2012`.
+        code: String,
+        /// The message, with what exactly is wrong.
+        message: String,
+    },
+}
+
+impl From<Failure> for EmulatorError {
+    fn from(failure: Failure) -> Self {
+        Self::Refused {
+            code: failure.code,
+            message: failure.message,
+        }
+    }
 }
 
 /// The service that the API reference's example request targets, as the emulator seeds it by
@@ -214,6 +244,10 @@ pub struct EmulatorBuilder {
     failure_rate: f64,
     /// HTTPS instead of plain HTTP, or why the certificate or key cannot be used.
     tls: Option<Result<tls::TlsConfig, String>>,
+    /// The projects and their domains.
+    projects: Projects,
+    /// The most records of a service's whitelist.
+    max_whitelist_records: usize,
 }
 
 impl Default for EmulatorBuilder {
@@ -233,6 +267,8 @@ impl Default for EmulatorBuilder {
             rate_limit: None,
             failure_rate: 0.0,
             tls: None,
+            projects: Projects::default(),
+            max_whitelist_records: DEFAULT_MAX_WHITELIST_RECORDS,
         }
     }
 }
@@ -463,9 +499,34 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Puts the project `project_id` in the domain (account) `domain_id`, for VPC endpoints:
+    /// a request is made as its path's project, and an endpoint connects as that project's
+    /// domain (may be called more than once; a later call for one project wins). By default
+    /// the documented project is in [`DOCUMENTED_DOMAIN_ID`] and [`DEFAULT_CONSUMER_PROJECT_ID`]
+    /// in [`DEFAULT_CONSUMER_DOMAIN_ID`]; any other project is in a domain of its own, derived
+    /// from its ID. A project ID is the spec's (1 to 64 letters, digits, `_`, `-`), a domain ID
+    /// 1 to 64 letters and digits, else [`start`](Self::start) fails.
+    pub fn project_domain(
+        mut self,
+        project_id: impl Into<String>,
+        domain_id: impl Into<String>,
+    ) -> Self {
+        self.projects.set(project_id.into(), domain_id.into());
+        self
+    }
+
+    /// The most records a service's whitelist may hold (default
+    /// [`DEFAULT_MAX_WHITELIST_RECORDS`], 2000); an add past it is refused with
+    /// `EndPoint.3049`. The provider documents the code, not the number.
+    pub fn max_whitelist_records(mut self, records: usize) -> Self {
+        self.max_whitelist_records = records;
+        self
+    }
+
     /// Every setting that cannot work.
     fn problems(&self) -> Vec<String> {
         let mut problems = self.limits.problems();
+        problems.extend(self.projects.problems());
         if self.seed_count > MAX_SEED_COUNT {
             problems.push(format!(
                 "seed_count must be at most {MAX_SEED_COUNT}, not {}",
@@ -525,6 +586,7 @@ impl EmulatorBuilder {
         let scheme = if tls.is_some() { "https" } else { "http" };
         let mut store = Store::default();
         store.timing = self.timing;
+        store.consumers.max_records = self.max_whitelist_records;
         let shared = Arc::new(Shared {
             store: Mutex::new(store),
             access: self.access,
@@ -535,6 +597,7 @@ impl EmulatorBuilder {
             throttle: Throttle::new(self.rate_limit, self.failure_rate),
             quotas: self.quotas,
             lost: LostAnswers::default(),
+            projects: self.projects,
         });
         for (service, available_after) in self.services {
             seed(&shared, service, available_after)?;
@@ -702,6 +765,86 @@ impl Emulator {
         self.shared
             .store()
             .queue_fault(FaultKind::Delay(delay), times);
+    }
+
+    /// Makes a VPC endpoint of `consumer_project_id` that connects to the service
+    /// `service_id` (of any project), as `POST /v1/{project_id}/vpc-endpoints` would with
+    /// only the required fields (in a VPC and subnet the emulator makes up), under the same
+    /// rules: the consumer's domain must be the owner's or whitelisted (else
+    /// [`EmulatorError::Refused`] with `EndPoint.2012`), the service `available`, the
+    /// project within its quota of endpoints. Answers the endpoint's ID; it is
+    /// `pendingAcceptance` when the service requires approval, else `accepted`. For testing
+    /// approval code offline:
+    ///
+    /// ```
+    /// # use otc_vpcep::emulator::{Emulator, DEFAULT_CONSUMER_PROJECT_ID, DOCUMENTED_SERVICE_ID};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let emulator = Emulator::start().await?;
+    /// emulator.add_permissions(
+    ///     otc_vpcep::emulator::DOCUMENTED_PROJECT_ID,
+    ///     DOCUMENTED_SERVICE_ID,
+    ///     ["iam:domain::5fc973eea581490997e82ea11a1d0101"],
+    /// )?;
+    /// let endpoint = emulator.connect_endpoint(DOCUMENTED_SERVICE_ID, DEFAULT_CONSUMER_PROJECT_ID)?;
+    /// let seen = emulator.endpoint(DEFAULT_CONSUMER_PROJECT_ID, &endpoint).expect("made");
+    /// assert_eq!(seen.status.map(|s| s.to_string()).as_deref(), Some("accepted"));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn connect_endpoint(
+        &self,
+        service_id: &str,
+        consumer_project_id: &str,
+    ) -> Result<String, EmulatorError> {
+        let id = validate::service_id(service_id)?;
+        let project = validate::project_id(consumer_project_id)?;
+        let endpoint = self.shared.create_endpoint(&project, NewEndpoint::to(id))?;
+        Ok(endpoint.id)
+    }
+
+    /// A VPC endpoint of `project_id` as `GET` answers it, if it exists.
+    pub fn endpoint(&self, project_id: &str, endpoint_id: &str) -> Option<VpcEndpoint> {
+        let id = validate::strict_uuid(endpoint_id)?;
+        consumers::get(&self.shared.store(), project_id, id).ok()
+    }
+
+    /// Every connection of the service `service_id` of `project_id` (the owner's view of the
+    /// VPC endpoints that connect to it), oldest first; empty for a service that does not
+    /// exist.
+    pub fn connections(&self, project_id: &str, service_id: &str) -> Vec<Connection> {
+        let Ok(id) = validate::service_id(service_id) else {
+            return Vec::new();
+        };
+        consumers::all_connections(&mut self.shared.store(), project_id, id)
+    }
+
+    /// Adds whitelist records to the service `service_id` of `project_id` at once, in the
+    /// request's form (`iam:domain::{domain_id}` or `*`), without the batch limit of a
+    /// request (to seed a large whitelist quickly; 1,200 records take a millisecond) but
+    /// within the most records of a whitelist
+    /// ([`EmulatorBuilder::max_whitelist_records`]). A malformed record is refused
+    /// (`EndPoint.3002`), as is a service that does not exist (`EndPoint.0005`).
+    pub fn add_permissions(
+        &self,
+        project_id: &str,
+        service_id: &str,
+        records: impl IntoIterator<Item = impl AsRef<str>>,
+    ) -> Result<(), EmulatorError> {
+        let id = validate::service_id(service_id)?;
+        let records = whitelist::records_of(records)?;
+        let change = whitelist::Change {
+            action: whitelist::Action::Add,
+            records,
+        };
+        consumers::change_whitelist(
+            &mut self.shared.store(),
+            project_id,
+            id,
+            change,
+            &handlers::now(),
+        )?;
+        Ok(())
     }
 
     /// How many requests have arrived so far, refused and faulty ones included.

@@ -7,7 +7,8 @@
 //! (`deleting` too, until it is gone). Seeded services are not checked against the quota, so a
 //! seed can fill a project past it; a create is refused then (`Endpoint.1018`).
 //!
-//! The emulator has no VPC endpoints (yet): their `used` is 0.
+//! VPC endpoints count the same way: every endpoint of the project (see
+//! [`consumers`](super::consumers)); a create past the quota is `Endpoint.1018`.
 //!
 //! Where the reference is silent: a `type` other than `endpoint_service` or `endpoint` (or
 //! given twice) is `EndPoint.0002`; the resources are answered in the order of the page's
@@ -65,20 +66,22 @@ pub(crate) fn parse(raw: Option<&str>) -> Result<Option<QuotaResourceType>, Fail
 }
 
 /// The answer: the quotas of the type asked for (every type without one), with `services`
-/// VPC endpoint services used.
+/// VPC endpoint services and `endpoints` VPC endpoints used.
 pub(crate) fn answer(
     limits: QuotaLimits,
     services: usize,
+    endpoints: usize,
     asked: Option<QuotaResourceType>,
 ) -> QuotaList {
     let used = u64::try_from(services).unwrap_or(u64::MAX);
+    let endpoints = u64::try_from(endpoints).unwrap_or(u64::MAX);
     let resource = |kind, used: u64, quota: u64| QuotaResource {
         type_: Some(OpenEnum::Known(kind)),
         used: Some(i64::try_from(used).unwrap_or(i64::MAX)),
         quota: Some(i64::try_from(quota).unwrap_or(i64::MAX)),
     };
     let resources = [
-        resource(QuotaResourceType::Endpoint, 0, limits.endpoints),
+        resource(QuotaResourceType::Endpoint, endpoints, limits.endpoints),
         resource(QuotaResourceType::EndpointService, used, limits.services),
     ]
     .into_iter()
@@ -107,11 +110,12 @@ mod tests {
                 "{bad}"
             );
         }
-        let all = answer(QuotaLimits::default(), 3, None);
+        let all = answer(QuotaLimits::default(), 3, 0, None);
         assert_eq!(all.quotas.resources.len(), 2);
         let services = answer(
             QuotaLimits::default(),
             3,
+            0,
             Some(QuotaResourceType::EndpointService),
         );
         assert_eq!(

@@ -21,6 +21,7 @@ use axum::{
 };
 
 use super::{
+    consumer_handlers as consumer,
     errors::{Code, Failure},
     guard, handlers, iam,
     lost::{CutConnection, LostAnswer},
@@ -45,6 +46,18 @@ const HANDLERS: &[(&str, Register)] = &[
         on(m, handlers::delete_service)
     }),
     ("list_quotas", |m| on(m, handlers::list_quotas)),
+    ("list_connections", |m| on(m, consumer::list_connections)),
+    ("accept_or_reject_connections", |m| {
+        on(m, consumer::act_on_connection)
+    }),
+    ("list_permissions", |m| on(m, consumer::list_permissions)),
+    ("add_or_remove_permissions", |m| {
+        on(m, consumer::change_permissions)
+    }),
+    ("list_endpoints", |m| on(m, consumer::list_endpoints)),
+    ("create_endpoint", |m| on(m, consumer::create_endpoint)),
+    ("get_endpoint", |m| on(m, consumer::get_endpoint)),
+    ("delete_endpoint", |m| on(m, consumer::delete_endpoint)),
 ];
 
 /// The emulator's whole router.
@@ -246,6 +259,9 @@ mod tests {
         assert_eq!(allow(spec::GET_ENDPOINT_SERVICE.path), "GET, PUT, DELETE");
         assert_eq!(allow(spec::LIST_ENDPOINT_SERVICES.path), "GET, POST");
         assert_eq!(allow(spec::LIST_QUOTAS.path), "GET");
+        assert_eq!(allow(spec::LIST_ENDPOINTS.path), "GET, POST");
+        assert_eq!(allow(spec::GET_ENDPOINT.path), "GET, DELETE");
+        assert_eq!(allow(spec::ADD_OR_REMOVE_PERMISSIONS.path), "POST");
         assert!(paths().iter().all(|path| !allow(path).is_empty()));
     }
 }

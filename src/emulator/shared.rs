@@ -1,6 +1,7 @@
 //! What every request handler of the emulator shares: its state, who may call it, its IAM,
-//! its limits, its throttle, its quotas and the answers to lose; and how a service's name is
-//! answered.
+//! its projects and their domains, its limits, its throttle, its quotas and the answers to
+//! lose; how a service's name is answered, and how a VPC endpoint is created (by a request or
+//! a test's helper alike).
 
 use std::{
     collections::HashMap,
@@ -11,10 +12,19 @@ use secrecy::SecretString;
 use tokio::sync::Semaphore;
 
 use super::{
-    iam_state::Iam, limits::Limits, lost::LostAnswers, quota::QuotaLimits, state::Store,
+    consumers::{self, Context},
+    endpoints::NewEndpoint,
+    errors::Failure,
+    handlers::now,
+    iam_state::Iam,
+    limits::Limits,
+    lost::LostAnswers,
+    projects::Projects,
+    quota::QuotaLimits,
+    state::Store,
     throttle::Throttle,
 };
-use crate::types::EndpointService;
+use crate::types::{EndpointService, VpcEndpoint};
 
 /// Who may call the emulator.
 #[derive(Debug, Default)]
@@ -43,6 +53,8 @@ pub(crate) struct Shared {
     pub(crate) quotas: QuotaLimits,
     /// The answers to lose after the change was made.
     pub(crate) lost: LostAnswers,
+    /// The projects and their domains.
+    pub(crate) projects: Projects,
 }
 
 impl Shared {
@@ -51,6 +63,22 @@ impl Shared {
         self.store
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Creates a VPC endpoint of `project_id` (its request checked), as the state's rules say
+    /// (see [`consumers::create`]); answers it as stored.
+    pub(crate) fn create_endpoint(
+        &self,
+        project_id: &str,
+        new: NewEndpoint,
+    ) -> Result<VpcEndpoint, Failure> {
+        let context = Context {
+            projects: &self.projects,
+            region: &self.region,
+            quota: self.quotas.endpoints,
+            now: now(),
+        };
+        consumers::create(&mut self.store(), project_id, new, &context)
     }
 
     /// A stored service as the API answers it: the name decorated (see [`decorated_name`]).

@@ -1,5 +1,6 @@
 //! The emulator's in-memory state: the services of every project with the change each still
-//! has to come (see [`lifecycle`](super::lifecycle)), and the faults queued by tests. A change
+//! has to come (see [`lifecycle`](super::lifecycle)), the consumers' VPC endpoints and the
+//! services' whitelists (see [`consumers`](super::consumers)), and the faults queued by tests. A change
 //! is checked against the whole state first and applied only if every check passes, under one
 //! lock, so a refused request changes nothing.
 //!
@@ -14,6 +15,7 @@ use tokio::time::Instant;
 use uuid::Uuid;
 
 use super::{
+    consumers::Consumers,
     errors::{Code, Failure},
     lifecycle::{Next, Pending, Timing},
     validate::Change,
@@ -33,6 +35,8 @@ pub(crate) struct Store {
     pub(crate) requests: u64,
     /// How long the asynchronous changes take.
     pub(crate) timing: Timing,
+    /// The consumers' VPC endpoints and the services' whitelists.
+    pub(crate) consumers: Consumers,
 }
 
 /// A stored service: its attributes with the name as it was set (not decorated), and the
@@ -106,6 +110,14 @@ impl Store {
         self.services.get_mut(&key).map(|entry| &mut entry.service)
     }
 
+    /// The project of the service `id`, in whichever project it is (after any change that is
+    /// due): a consumer names a service by its ID alone.
+    pub(crate) fn owner_of(&mut self, id: Uuid) -> Option<String> {
+        let key = self.services.keys().find(|(_, i)| *i == id).cloned()?;
+        self.settle(&key);
+        self.services.contains_key(&key).then_some(key.0)
+    }
+
     /// A project's services in the order of their IDs, after every change that is due.
     pub(crate) fn project(&mut self, project_id: &str) -> impl Iterator<Item = &EndpointService> {
         self.settle_project(project_id);
@@ -161,6 +173,7 @@ impl Store {
             }
             Next::Gone => {
                 self.services.remove(key);
+                self.consumers.forget_service(key);
             }
         }
     }
@@ -292,8 +305,8 @@ impl Store {
         {
             return Ok(());
         }
-        // The hook for connections: until the emulator has VPC endpoints, the count a seed or
-        // `Emulator::update_service` gives is what connects them.
+        // The count of connected VPC endpoints: recounted whenever one of them changes (see
+        // `consumers`); a seed or `Emulator::update_service` may set it too.
         if let Some(count) = entry.service.connection_count.filter(|c| *c > 0) {
             return Err(Failure::new(
                 Code::InUse,

@@ -110,9 +110,10 @@ fn mapping(client_port: u16, server_port: u16, protocol: Protocol) -> Value {
     json!({"client_port": client_port, "server_port": server_port, "protocol": protocol.to_string()})
 }
 
-/// Whether `error` leaves unknown whether the create happened: the request may have arrived
+/// Whether `error` leaves unknown whether the call (a create, or any other that is not
+/// idempotent) happened: the request may have arrived
 /// (a broken connection other than a refused one, a timeout, an answer 5xx).
-fn outcome_unknown(error: &Error) -> bool {
+pub(crate) fn outcome_unknown(error: &Error) -> bool {
     match error {
         Error::Timeout(_) => true,
         Error::Transport(e) => !e.is_connect(),

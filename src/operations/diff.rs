@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::{
+    WhitelistEntry,
     spec::ports,
     types::{EndpointService, EndpointServicePort},
 };
@@ -37,6 +38,13 @@ pub struct Diff {
     pub ports_added: Vec<EndpointServicePort>,
     /// The port mappings that go, in the order the service listed them.
     pub ports_removed: Vec<EndpointServicePort>,
+    /// The whitelist records that are new (a set of the whitelist:
+    /// [`SetWhitelist`](crate::SetWhitelist)), in their normal form's order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub whitelist_added: Vec<WhitelistEntry>,
+    /// The whitelist records that go.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub whitelist_removed: Vec<WhitelistEntry>,
 }
 
 /// One field's change: its value before and after.
@@ -65,13 +73,18 @@ pub struct Conflict {
 impl Diff {
     /// Whether nothing changes.
     pub fn is_empty(&self) -> bool {
-        self.fields.is_empty() && self.ports_added.is_empty() && self.ports_removed.is_empty()
+        self.fields.is_empty()
+            && self.ports_added.is_empty()
+            && self.ports_removed.is_empty()
+            && self.whitelist_added.is_empty()
+            && self.whitelist_removed.is_empty()
     }
 }
 
 impl fmt::Display for Diff {
     /// One line per change (`field  old -> new`, values as JSON, `(none)` when absent), then
-    /// `ports  + mapping` and `- mapping`; `no change` when nothing changes.
+    /// `ports  + mapping` and `- mapping`, then `whitelist  + record` and `- record`;
+    /// `no change` when nothing changes.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.is_empty() {
             return writeln!(f, "no change");
@@ -91,6 +104,18 @@ impl fmt::Display for Diff {
             .chain(self.ports_removed.iter().map(|port| format!("- {port}")));
         for (i, line) in ports.enumerate() {
             rows.push((if i == 0 { "ports" } else { "" }, line));
+        }
+        let records = self
+            .whitelist_added
+            .iter()
+            .map(|record| format!("+ {record}"))
+            .chain(
+                self.whitelist_removed
+                    .iter()
+                    .map(|record| format!("- {record}")),
+            );
+        for (i, line) in records.enumerate() {
+            rows.push((if i == 0 { "whitelist" } else { "" }, line));
         }
         let width = rows.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
         for (name, text) in rows {

@@ -4,6 +4,8 @@
 //! per-service locks that keep edits of one service apart.
 
 pub(crate) mod call;
+pub(crate) mod connection_wait;
+pub(crate) mod connections;
 pub(crate) mod create;
 pub(crate) mod delete;
 pub(crate) mod diff;
@@ -13,4 +15,8 @@ pub(crate) mod input;
 pub(crate) mod list;
 pub(crate) mod lock;
 pub(crate) mod modify;
+pub(crate) mod permissions;
 pub(crate) mod wait;
+pub(crate) mod walk;
+pub(crate) mod whitelist_edit;
+pub(crate) mod whitelist_entry;

@@ -109,18 +109,7 @@ impl<'a> WaitUntilAvailable<'a> {
     pub fn send(self) -> impl Future<Output = Result<EndpointService, Error>> + Send + 'a {
         let mut v = Violations::default();
         let service_id = v.uuid("vpc_endpoint_service_id", &self.service_id);
-        if self.timeout.is_zero() {
-            v.push("timeout", "must be more than zero");
-        }
-        if self.interval.is_zero() || self.interval > self.max_interval {
-            v.push(
-                "poll_interval",
-                format!(
-                    "the first pause {:?} must be more than zero and at most the cap {:?}",
-                    self.interval, self.max_interval
-                ),
-            );
-        }
+        check_settings(self.timeout, self.interval, self.max_interval, &mut v);
         let client = self.client;
         let pauses = RetryPolicy::default().with_backoff(self.interval, self.max_interval);
         let mut on_poll = self.on_poll;
@@ -164,6 +153,57 @@ pub(crate) async fn after_change(
     }
 }
 
+/// Records what is wrong with a wait's `timeout` and pauses (the first at most `interval`,
+/// capped at `max_interval`).
+pub(crate) fn check_settings(
+    timeout: Duration,
+    interval: Duration,
+    max_interval: Duration,
+    v: &mut Violations,
+) {
+    if timeout.is_zero() {
+        v.push("timeout", "must be more than zero");
+    }
+    if interval.is_zero() || interval > max_interval {
+        v.push(
+            "poll_interval",
+            format!(
+                "the first pause {interval:?} must be more than zero and at most the cap \
+                 {max_interval:?}"
+            ),
+        );
+    }
+}
+
+/// The poll of every wait: polls with `poll` until `judge` ends the wait with what a poll
+/// answered (`Some`), pausing as `pauses` says between polls (the upper half of each
+/// ceiling), for at most `timeout` in all: `None` when the time is up (a poll in flight is
+/// cut off there).
+pub(crate) async fn polled<T, R, F: Future<Output = T>>(
+    timeout: Duration,
+    pauses: &RetryPolicy,
+    mut poll: impl FnMut() -> F,
+    mut judge: impl FnMut(T) -> Option<Result<R, Error>>,
+) -> Option<Result<R, Error>> {
+    let started = Instant::now();
+    let deadline = started
+        .checked_add(timeout)
+        .unwrap_or_else(|| far_future(started));
+    for round in 1.. {
+        if Instant::now() >= deadline {
+            break;
+        }
+        let Ok(answer) = tokio::time::timeout_at(deadline, poll()).await else {
+            break;
+        };
+        if let Some(ended) = judge(answer) {
+            return Some(ended);
+        }
+        pause(pauses, round, deadline).await;
+    }
+    None
+}
+
 /// Polls with `poll` until the service is `available` or the wait must end (see
 /// [`WaitUntilAvailable`]), pausing as `pauses` says between polls (the upper half of each
 /// ceiling), and for at most `timeout` in all.
@@ -171,45 +211,27 @@ pub(crate) async fn poll_until_available<F: Future<Output = Result<EndpointServi
     service_id: &str,
     timeout: Duration,
     pauses: &RetryPolicy,
-    mut poll: impl FnMut() -> F,
+    poll: impl FnMut() -> F,
     mut on_poll: impl FnMut(&EndpointService),
 ) -> Result<EndpointService, Error> {
-    let started = Instant::now();
-    let deadline = started
-        .checked_add(timeout)
-        .unwrap_or_else(|| far_future(started));
     let mut last_status = None;
     let mut last_error = None;
-    let timed_out = |last_status, last_error: Option<Error>| {
-        Error::from(WaitError::TimedOut {
-            service_id: service_id.to_owned(),
-            timeout,
-            last_status,
-            last_error: last_error.map(Box::new),
-        })
-    };
-    for round in 1.. {
-        if Instant::now() >= deadline {
-            break;
-        }
-        let Ok(answer) = tokio::time::timeout_at(deadline, poll()).await else {
-            break;
-        };
+    let ended = polled(timeout, pauses, poll, |answer| {
         match answer {
             Ok(service) => {
                 on_poll(&service);
                 match service.status.as_ref().and_then(OpenEnum::known) {
-                    Some(ServiceStatus::Available) => return Ok(service),
+                    Some(ServiceStatus::Available) => return Some(Ok(service)),
                     Some(ServiceStatus::Failed) => {
-                        return Err(Error::from(WaitError::Failed {
+                        return Some(Err(Error::from(WaitError::Failed {
                             service_id: service_id.to_owned(),
                             errors: service.error,
-                        }));
+                        })));
                     }
                     Some(ServiceStatus::Deleting) => {
-                        return Err(Error::from(WaitError::Deleting {
+                        return Some(Err(Error::from(WaitError::Deleting {
                             service_id: service_id.to_owned(),
-                        }));
+                        })));
                     }
                     Some(ServiceStatus::Creating) | None => {}
                 }
@@ -217,42 +239,40 @@ pub(crate) async fn poll_until_available<F: Future<Output = Result<EndpointServi
                 last_error = None;
             }
             Err(Error::Api(error)) if error.status == 404 => {
-                return Err(Error::from(WaitError::NotFound {
+                return Some(Err(Error::from(WaitError::NotFound {
                     service_id: service_id.to_owned(),
                     error,
-                }));
+                })));
             }
             Err(error) if error.is_retryable() => last_error = Some(error),
-            Err(error) => return Err(error),
+            Err(error) => return Some(Err(error)),
         }
-        pause(pauses, round, deadline).await;
-    }
-    Err(timed_out(last_status, last_error))
+        None
+    })
+    .await;
+    ended.unwrap_or_else(|| {
+        Err(Error::from(WaitError::TimedOut {
+            service_id: service_id.to_owned(),
+            timeout,
+            last_status,
+            last_error: last_error.map(Box::new),
+        }))
+    })
 }
 
 /// Polls with `poll` until the service `service_id` is gone (its read answers 404
-/// `EndPoint.0005`, which is success here), for at most `timeout`: any status keeps it waiting (a deletion that fails
-/// leaves the service there, and the time then runs out naming its last status), and so does
-/// a read that failed in a way worth retrying.
+/// `EndPoint.0005`, which is success here), for at most `timeout`: any status keeps it
+/// waiting (a deletion that fails leaves the service there, and the time then runs out
+/// naming its last status), and so does a read that failed in a way worth retrying.
 pub(crate) async fn poll_until_gone<F: Future<Output = Result<EndpointService, Error>>>(
     service_id: &str,
     timeout: Duration,
     pauses: &RetryPolicy,
-    mut poll: impl FnMut() -> F,
+    poll: impl FnMut() -> F,
 ) -> Result<(), Error> {
-    let started = Instant::now();
-    let deadline = started
-        .checked_add(timeout)
-        .unwrap_or_else(|| far_future(started));
     let mut last_status = None;
     let mut last_error = None;
-    for round in 1.. {
-        if Instant::now() >= deadline {
-            break;
-        }
-        let Ok(answer) = tokio::time::timeout_at(deadline, poll()).await else {
-            break;
-        };
+    let ended = polled(timeout, pauses, poll, |answer| {
         match answer {
             Ok(service) => {
                 last_status = service.status;
@@ -260,19 +280,22 @@ pub(crate) async fn poll_until_gone<F: Future<Output = Result<EndpointService, E
             }
             // The service's own 404, not a gateway's (a wrong path is not a deletion).
             Err(Error::Api(error)) if error.status == 404 && error.code_is("EndPoint.0005") => {
-                return Ok(());
+                return Some(Ok(()));
             }
             Err(error) if error.is_retryable() => last_error = Some(error),
-            Err(error) => return Err(error),
+            Err(error) => return Some(Err(error)),
         }
-        pause(pauses, round, deadline).await;
-    }
-    Err(Error::from(WaitError::NotGone {
-        service_id: service_id.to_owned(),
-        timeout,
-        last_status,
-        last_error: last_error.map(Box::new),
-    }))
+        None
+    })
+    .await;
+    ended.unwrap_or_else(|| {
+        Err(Error::from(WaitError::NotGone {
+            service_id: service_id.to_owned(),
+            timeout,
+            last_status,
+            last_error: last_error.map(Box::new),
+        }))
+    })
 }
 
 /// Pauses before poll `round + 1`: a time drawn from the upper half of the round's backoff

@@ -31,6 +31,14 @@ pub struct Cli {
 pub enum Command {
     #[command(flatten)]
     Operation(Operation),
+    /// Accept VPC endpoints' connections to a service: any number, one request each, and
+    /// each endpoint's outcome.
+    #[command(after_help = examples::ACCEPT)]
+    Accept(ActArgs),
+    /// Reject VPC endpoints' connections to a service: any number, one request each, and
+    /// each endpoint's outcome.
+    #[command(after_help = examples::REJECT)]
+    Reject(ActArgs),
     /// Wait until a VPC endpoint service is available.
     #[command(after_help = examples::WAIT)]
     Wait(WaitArgs),
@@ -67,6 +75,17 @@ pub struct ListOutput {
     pub output: Option<Output>,
 }
 
+/// How a command that walks every page of a list reads and prints it.
+#[derive(Debug, Args)]
+pub struct WalkArgs {
+    #[arg(long = "limit", value_name = "N", value_parser = clap::value_parser!(u64).range(1..), help = limit_help())]
+    pub most: Option<u64>,
+
+    /// How to print the list [default: table on a terminal, else jsonl]
+    #[arg(long, value_enum)]
+    pub output: Option<Output>,
+}
+
 /// After a change, how long to wait until the service is available again.
 #[derive(Debug, Args)]
 pub struct WaitAfter {
@@ -82,6 +101,39 @@ pub struct WaitAfter {
         conflicts_with = "dry_run"
     )]
     pub wait: Option<Duration>,
+}
+
+/// The endpoints to accept or reject, and of which service.
+#[derive(Debug, Args)]
+pub struct ActArgs {
+    #[arg(value_name = "SERVICE", help = SERVICE_HELP)]
+    pub service: String,
+
+    /// The VPC endpoints (their IDs, UUIDs); several, or separated by commas.
+    #[arg(
+        value_name = "ENDPOINT",
+        value_delimiter = ',',
+        required_unless_present = "all_pending",
+        conflicts_with = "all_pending"
+    )]
+    pub endpoints: Vec<String>,
+
+    /// Every VPC endpoint whose connection is pendingAcceptance (the connections are read
+    /// first).
+    #[arg(long)]
+    pub all_pending: bool,
+
+    /// Send nothing: show the request each endpoint would get (an endpoint already where
+    /// asked gets none).
+    #[arg(long)]
+    pub dry_run: bool,
+
+    #[command(flatten)]
+    pub call: CallArgs,
+
+    /// How to print each endpoint's outcome [default: table on a terminal, else jsonl]
+    #[arg(long, value_enum)]
+    pub output: Option<Output>,
 }
 
 /// What to wait for, and how long.
@@ -213,8 +265,8 @@ pub fn choice(
 
 pub fn limit_help() -> String {
     format!(
-        "Print at most N services, and stop reading there; without it, every service (up to \
-         the library's bound of {}, with a warning when it is reached)",
+        "Print at most N items, and stop reading there; without it, every item (up to the \
+         library's bound of {}, with a warning when it is reached)",
         otc_vpcep::DEFAULT_MAX_LIST_ITEMS
     )
 }
@@ -274,9 +326,6 @@ where
     })
 }
 
-// The generated commands use it for a body field that is a list or an object of no syntax of
-// the CLI's own; the spec has none yet.
-#[allow(dead_code)]
 /// A JSON value given as a flag's text (a field of the body with no syntax of its own).
 pub fn parse_json(text: &str) -> Result<serde_json::Value, String> {
     otc_vpcep::json::from_slice(text.as_bytes()).map_err(|e| format!("not JSON: {e}"))

@@ -123,3 +123,55 @@ Examples:
   vpcep emulator --tls-cert cert.pem --tls-key key.pem   # HTTPS
   OS_AUTH_TOKEN=x OS_PROJECT_ID=6e9dfd51d1124e8d8498dce894923a0d \\
       vpcep modify 4189d3c2-8882-4871-a3c2-d380272eed88 --endpoint http://127.0.0.1:8080 --name demo";
+
+/// `vpcep connections`.
+pub const CONNECTIONS: &str = "\
+Output: a table when standard output is a terminal, else JSON lines (one connection a line, as
+the API answers it); --output json prints one JSON array.
+
+Examples:
+  vpcep connections web --region eu-de
+  vpcep connections web --region eu-de --status pendingAcceptance --output table
+
+Exit status: 0 success; 2 usage error (nothing sent); 1 API, transport or timeout error.";
+
+/// `vpcep accept`.
+pub const ACCEPT: &str = "\
+Each endpoint gets a request of its own (the API takes one a request), paced with the client's
+other requests and within its retry budget; an endpoint already accepted gets none and is
+reported as already_accepted. Output: one line (or row) per endpoint: its outcome (accepted,
+already_accepted, failed), the connection's status, and the error of one that failed.
+
+Examples:
+  vpcep accept web 705290f3-0d00-41f2-aedc-71f09844e879 --region eu-de
+  vpcep accept web --all-pending --region eu-de
+  vpcep accept web 705290f3-0d00-41f2-aedc-71f09844e879,f0c6d4e5-2f1b-4d8a-9c0e-7a3b1e2d4c5f --dry-run
+
+Exit status: 0 every endpoint accepted (now or before); 2 usage error (nothing sent); 1 an
+endpoint that failed (the others were still sent), or an API, transport or timeout error.";
+
+/// `vpcep reject`.
+pub const REJECT: &str = "\
+As vpcep accept, for rejecting: an endpoint already rejected is reported as already_rejected.
+
+Examples:
+  vpcep reject web 705290f3-0d00-41f2-aedc-71f09844e879 --region eu-de
+  vpcep reject web --all-pending --region eu-de --dry-run
+
+Exit status: 0 every endpoint rejected (now or before); 2 usage error (nothing sent); 1 an
+endpoint that failed (the others were still sent), or an API, transport or timeout error.";
+
+/// `vpcep whitelist`.
+pub const WHITELIST: &str = "\
+Records: a domain (account) ID, bare or as iam:domain::ID, or * (every account); the API
+answers * without its prefix. The owner's own account may always connect to its service.
+
+Examples:
+  vpcep whitelist web --region eu-de
+  vpcep whitelist web --region eu-de --add 5fc973eea581490997e82ea11a1d0101
+  vpcep whitelist web --region eu-de --remove iam:domain::5fc973eea581490997e82ea11a1d0101
+  vpcep whitelist web --region eu-de --set 5fc973eea581490997e82ea11a1d0101,fc973eea581490997e82ea11a1d0101 --dry-run
+  vpcep whitelist web --region eu-de --set=                   # remove every record
+
+Exit status: 0 success (also when nothing changes); 2 usage error, or a malformed record (nothing
+sent); 1 API, transport or timeout error.";

@@ -19,6 +19,8 @@ pub enum Failure {
     Output(String),
     /// The user did not confirm: nothing was sent.
     Declined(String),
+    /// Some of the command's requests failed (each is reported on its own).
+    Partial(String),
     /// An edit was sent, and someone else had changed fields of the service in between.
     Conflict {
         service_id: String,
@@ -44,7 +46,7 @@ pub fn exit_code(result: Result<(), Failure>) -> ExitCode {
             eprintln!("error: {message}");
             ExitCode::from(USAGE)
         }
-        Err(Failure::Output(message) | Failure::Declined(message)) => {
+        Err(Failure::Output(message) | Failure::Declined(message) | Failure::Partial(message)) => {
             eprintln!("error: {message}");
             ExitCode::from(FAILED)
         }

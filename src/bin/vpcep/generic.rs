@@ -61,9 +61,6 @@ pub fn unresolved(given: &str) -> Option<String> {
 }
 
 /// What a command says when the call answered no body.
-// The generated run of an operation that answers no body uses it; every such operation of
-// the spec has a run of its own yet.
-#[allow(dead_code)]
 pub fn done(operation: &Operation) -> Result<(), Failure> {
     eprintln!("done: {} answered without a body", operation.id);
     Ok(())

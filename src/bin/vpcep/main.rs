@@ -5,6 +5,7 @@ mod args;
 mod commands;
 mod completions;
 mod connection;
+mod connections;
 mod create;
 mod delete;
 mod edit;
@@ -23,10 +24,13 @@ mod resolve;
 mod table;
 mod terminal;
 mod wait;
+mod walk;
+mod whitelist;
 
 use std::process::ExitCode;
 
 use clap::Parser;
+use otc_vpcep::types::ConnectionAction;
 
 use args::{Cli, Command};
 
@@ -44,6 +48,12 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Operation(operation) => failure::exit_code(runtime.block_on(operation.run())),
+        Command::Accept(args) => {
+            failure::exit_code(runtime.block_on(connections::act(args, ConnectionAction::Receive)))
+        }
+        Command::Reject(args) => {
+            failure::exit_code(runtime.block_on(connections::act(args, ConnectionAction::Reject)))
+        }
         Command::Wait(args) => failure::exit_code(runtime.block_on(wait::run(args))),
         Command::Completions(_) => ExitCode::SUCCESS,
         Command::Emulator(args) => runtime.block_on(emulator::run(*args)),

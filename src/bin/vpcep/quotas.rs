@@ -17,7 +17,9 @@ pub async fn run(command: ListQuotasCommand) -> Result<(), Failure> {
     let resources = answer.quotas.resources;
     match output::for_list(command.options.output) {
         Output::Json => output::write(&output::pretty(&resources)?).map(drop),
-        Output::Table => output::write(&table::quotas(&resources)).map(drop),
+        Output::Table => {
+            output::write(&table::rows(&resources, &["type", "used", "quota"])).map(drop)
+        }
         Output::Jsonl => {
             for resource in &resources {
                 if output::write(&output::line(resource)?)? == Reader::Gone {

@@ -1,7 +1,7 @@
 //! `--output table`: a service's fields, one per line, whatever fields the spec gives it; a
 //! list of services, one a row; the quotas, one resource type a row.
 
-use otc_vpcep::types::{EndpointService, QuotaResource};
+use otc_vpcep::types::EndpointService;
 use serde_json::Value;
 
 /// The fields shown first, in this order; every other field follows in the order of its name.
@@ -51,19 +51,22 @@ pub fn services(services: &[EndpointService]) -> String {
     columns(&["ID", "NAME", "STATUS", "TYPE", "PORTS", "CREATED"], &rows)
 }
 
-/// The quotas as a table, one resource type a row.
-pub fn quotas(resources: &[QuotaResource]) -> String {
-    let rows: Vec<Vec<String>> = resources
+/// Items as a table, one a row, of the fields `fields` (as the API names them, upper case as
+/// headers).
+pub fn rows(items: &[impl serde::Serialize], fields: &[&str]) -> String {
+    let rows: Vec<Vec<String>> = items
         .iter()
-        .map(|resource| {
-            let fields = serde_json::to_value(resource).unwrap_or(Value::Null);
-            ["type", "used", "quota"]
+        .map(|item| {
+            let item = serde_json::to_value(item).unwrap_or(Value::Null);
+            fields
                 .iter()
-                .map(|name| fields.get(name).map_or_else(String::new, scalar))
+                .map(|name| item.get(name).map_or_else(String::new, scalar))
                 .collect()
         })
         .collect();
-    columns(&["TYPE", "USED", "QUOTA"], &rows)
+    let headers: Vec<String> = fields.iter().map(|f| f.to_ascii_uppercase()).collect();
+    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+    columns(&headers, &rows)
 }
 
 /// The name of `service` as created: the API answers it decorated as `{region}.{name}.{id}`.
@@ -225,14 +228,15 @@ mod tests {
     }
 
     #[test]
-    fn quotas_are_a_row_a_type() {
-        let resources: Vec<QuotaResource> = serde_json::from_value(serde_json::json!([
-            {"type": "endpoint", "used": 4, "quota": 150},
-            {"type": "endpoint_service", "used": 10, "quota": 100}
-        ]))
-        .unwrap();
+    fn items_are_a_row_each_of_the_fields_asked() {
+        let resources: Vec<otc_vpcep::types::QuotaResource> =
+            serde_json::from_value(serde_json::json!([
+                {"type": "endpoint", "used": 4, "quota": 150},
+                {"type": "endpoint_service", "used": 10, "quota": 100}
+            ]))
+            .unwrap();
         assert_eq!(
-            quotas(&resources),
+            rows(&resources, &["type", "used", "quota"]),
             "TYPE              USED  QUOTA\n\
              endpoint          4     150\n\
              endpoint_service  10    100\n"

@@ -140,8 +140,8 @@ async fn list_walks_every_page_and_prints_json_lines_when_not_on_a_terminal() {
     );
     let received = server.received();
     let offsets: Vec<_> = received.iter().map(|r| query(r, "offset")).collect();
-    // Each page after the first starts one row early, to find its place again; the walk
-    // ends once it has read up to `total_count`.
+    // Each page after the first starts one row early, to find its place again; the page
+    // that reaches the answered `total_count` is the last.
     assert_eq!(offsets, ["0", "1", "2", "3"].map(|o| Some(o.to_owned())));
     for request in &received {
         assert_eq!(request.header("x-auth-token"), Some(CLI_TOKEN));

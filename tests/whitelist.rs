@@ -317,3 +317,25 @@ async fn the_walk_over_the_whitelist_misses_no_record_while_records_before_its_p
         );
     }
 }
+
+#[tokio::test]
+async fn sets_of_one_service_through_one_client_run_one_at_a_time() {
+    let emulator = seeded(3).await;
+    let client = support::emulator::client(&emulator);
+    let one = [domain(10), domain(11)];
+    let other = [domain(20), domain(21)];
+    let (a, b) = tokio::join!(
+        client.set_whitelist(SERVICE, one.clone()).send(),
+        client.set_whitelist(SERVICE, other.clone()).send()
+    );
+    a.unwrap();
+    b.unwrap();
+    let now = records(&emulator).await;
+    let whole = |list: &[String]| -> BTreeSet<String> {
+        list.iter().map(|d| format!("iam:domain::{d}")).collect()
+    };
+    assert!(
+        now == whole(&one) || now == whole(&other),
+        "a mix of two sets: {now:?}"
+    );
+}

@@ -1,7 +1,6 @@
 //! What every request handler of the emulator shares: its state, who may call it, its IAM,
 //! its projects and their domains, its limits, its throttle, its quotas and the answers to
-//! lose; how a service's name is answered, and how a VPC endpoint is created (by a request or
-//! a test's helper alike).
+//! lose; and how a service's name is answered.
 
 use std::{
     collections::HashMap,
@@ -12,19 +11,10 @@ use secrecy::SecretString;
 use tokio::sync::Semaphore;
 
 use super::{
-    consumers::{self, Context},
-    endpoints::NewEndpoint,
-    errors::Failure,
-    handlers::now,
-    iam_state::Iam,
-    limits::Limits,
-    lost::LostAnswers,
-    projects::Projects,
-    quota::QuotaLimits,
-    state::Store,
-    throttle::Throttle,
+    iam_state::Iam, limits::Limits, lost::LostAnswers, projects::Projects, quota::QuotaLimits,
+    state::Store, throttle::Throttle,
 };
-use crate::types::{EndpointService, VpcEndpoint};
+use crate::types::EndpointService;
 
 /// Who may call the emulator.
 #[derive(Debug, Default)]
@@ -65,29 +55,20 @@ impl Shared {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Creates a VPC endpoint of `project_id` (its request checked), as the state's rules say
-    /// (see [`consumers::create`]); answers it as stored.
-    pub(crate) fn create_endpoint(
-        &self,
-        project_id: &str,
-        new: NewEndpoint,
-    ) -> Result<VpcEndpoint, Failure> {
-        let context = Context {
-            projects: &self.projects,
-            region: &self.region,
-            quota: self.quotas.endpoints,
-            now: now(),
-        };
-        consumers::create(&mut self.store(), project_id, new, &context)
-    }
-
-    /// A stored service as the API answers it: the name decorated (see [`decorated_name`]).
+    /// A stored service as the API answers it: the name decorated (see [`decorated_name`]),
+    /// and the owner's account as `domain_id` (its project's domain, see
+    /// [`Projects`]), unless the service has one of its own (a seed may set it).
     pub(crate) fn answered(&self, mut service: EndpointService) -> EndpointService {
         service.service_name = Some(decorated_name(
             &self.region,
             service.service_name.as_deref(),
             &service.id,
         ));
+        if service.domain_id.is_none()
+            && let Some(project_id) = &service.project_id
+        {
+            service.domain_id = Some(self.projects.domain_of(project_id));
+        }
         service
     }
 }

@@ -114,11 +114,12 @@ async fn the_owner_approves_a_whitelisted_consumer_and_keeps_out_the_rest() {
     let refused = connect(&stranger).await.unwrap_err();
     assert_eq!(refused.error_code(), Some("EndPoint.2012"), "{refused}");
 
-    // 6. A set to a list without the second account removes it (the owner's own domain is
-    //    implicit): it can connect no more.
+    // 6. A set to a list without the second account removes it (the owner's own domain,
+    //    the service's `domain_id`, is implicit): it can connect no more.
+    let service = owner.get_endpoint_service(SERVICE).send().await.unwrap();
+    assert_eq!(service.domain_id.as_deref(), Some(DOCUMENTED_DOMAIN_ID));
     let set = owner
         .set_whitelist(SERVICE, Vec::<String>::new())
-        .own_domain(DOCUMENTED_DOMAIN_ID)
         .send()
         .await
         .unwrap();

@@ -429,3 +429,38 @@ async fn the_wait_sees_the_owner_accept_through_the_emulator() {
     assert!(accepted.unwrap()[0].is_ok());
     assert_eq!(connection.expect("accepted").id, endpoint);
 }
+
+#[tokio::test]
+async fn an_accept_whose_answer_is_lost_is_read_again_and_reported_done() {
+    let emulator = Emulator::builder().start().await.expect("emulator");
+    let endpoints = pending(&emulator, 3).await;
+    // The first two actions are made, then their answers are lost (a POST is not sent
+    // again after that).
+    emulator.lose_answers(
+        &otc_vpcep::spec::ACCEPT_OR_REJECT_CONNECTIONS,
+        1,
+        otc_vpcep::emulator::LostAnswer::Unavailable,
+    );
+    emulator.lose_answers(
+        &otc_vpcep::spec::ACCEPT_OR_REJECT_CONNECTIONS,
+        1,
+        otc_vpcep::emulator::LostAnswer::Reset,
+    );
+    let client = support::emulator::client(&emulator);
+    let outcomes = client
+        .accept_endpoints(SERVICE, &endpoints)
+        .send()
+        .await
+        .unwrap();
+    for outcome in &outcomes {
+        assert_eq!(
+            outcome.result.as_ref().ok(),
+            Some(&ConnectionChange::Accepted),
+            "{}: {:?}",
+            outcome.endpoint_id,
+            outcome.result
+        );
+        assert!(outcome.connection.is_some());
+    }
+    assert_eq!(emulator.answers_lost(), 2);
+}

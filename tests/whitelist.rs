@@ -99,8 +99,8 @@ async fn a_whitelist_of_1200_is_read_whole_and_set_to_a_list_that_differs_by_3()
     assert_eq!(preview.diff.to_string(), expected_diff);
     assert_eq!(
         emulator.requests_received() - before,
-        3,
-        "a dry run only reads"
+        4,
+        "a dry run only reads: three pages, and the service (its owner's domain)"
     );
     assert_eq!(records(&emulator).await.len(), 1_200);
 
@@ -113,8 +113,8 @@ async fn a_whitelist_of_1200_is_read_whole_and_set_to_a_list_that_differs_by_3()
     assert!(outcome.sent);
     assert_eq!(outcome.diff, preview.diff);
     assert_eq!(outcome.before.len(), 1_200);
-    // Three pages read, one add and one remove sent.
-    assert_eq!(emulator.requests_received() - before, 5);
+    // Three pages and the service read, one add and one remove sent.
+    assert_eq!(emulator.requests_received() - before, 6);
     let now = records(&emulator).await;
     let wanted: BTreeSet<String> = desired
         .iter()
@@ -279,6 +279,25 @@ async fn a_set_keeps_the_owners_record_unless_told_to_remove_it() {
         records(&emulator).await,
         BTreeSet::from([format!("iam:domain::{}", domain(0))])
     );
+
+    // Unnamed, the owner's domain is the service's `domain_id`.
+    client
+        .add_to_whitelist(SERVICE, [OWN.to_owned(), domain(1)])
+        .send()
+        .await
+        .unwrap();
+    let outcome = client
+        .set_whitelist(SERVICE, [domain(0)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(outcome.kept_own_domain, Some(OWN.parse().unwrap()));
+    assert_eq!(outcome.diff.whitelist_removed, [domain(1).parse().unwrap()]);
+    assert!(
+        records(&emulator)
+            .await
+            .contains(&format!("iam:domain::{OWN}"))
+    );
 }
 
 #[tokio::test]
@@ -318,4 +337,26 @@ async fn the_walk_over_the_whitelist_misses_no_record_while_records_before_its_p
             "{survivor} was missed"
         );
     }
+}
+
+#[tokio::test]
+async fn sets_of_one_service_through_one_client_run_one_at_a_time() {
+    let emulator = seeded(3).await;
+    let client = support::emulator::client(&emulator);
+    let one = [domain(10), domain(11)];
+    let other = [domain(20), domain(21)];
+    let (a, b) = tokio::join!(
+        client.set_whitelist(SERVICE, one.clone()).send(),
+        client.set_whitelist(SERVICE, other.clone()).send()
+    );
+    let _ = a.unwrap();
+    let _ = b.unwrap();
+    let now = records(&emulator).await;
+    let whole = |list: &[String]| -> BTreeSet<String> {
+        list.iter().map(|d| format!("iam:domain::{d}")).collect()
+    };
+    assert!(
+        now == whole(&one) || now == whole(&other),
+        "a mix of two sets: {now:?}"
+    );
 }

@@ -62,13 +62,15 @@ impl<'a> AddOrRemovePermissions<'a> {
     /// service refuses larger ones with `EndPoint.0016`), one after the other. Answers the
     /// records that the batches answered.
     ///
-    /// Adding a record again, or removing one the whitelist does not have, is for the service
-    /// to answer. When a batch fails, the batches before it were made and the later ones are
+    /// The batches run one at a time with the other changes of the service through this
+    /// client (edits, whitelist sets). Adding a record again, or removing one the whitelist
+    /// does not have, is for the service to answer. When a batch fails, the batches before it were made and the later ones are
     /// not sent: the error is that batch's; sending the same call again completes it.
     pub fn send(self) -> impl Future<Output = Result<PermissionActionResult, Error>> + Send + 'a {
         let planned = self.planned();
         async move {
-            let (builder, records) = planned?;
+            let (builder, service, records) = planned?;
+            let _serialised = builder.client.locks().lock(service).await;
             Ok(PermissionActionResult {
                 permissions: batches(&builder, &records).await?,
             })
@@ -76,9 +78,9 @@ impl<'a> AddOrRemovePermissions<'a> {
     }
 
     /// The builder and its records (each once), checked.
-    fn planned(mut self) -> Result<(Self, Vec<WhitelistEntry>), Error> {
+    fn planned(mut self) -> Result<(Self, Uuid, Vec<WhitelistEntry>), Error> {
         let mut v = Violations::default();
-        v.uuid("vpc_endpoint_service_id", &self.vpc_endpoint_service_id);
+        let service = v.uuid("vpc_endpoint_service_id", &self.vpc_endpoint_service_id);
         let mut given: Vec<String> = match self.body.get("permissions") {
             Some(Value::Array(listed)) => listed
                 .iter()
@@ -98,10 +100,9 @@ impl<'a> AddOrRemovePermissions<'a> {
         {
             v.extend(body);
         }
-        if v.is_empty() {
-            Ok((self, records))
-        } else {
-            Err(Error::InvalidRequest(v))
+        match service {
+            Some(service) if v.is_empty() => Ok((self, service, records)),
+            _ => Err(Error::InvalidRequest(v)),
         }
     }
 }

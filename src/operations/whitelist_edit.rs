@@ -69,12 +69,14 @@ impl Client {
 /// **The owner's own account.** The service lets the owner's account connect to its own
 /// service whatever the whitelist says ("Your account ID is in the whitelist of your own VPC
 /// endpoint service by default"): this crate takes the owner's domain as allowed implicitly,
-/// not as a record to manage. So a set never removes a record of the owner's domain, named
-/// with [`own_domain`](Self::own_domain), unless [`remove_own_domain`](Self::remove_own_domain)
-/// says so; such a record is kept and reported in [`WhitelistOutcome::kept_own_domain`]. A
-/// client does not know its account's domain ID by itself (a token or an access key does not
-/// say it): without `own_domain`, the set removes every record that is not in the list,
-/// whichever account it names (the owner keeps its implicit access).
+/// not as a record to manage. So a set never removes a record of the owner's domain unless
+/// [`remove_own_domain`](Self::remove_own_domain) says so; such a record is kept and reported
+/// in [`WhitelistOutcome::kept_own_domain`]. The owner's domain is the one named with
+/// [`own_domain`](Self::own_domain), else the service's `domain_id` (the owner's account, as
+/// the service answers it), read with one `GET` of the service only when the set would
+/// remove records. When the service answers no `domain_id` and none was named, the owner's
+/// record cannot be told apart: the set then removes every record that the list leaves out
+/// (the owner keeps its implicit access).
 ///
 /// A record that the client cannot read (a `permission` that is not a whitelist record) is
 /// never removed: it is reported in [`WhitelistOutcome::unrecognised`].
@@ -119,8 +121,9 @@ pub struct WhitelistOutcome {
 }
 
 impl<'a> SetWhitelist<'a> {
-    /// The domain (account) ID of the service's owner (bare or `iam:domain::...`): its
-    /// record is never removed unless [`remove_own_domain`](Self::remove_own_domain) says so.
+    /// The domain (account) ID of the service's owner (bare or `iam:domain::...`), instead of
+    /// the service's `domain_id`: its record is never removed unless
+    /// [`remove_own_domain`](Self::remove_own_domain) says so.
     pub fn own_domain(mut self, domain_id: impl Into<String>) -> Self {
         self.own_domain = Some(domain_id.into());
         self
@@ -183,7 +186,8 @@ impl<'a> SetWhitelist<'a> {
             Some(service) if v.is_empty() => Ok(Plan {
                 service,
                 desired: desired.into_iter().collect(),
-                protected: own.filter(|_| !self.remove_own_domain),
+                own,
+                remove_own: self.remove_own_domain,
             }),
             _ => Err(Error::InvalidRequest(v)),
         }
@@ -195,8 +199,10 @@ impl<'a> SetWhitelist<'a> {
 struct Plan {
     service: Uuid,
     desired: BTreeSet<WhitelistEntry>,
-    /// The owner's record, never removed.
-    protected: Option<WhitelistEntry>,
+    /// The owner's record as named, if it was.
+    own: Option<WhitelistEntry>,
+    /// Whether the owner's record may be removed.
+    remove_own: bool,
 }
 
 impl Plan {
@@ -220,17 +226,24 @@ impl Plan {
                 _ => unrecognised.push(record.clone()),
             }
         }
-        let mut kept_own_domain = None;
         let mut diff = Diff {
             service_id: self.service.to_string(),
             ..Diff::default()
         };
         diff.whitelist_added = self.desired.difference(&current).cloned().collect();
-        for gone in current.difference(&self.desired) {
-            if self.protected.as_ref() == Some(gone) {
-                kept_own_domain = Some(gone.clone());
-            } else {
-                diff.whitelist_removed.push(gone.clone());
+        diff.whitelist_removed = current.difference(&self.desired).cloned().collect();
+        let mut kept_own_domain = None;
+        if !self.remove_own && !diff.whitelist_removed.is_empty() {
+            let own = match &self.own {
+                Some(own) => Some(own.clone()),
+                None => self.owner(client).await?,
+            };
+            if let Some(at) = diff
+                .whitelist_removed
+                .iter()
+                .position(|r| Some(r) == own.as_ref())
+            {
+                kept_own_domain = Some(diff.whitelist_removed.remove(at));
             }
         }
         Ok(WhitelistOutcome {
@@ -240,5 +253,14 @@ impl Plan {
             unrecognised,
             sent: false,
         })
+    }
+
+    /// The record of the service owner's domain, as the service answers its `domain_id`.
+    async fn owner(&self, client: &Client) -> Result<Option<WhitelistEntry>, Error> {
+        let service = client
+            .get_endpoint_service(self.service.to_string())
+            .send()
+            .await?;
+        Ok(service.domain_id.and_then(|domain| domain.parse().ok()))
     }
 }

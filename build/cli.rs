@@ -152,7 +152,7 @@ impl Flag {
 const PORT: Option<&str> = Some("CLIENT:SERVER[/tcp|/udp]");
 
 /// The flags shaped by hand.
-pub const FLAGS: [Flag; 10] = [
+pub const FLAGS: [Flag; 9] = [
     Flag {
         field: "vpc_endpoint_service_id",
         value_name: Some("SERVICE"),
@@ -167,26 +167,14 @@ pub const FLAGS: [Flag; 10] = [
         ..Flag::SPEC
     },
     Flag {
-        operations: &["createEndpointService"],
+        operations: &["createEndpointService", "modifyEndpointService"],
         field: "ports",
         long: Some("port"),
         value_name: PORT,
         parsed: Some(("crate::args::PortArg", "crate::args::parse_port")),
         help: Some(
             "\"A port mapping, CLIENT:SERVER with an optional /tcp or /udp (TCP by default). \
-             Repeat it for more\"",
-        ),
-        ..Flag::SPEC
-    },
-    Flag {
-        operations: &["modifyEndpointService"],
-        field: "ports",
-        long: Some("port"),
-        value_name: PORT,
-        parsed: Some(("crate::args::PortArg", "crate::args::parse_port")),
-        help: Some(
-            "\"A port mapping, CLIENT:SERVER with an optional /tcp or /udp (TCP by default). \
-             Repeat it for more; the mappings given replace all of the service's mappings\"",
+             Repeat it for more (a modify's mappings replace all of the service's)\"",
         ),
         ..Flag::SPEC
     },

@@ -86,11 +86,11 @@ pub struct WalkArgs {
     pub output: Option<Output>,
 }
 
-/// After a change, how long to wait until the service is available again.
+/// After a change, how long to wait for its end.
 #[derive(Debug, Args)]
 pub struct WaitAfter {
-    /// After the change, wait until the service is available, for at most TIMEOUT (default
-    /// 10m).
+    /// After the change, wait until the service is available (after a delete: gone), for at
+    /// most TIMEOUT (default 10m).
     #[arg(
         long,
         value_name = "TIMEOUT",

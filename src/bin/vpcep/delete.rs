@@ -8,7 +8,7 @@ use clap::Args;
 use otc_vpcep::{Client, spec, types::EndpointService};
 
 use crate::{
-    args::{DEFAULT_WAIT, parse_duration},
+    args::WaitAfter,
     commands::DeleteEndpointServiceCommand,
     connection,
     failure::Failure,
@@ -29,18 +29,8 @@ pub struct Options {
     #[arg(long)]
     pub dry_run: bool,
 
-    /// After the deletion is accepted, wait until the service is gone, for at most TIMEOUT
-    /// (default 10m).
-    #[arg(
-        long,
-        value_name = "TIMEOUT",
-        num_args = 0..=1,
-        require_equals = true,
-        default_missing_value = DEFAULT_WAIT,
-        value_parser = parse_duration,
-        conflicts_with = "dry_run"
-    )]
-    pub wait: Option<std::time::Duration>,
+    #[command(flatten)]
+    pub wait: WaitAfter,
 }
 
 /// Runs `vpcep delete`.
@@ -65,7 +55,7 @@ pub async fn run(command: DeleteEndpointServiceCommand) -> Result<(), Failure> {
         confirm(&service)?;
     }
     let delete = client.delete_endpoint_service(id.as_str());
-    match args.wait {
+    match args.wait.wait {
         Some(timeout) => {
             progress::gone(delete.wait_until_gone(timeout).send(), &id).await?;
             eprintln!("deleted {id}: it is gone");

@@ -668,6 +668,17 @@ struct Paging {
     sort_dir: bool,
 }
 
+/// The name of the list that a paged operation's answer holds (see [`Paging`]), or `None`
+/// for an operation that is not paged.
+pub(super) fn paged_list(
+    document: &Value,
+    operation: &Value,
+    id: &str,
+    query: &[Parameter],
+) -> Result<Option<String>, String> {
+    Ok(paging(document, operation, id, query)?.map(|p| p.items.to_string()))
+}
+
 fn paging(
     document: &Value,
     operation: &Value,

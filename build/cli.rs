@@ -34,10 +34,11 @@ pub struct Command {
     pub run: Option<&'static str>,
 }
 
-/// The own flags of a command that has no [`Command::options`]: `--output`, and `--dry-run`
-/// for an operation with a body.
+/// The own flags of a command that has no [`Command::options`]: `--output`, `--dry-run` for
+/// an operation with a body, and `--limit` for a paged list (whose command walks every page).
 const GENERIC_OPTIONS: &str = "crate::generic::Options";
 const GENERIC_BODY_OPTIONS: &str = "crate::generic::BodyOptions";
+const GENERIC_WALK_OPTIONS: &str = "crate::args::WalkArgs";
 
 /// The commands of the spec's operations that are shaped by hand.
 pub const COMMANDS: [Command; 8] = [
@@ -152,7 +153,7 @@ impl Flag {
 const PORT: Option<&str> = Some("CLIENT:SERVER[/tcp|/udp]");
 
 /// The flags shaped by hand.
-pub const FLAGS: [Flag; 9] = [
+pub const FLAGS: [Flag; 7] = [
     Flag {
         field: "vpc_endpoint_service_id",
         value_name: Some("SERVICE"),
@@ -213,19 +214,6 @@ pub const FLAGS: [Flag; 9] = [
         value_name: Some("N"),
         parsed: Some(("i32", "crate::args::parse_page_size")),
         help: Some("crate::args::page_size_help()"),
-        ..Flag::SPEC
-    },
-    Flag {
-        operations: &["listEndpointServices", "listConnections", "listPermissions"],
-        field: "offset",
-        skip: true,
-        ..Flag::SPEC
-    },
-    // The walks over every page ask for the largest pages the spec allows.
-    Flag {
-        operations: &["listConnections", "listPermissions"],
-        field: "limit",
-        skip: true,
         ..Flag::SPEC
     },
 ];
@@ -377,10 +365,15 @@ fn command(
     for p in &path_parameters {
         arguments.push(path_argument(document, id, p)?);
     }
+    // A paged list's command walks every page: the walk sets `offset`, and `limit` unless a
+    // flag shapes it (`--limit N` is then the most items read).
+    let paged = builders::paged_list(document, operation, id, &query)?;
     let mut query_setters = Vec::new();
     for p in &query {
         let shape = flag(id, &p.name);
-        if shape.is_some_and(|s| s.skip) {
+        let walked =
+            paged.is_some() && (p.name == "offset" || (p.name == "limit" && shape.is_none()));
+        if shape.is_some_and(|s| s.skip) || walked {
             continue;
         }
         let (argument, setter) = query_argument(document, id, p, shape)?;
@@ -489,10 +482,10 @@ fn command(
         }
         None => (quote!(), quote!(), quote!()),
     };
-    let generic_options = if body.is_some() {
-        GENERIC_BODY_OPTIONS
-    } else {
-        GENERIC_OPTIONS
+    let generic_options = match (&paged, &body) {
+        (Some(_), _) => GENERIC_WALK_OPTIONS,
+        (None, Some(_)) => GENERIC_BODY_OPTIONS,
+        (None, None) => GENERIC_OPTIONS,
     };
     let options_type = path_tokens(row.and_then(|r| r.options).unwrap_or(generic_options))?;
     let command_doc = format!(
@@ -527,6 +520,7 @@ fn command(
                 &path_parameters,
                 &query_setters,
                 body.is_some(),
+                paged.as_deref(),
                 operation,
             )?,
             quote!(Self::#variant(command) => command.run().await,),
@@ -570,6 +564,7 @@ fn generic_run(
     path_parameters: &[Parameter],
     query_setters: &[TokenStream],
     has_body: bool,
+    paged: Option<&str>,
     operation: &Value,
 ) -> Result<TokenStream, String> {
     let function = ident(&snake(id));
@@ -632,7 +627,14 @@ fn generic_run(
     } else {
         quote!(false)
     };
-    let call_and_print = if answers {
+    let call_and_print = if let Some(list) = paged {
+        let things = list.replace('_', " ");
+        quote! {
+            let call = call.max_items(crate::walk::most(self.options.most));
+            let output = crate::output::for_list(self.options.output);
+            crate::walk::print(call.all(), #things, output, self.options.most, crate::table::items).await
+        }
+    } else if answers {
         quote! {
             let answer = crate::progress::awaited(call.send()).await?;
             crate::output::print_answer(&answer, self.options.output)

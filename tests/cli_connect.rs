@@ -210,6 +210,30 @@ fn a_reject_is_reported_per_endpoint_and_a_bad_one_does_not_hide_the_others() {
     assert_eq!(code, 0, "{err}");
     let (_, out, _) = connect(&emulator, CONSUMER_PROJECT);
     let endpoint = lines(&out)[0]["id"].as_str().unwrap().to_owned();
+    // The consumer's list of endpoints (generated from the spec) walks every page; --limit
+    // stops it.
+    let (_, out, _) = connect(&emulator, CONSUMER_PROJECT);
+    let second = lines(&out)[0]["id"].as_str().unwrap().to_owned();
+    let listed = |extra: &[&str]| {
+        let mut args = vec![
+            "list-endpoints",
+            "--project-id",
+            CONSUMER_PROJECT,
+            "--output",
+            "jsonl",
+        ];
+        args.extend_from_slice(extra);
+        let (code, out, err) = run(&emulator, &args);
+        assert_eq!(code, 0, "{err}");
+        lines(&out)
+            .iter()
+            .map(|e| e["id"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    let all = listed(&[]);
+    assert_eq!(all.len(), 2, "{all:?}");
+    assert!(all.contains(&endpoint) && all.contains(&second), "{all:?}");
+    assert_eq!(listed(&["--limit", "1"]).len(), 1);
     // An endpoint the service does not know, beside one it does.
     let unknown = "0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b";
     let both = format!("{endpoint},{unknown}");

@@ -51,6 +51,34 @@ pub fn services(services: &[EndpointService]) -> String {
     columns(&["ID", "NAME", "STATUS", "TYPE", "PORTS", "CREATED"], &rows)
 }
 
+/// The most columns of [`items`].
+const ITEM_COLUMNS: usize = 6;
+
+/// Items of a list the CLI knows nothing more of as a table, one a row: their fields of a
+/// scalar value (text, number, boolean), `id` and `status` first, then the others in the
+/// order of their names, at most [`ITEM_COLUMNS`].
+pub fn items(items: &[impl serde::Serialize]) -> String {
+    let values: Vec<Value> = items
+        .iter()
+        .map(|item| serde_json::to_value(item).unwrap_or(Value::Null))
+        .collect();
+    let mut names: Vec<&str> = values
+        .iter()
+        .filter_map(Value::as_object)
+        .flat_map(|fields| fields.iter())
+        .filter(|(_, value)| matches!(value, Value::String(_) | Value::Number(_) | Value::Bool(_)))
+        .map(|(name, _)| name.as_str())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    names.sort_by_key(|name| {
+        let rank = ["id", "status"].iter().position(|first| first == name);
+        (rank.unwrap_or(2), *name)
+    });
+    names.truncate(ITEM_COLUMNS);
+    rows(&values, &names)
+}
+
 /// Items as a table, one a row, of the fields `fields` (as the API names them, upper case as
 /// headers).
 pub fn rows(items: &[impl serde::Serialize], fields: &[&str]) -> String {
@@ -224,6 +252,20 @@ mod tests {
             "ID                                    NAME            STATUS     TYPE  PORTS                                   CREATED\n\
              4189d3c2-8882-4871-a3c2-d380272eed83  web             available  LB    1:80/TCP, 2:80/TCP, 3:80/TCP (+2 more)  2018-01-30T07:42:01Z\n\
              x                                     plain\\u{1b}[2J  -          -     -                                       -\n"
+        );
+    }
+
+    #[test]
+    fn items_show_their_scalar_fields_id_and_status_first() {
+        let answered = [
+            serde_json::json!({"zone": "z1", "status": "accepted", "id": "e1", "tags": [1], "ip": "10.0.0.1"}),
+            serde_json::json!({"id": "e2", "enabled": true}),
+        ];
+        assert_eq!(
+            items(&answered),
+            "ID  STATUS    ENABLED  IP        ZONE\n\
+             e1  accepted  -        10.0.0.1  z1\n\
+             e2  -         true     -         -\n"
         );
     }
 

@@ -204,6 +204,11 @@ async fn accepting_endpoints_already_accepted_sends_nothing_and_says_so() {
             ConnectionChange::Accepted
         ]
     );
+    assert_eq!(changes[0].to_string(), "already accepted");
+    assert_eq!(
+        serde_json::to_value(changes[0]).unwrap(),
+        json!("already_accepted")
+    );
     // One read of the connections, and one action for each of the two that waited.
     assert_eq!(emulator.requests_received() - before, 3);
 

@@ -30,8 +30,11 @@ pub struct EndpointOutcome {
     pub connection: Option<Connection>,
 }
 
-/// What an accept or a reject did with one endpoint.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What an accept or a reject did with one endpoint. It shows as `accepted`, `rejected`,
+/// `already accepted`, `already rejected`, and serializes as `accepted`, `rejected`,
+/// `already_accepted`, `already_rejected`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ConnectionChange {
     /// Accepted by this call.
@@ -42,6 +45,17 @@ pub enum ConnectionChange {
     AlreadyAccepted,
     /// Rejected already: nothing was sent.
     AlreadyRejected,
+}
+
+impl std::fmt::Display for ConnectionChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Accepted => "accepted",
+            Self::Rejected => "rejected",
+            Self::AlreadyAccepted => "already accepted",
+            Self::AlreadyRejected => "already rejected",
+        })
+    }
 }
 
 impl EndpointOutcome {

@@ -13,7 +13,7 @@ use crate::{
     AcceptOrRejectConnections, Client, Error, OpenEnum,
     operations::create::outcome_unknown,
     spec::validation::Violations,
-    types::{Connection, ConnectionAction, EndpointStatus},
+    types::{Connection, ConnectionAction, ConnectionStatusFilter, EndpointStatus},
 };
 
 /// What became of one VPC endpoint of an accept or a reject
@@ -113,7 +113,8 @@ impl Client {
 impl<'a> AcceptOrRejectConnections<'a> {
     /// Checks every endpoint ID of `endpoints` (any number here: its spec's one a request is
     /// what each request carries) and the action (every violation at once, by name, before
-    /// any I/O), reads the service's connections, then accepts or rejects each endpoint with a
+    /// any I/O), reads the service's connections that are where asked already (every page;
+    /// for one endpoint, its own), then accepts or rejects each endpoint with a
     /// request of its own, one after the other, and answers each endpoint's outcome, in the
     /// order given (an endpoint given twice counts once).
     ///
@@ -137,7 +138,7 @@ impl<'a> AcceptOrRejectConnections<'a> {
                 Some(ConnectionAction::Reject) => EndpointStatus::Rejected,
                 _ => EndpointStatus::Accepted,
             };
-            let mut known = connections(builder.client, service, &endpoints).await?;
+            let mut known = connections(builder.client, service, &endpoints, target).await?;
             let mut outcomes = Vec::with_capacity(endpoints.len());
             for (endpoint, given) in endpoints {
                 let current = known.remove(&endpoint);
@@ -218,17 +219,20 @@ fn made(target: EndpointStatus) -> ConnectionChange {
     }
 }
 
-/// The connections of `service` to `endpoints`, by endpoint: the one filtered by its ID when
-/// there is one endpoint, else every page of the service's connections.
+/// The connections of `service` to `endpoints` that are at `target` already, by endpoint:
+/// the one endpoint's, filtered by its ID, or every page of the service's connections at
+/// `target` (the others are all sent).
 async fn connections(
     client: &Client,
     service: Uuid,
     endpoints: &[(Uuid, String)],
+    target: EndpointStatus,
 ) -> Result<HashMap<Uuid, Connection>, Error> {
     let list = client.list_connections(service.to_string());
     let list = match endpoints {
         [(one, _)] => list.id(one.to_string()),
-        _ => list,
+        _ if target == EndpointStatus::Rejected => list.status(ConnectionStatusFilter::Rejected),
+        _ => list.status(ConnectionStatusFilter::Accepted),
     };
     let mut known = HashMap::new();
     let mut all = std::pin::pin!(list.all());
@@ -256,7 +260,7 @@ async fn decide(
         Err(error) if outcome_unknown(&error) => {
             // The answer was lost: the connection as it is now tells.
             let endpoints = [(endpoint, given.clone())];
-            match connections(builder.client, service, &endpoints).await {
+            match connections(builder.client, service, &endpoints, target).await {
                 Ok(mut now) => match now.remove(&endpoint) {
                     Some(c) if status(&c) == Some(target) => (Ok(made(target)), Some(c)),
                     _ => (Err(error), None),

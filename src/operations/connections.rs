@@ -130,6 +130,23 @@ impl<'a> AcceptOrRejectConnections<'a> {
     /// The call's own error is only what stops it before any action: a violation, or the
     /// read of the connections.
     pub fn send(self) -> impl Future<Output = Result<Vec<EndpointOutcome>, Error>> + Send + 'a {
+        self.run(true)
+    }
+
+    /// Checks the endpoints and the action as [`send`](Self::send) does, reads the
+    /// connections that are where asked already, and tells what `send` would do with each
+    /// endpoint, without sending anything: `AlreadyAccepted` (or `AlreadyRejected`) for those
+    /// it would leave alone, `Accepted` (or `Rejected`) for those it would send, each with its
+    /// connection when it was read.
+    pub fn preview(self) -> impl Future<Output = Result<Vec<EndpointOutcome>, Error>> + Send + 'a {
+        self.run(false)
+    }
+
+    /// [`send`](Self::send), or with `!act` its [`preview`](Self::preview).
+    fn run(
+        self,
+        act: bool,
+    ) -> impl Future<Output = Result<Vec<EndpointOutcome>, Error>> + Send + 'a {
         let planned = self.planned();
         async move {
             let (builder, service, endpoints) = planned?;
@@ -148,7 +165,12 @@ impl<'a> AcceptOrRejectConnections<'a> {
                         result: Ok(already(target)),
                         connection: current,
                     },
-                    _ => decide(&builder, service, endpoint, given, target).await,
+                    _ if act => decide(&builder, service, endpoint, given, target).await,
+                    _ => EndpointOutcome {
+                        endpoint_id: given,
+                        result: Ok(made(target)),
+                        connection: current,
+                    },
                 };
                 outcomes.push(outcome);
             }

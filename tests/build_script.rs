@@ -176,6 +176,52 @@ fn a_field_that_takes_a_common_flag_is_refused() {
     );
 }
 
+/// A list added to the spec (its query has `limit` and `offset`, its answer a list and
+/// `total_count`) gets the walk over every page, its largest page the spec's maximum.
+#[test]
+fn a_list_gets_the_walk_from_its_spec_entry() {
+    let more = SPEC.replacen(
+        "  /v1/{project_id}/quotas:\n",
+        r##"  /v1/{project_id}/vpc-endpoint-services/{vpc_endpoint_service_id}/things:
+    parameters:
+      - $ref: "#/components/parameters/ProjectId"
+      - $ref: "#/components/parameters/VpcEndpointServiceId"
+    get:
+      operationId: listThings
+      parameters:
+        - name: limit
+          in: query
+          schema: { type: integer, format: int32, minimum: 0, maximum: 77 }
+        - name: offset
+          in: query
+          schema: { type: integer, format: int32, minimum: 0 }
+      responses:
+        "200":
+          description: One page.
+          content:
+            application/json:
+              schema:
+                $ref: "#/components/schemas/PermissionList"
+  /v1/{project_id}/quotas:
+"##,
+        1,
+    );
+    let operations = codegen::generate(&more)
+        .expect("the spec is valid")
+        .operations;
+    let walk = &operations[operations.find("for ListThings<'a>").expect("the walk")..];
+    for expected in [
+        "type Item = crate::types::Permission;",
+        "let limit = *self.limit.get_or_insert(77i32);",
+        "items: answer.permissions,",
+        "Some(item.id.as_bytes())",
+    ] {
+        assert!(walk.contains(expected), "{expected}\n{walk}");
+    }
+    // No `sort_dir` in its query: nothing to default.
+    assert!(!walk[..walk.find("fn page").unwrap()].contains("sort_dir"));
+}
+
 #[test]
 fn the_layer_gets_a_setter_per_scalar_field_and_the_tables() {
     let code = codegen::generate(SPEC).expect("the spec is valid").code;

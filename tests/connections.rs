@@ -191,6 +191,27 @@ async fn accepting_endpoints_already_accepted_sends_nothing_and_says_so() {
         Some(&ConnectionChange::Accepted)
     );
 
+    // A dry run tells the same, and only reads.
+    let before = emulator.requests_received();
+    let preview = client
+        .accept_endpoints(SERVICE, &endpoints)
+        .preview()
+        .await
+        .unwrap();
+    let changes: Vec<_> = preview
+        .iter()
+        .map(|o| *o.result.as_ref().unwrap())
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            ConnectionChange::AlreadyAccepted,
+            ConnectionChange::Accepted,
+            ConnectionChange::Accepted
+        ]
+    );
+    assert_eq!(emulator.requests_received() - before, 1);
+
     let before = emulator.requests_received();
     let again = client
         .accept_endpoints(SERVICE, &endpoints)
@@ -205,6 +226,11 @@ async fn accepting_endpoints_already_accepted_sends_nothing_and_says_so() {
             ConnectionChange::Accepted,
             ConnectionChange::Accepted
         ]
+    );
+    assert_eq!(changes[0].to_string(), "already accepted");
+    assert_eq!(
+        serde_json::to_value(changes[0]).unwrap(),
+        json!("already_accepted")
     );
     // One read of the connections, and one action for each of the two that waited.
     assert_eq!(emulator.requests_received() - before, 3);

@@ -13,7 +13,7 @@ use crate::{
     AcceptOrRejectConnections, Client, Error, OpenEnum,
     operations::create::outcome_unknown,
     spec::validation::Violations,
-    types::{Connection, ConnectionAction, EndpointStatus},
+    types::{Connection, ConnectionAction, ConnectionStatusFilter, EndpointStatus},
 };
 
 /// What became of one VPC endpoint of an accept or a reject
@@ -30,8 +30,11 @@ pub struct EndpointOutcome {
     pub connection: Option<Connection>,
 }
 
-/// What an accept or a reject did with one endpoint.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What an accept or a reject did with one endpoint. It shows as `accepted`, `rejected`,
+/// `already accepted`, `already rejected`, and serializes as `accepted`, `rejected`,
+/// `already_accepted`, `already_rejected`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ConnectionChange {
     /// Accepted by this call.
@@ -42,6 +45,17 @@ pub enum ConnectionChange {
     AlreadyAccepted,
     /// Rejected already: nothing was sent.
     AlreadyRejected,
+}
+
+impl std::fmt::Display for ConnectionChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Accepted => "accepted",
+            Self::Rejected => "rejected",
+            Self::AlreadyAccepted => "already accepted",
+            Self::AlreadyRejected => "already rejected",
+        })
+    }
 }
 
 impl EndpointOutcome {
@@ -99,7 +113,8 @@ impl Client {
 impl<'a> AcceptOrRejectConnections<'a> {
     /// Checks every endpoint ID of `endpoints` (any number here: its spec's one a request is
     /// what each request carries) and the action (every violation at once, by name, before
-    /// any I/O), reads the service's connections, then accepts or rejects each endpoint with a
+    /// any I/O), reads the service's connections that are where asked already (every page;
+    /// for one endpoint, its own), then accepts or rejects each endpoint with a
     /// request of its own, one after the other, and answers each endpoint's outcome, in the
     /// order given (an endpoint given twice counts once).
     ///
@@ -115,6 +130,23 @@ impl<'a> AcceptOrRejectConnections<'a> {
     /// The call's own error is only what stops it before any action: a violation, or the
     /// read of the connections.
     pub fn send(self) -> impl Future<Output = Result<Vec<EndpointOutcome>, Error>> + Send + 'a {
+        self.run(true)
+    }
+
+    /// Checks the endpoints and the action as [`send`](Self::send) does, reads the
+    /// connections that are where asked already, and tells what `send` would do with each
+    /// endpoint, without sending anything: `AlreadyAccepted` (or `AlreadyRejected`) for those
+    /// it would leave alone, `Accepted` (or `Rejected`) for those it would send, each with its
+    /// connection when it was read.
+    pub fn preview(self) -> impl Future<Output = Result<Vec<EndpointOutcome>, Error>> + Send + 'a {
+        self.run(false)
+    }
+
+    /// [`send`](Self::send), or with `!act` its [`preview`](Self::preview).
+    fn run(
+        self,
+        act: bool,
+    ) -> impl Future<Output = Result<Vec<EndpointOutcome>, Error>> + Send + 'a {
         let planned = self.planned();
         async move {
             let (builder, service, endpoints) = planned?;
@@ -123,7 +155,7 @@ impl<'a> AcceptOrRejectConnections<'a> {
                 Some(ConnectionAction::Reject) => EndpointStatus::Rejected,
                 _ => EndpointStatus::Accepted,
             };
-            let mut known = connections(builder.client, service, &endpoints).await?;
+            let mut known = connections(builder.client, service, &endpoints, target).await?;
             let mut outcomes = Vec::with_capacity(endpoints.len());
             for (endpoint, given) in endpoints {
                 let current = known.remove(&endpoint);
@@ -133,7 +165,12 @@ impl<'a> AcceptOrRejectConnections<'a> {
                         result: Ok(already(target)),
                         connection: current,
                     },
-                    _ => decide(&builder, service, endpoint, given, target).await,
+                    _ if act => decide(&builder, service, endpoint, given, target).await,
+                    _ => EndpointOutcome {
+                        endpoint_id: given,
+                        result: Ok(made(target)),
+                        connection: current,
+                    },
                 };
                 outcomes.push(outcome);
             }
@@ -204,17 +241,20 @@ fn made(target: EndpointStatus) -> ConnectionChange {
     }
 }
 
-/// The connections of `service` to `endpoints`, by endpoint: the one filtered by its ID when
-/// there is one endpoint, else every page of the service's connections.
+/// The connections of `service` to `endpoints` that are at `target` already, by endpoint:
+/// the one endpoint's, filtered by its ID, or every page of the service's connections at
+/// `target` (the others are all sent).
 async fn connections(
     client: &Client,
     service: Uuid,
     endpoints: &[(Uuid, String)],
+    target: EndpointStatus,
 ) -> Result<HashMap<Uuid, Connection>, Error> {
     let list = client.list_connections(service.to_string());
     let list = match endpoints {
         [(one, _)] => list.id(one.to_string()),
-        _ => list,
+        _ if target == EndpointStatus::Rejected => list.status(ConnectionStatusFilter::Rejected),
+        _ => list.status(ConnectionStatusFilter::Accepted),
     };
     let mut known = HashMap::new();
     let mut all = std::pin::pin!(list.all());
@@ -242,7 +282,7 @@ async fn decide(
         Err(error) if outcome_unknown(&error) => {
             // The answer was lost: the connection as it is now tells.
             let endpoints = [(endpoint, given.clone())];
-            match connections(builder.client, service, &endpoints).await {
+            match connections(builder.client, service, &endpoints, target).await {
                 Ok(mut now) => match now.remove(&endpoint) {
                     Some(c) if status(&c) == Some(target) => (Ok(made(target)), Some(c)),
                     _ => (Err(error), None),

@@ -352,5 +352,29 @@ mod tests {
              \x20            - 8081:22/\"\\u001bx\"\n\
              \x20            - ?:1/UDP\n"
         );
+        let record = |text: &str| text.parse::<WhitelistEntry>().unwrap();
+        let mut records = Diff::default();
+        records.whitelist_added.push(record("*"));
+        records.whitelist_removed.push(record("abc"));
+        records.whitelist_removed.push(record("iam:domain::def"));
+        assert!(!records.is_empty());
+        assert_eq!(
+            records.to_string(),
+            "whitelist  + *\n\
+             \x20          - iam:domain::abc\n\
+             \x20          - iam:domain::def\n"
+        );
+        let json = serde_json::to_value(&records).unwrap();
+        assert_eq!(
+            json["whitelist_removed"],
+            json!(["iam:domain::abc", "iam:domain::def"])
+        );
+        // Without records, the JSON of a service's diff is as it was.
+        assert!(
+            serde_json::to_value(&diff)
+                .unwrap()
+                .get("whitelist_added")
+                .is_none()
+        );
     }
 }

@@ -148,6 +148,11 @@ fn the_approval_story_through_the_cli() {
     );
     assert_eq!(code, 0);
     assert_eq!(lines(&out)[0]["outcome"], "already_accepted");
+    // A dry run with credentials reads the connections: no request for an accepted one.
+    let (code, out, err) = run(&emulator, &["accept", SERVICE_ID, &endpoint, "--dry-run"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "", "no request to print");
+    assert!(err.contains("accepted already: no request"), "{err}");
 
     // 5. An account that is not whitelisted is refused.
     let (code, _, err) = connect(&emulator, STRANGER_PROJECT);

@@ -92,8 +92,9 @@ async fn endpoints(client: &Client, service: &str, args: &ActArgs) -> Result<Vec
     Ok(pending)
 }
 
-/// Prints the request each endpoint would get; with credentials, a name is looked up and the
-/// pending endpoints read for `--all-pending`.
+/// Prints the request each endpoint would get. With credentials, a name is looked up, the
+/// pending endpoints read for `--all-pending`, and the connections read, so that an endpoint
+/// already where asked is said to get none (the library's preview).
 async fn dry_run(args: &ActArgs, action: ConnectionAction, verb: &str) -> Result<(), Failure> {
     let call = &args.call;
     let credentials = connection::client_if_credentials(&call.connection, call.timeout)?;
@@ -101,7 +102,22 @@ async fn dry_run(args: &ActArgs, action: ConnectionAction, verb: &str) -> Result
         Some(client) => {
             let service = resolve::service_id(&client, &args.service).await?;
             let endpoints = endpoints(&client, &service, args).await?;
-            (client, Some(service), endpoints)
+            let preview = client
+                .accept_or_reject_connections(service.as_str())
+                .action(action)
+                .endpoints(endpoints)
+                .preview();
+            let mut sent = Vec::new();
+            for outcome in progress::awaited(preview).await? {
+                match outcome.result {
+                    Ok(ConnectionChange::AlreadyAccepted | ConnectionChange::AlreadyRejected) => {
+                        eprintln!("{}: {verb}ed already: no request", outcome.endpoint_id);
+                    }
+                    Ok(_) => sent.push(outcome.endpoint_id),
+                    Err(error) => return Err(error.into()),
+                }
+            }
+            (client, Some(service), sent)
         }
         None if args.all_pending => {
             return Err(Failure::Usage(
@@ -112,16 +128,13 @@ async fn dry_run(args: &ActArgs, action: ConnectionAction, verb: &str) -> Result
         }
         None => {
             let client = connection::client(&call.connection, call.timeout, false)?;
-            (
-                client,
-                resolve::as_id(&args.service),
-                args.endpoints.clone(),
-            )
+            let service = resolve::as_id(&args.service);
+            if service.is_none() {
+                resolve::note_unresolved(&args.service);
+            }
+            (client, service, args.endpoints.clone())
         }
     };
-    if service.is_none() {
-        resolve::note_unresolved(&args.service);
-    }
     let operation = spec::ACCEPT_OR_REJECT_CONNECTIONS;
     let path = [("vpc_endpoint_service_id", service.as_deref())];
     for endpoint in &endpoints {
@@ -133,8 +146,7 @@ async fn dry_run(args: &ActArgs, action: ConnectionAction, verb: &str) -> Result
         request::print(&client, &operation, &path, Some(&body))?;
     }
     eprintln!(
-        "dry run: would {verb} {} endpoints, one request each (those already {verb}ed are \
-         not sent); nothing sent",
+        "dry run: would {verb} {} endpoints, one request each; nothing sent",
         endpoints.len()
     );
     Ok(())

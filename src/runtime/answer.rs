@@ -86,10 +86,17 @@ pub(crate) struct Body {
 }
 
 /// Reads the whole body of `response` (up to [`MAX_BODY_BYTES`]). A body that arrives in one
-/// chunk, as a small one does, is kept as it came, without a copy.
+/// chunk, as a small one does, is kept as it came, without a copy. One that arrives in more is
+/// joined in a buffer of the size its `Content-Length` announces (at most the limit), so that
+/// a large page is not copied from buffer to buffer as it grows, nor kept in one up to twice
+/// its size.
 pub(crate) async fn buffered(
     mut response: reqwest::Response,
 ) -> reqwest::Result<(reqwest::Response, Body)> {
+    let announced = response
+        .content_length()
+        .map_or(0, |n| usize::try_from(n).unwrap_or(MAX_BODY_BYTES))
+        .min(MAX_BODY_BYTES);
     let mut first = Bytes::new();
     let mut joined: Option<Vec<u8>> = None;
     let mut cut = false;
@@ -104,7 +111,11 @@ pub(crate) async fn buffered(
             first = chunk;
         } else {
             joined
-                .get_or_insert_with(|| first.to_vec())
+                .get_or_insert_with(|| {
+                    let mut joined = Vec::with_capacity(announced.max(first.len()));
+                    joined.extend_from_slice(&first);
+                    joined
+                })
                 .extend_from_slice(&chunk);
         }
         if cut {

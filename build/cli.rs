@@ -72,7 +72,7 @@ pub const COMMANDS: [Command; 8] = [
         name: "modify",
         about: "Modify a VPC endpoint service: set fields, replace or edit its port mappings.",
         examples: "crate::examples::MODIFY",
-        options: Some("crate::modify::Options"),
+        options: Some("crate::args::ModifyOptions"),
         run: Some("crate::modify::run"),
     },
     Command {

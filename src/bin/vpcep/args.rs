@@ -5,10 +5,10 @@
 use std::{path::PathBuf, time::Duration};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use otc_vpcep::{emulator, spec, types::Protocol};
+use otc_vpcep::{spec, types::Protocol};
 use serde::{Serialize, Serializer, ser::SerializeStruct};
 
-use crate::{commands::Operation, examples, failure::Failure};
+use crate::{commands::Operation, duration::parse_duration, examples, failure::Failure};
 
 /// List, create, show, change and delete VPC endpoint services of Open Telekom Cloud and
 /// Huawei Cloud, show the project's quotas, or run a local emulator of the API.
@@ -47,7 +47,7 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Run the local emulator of the API in the foreground, until interrupted.
     #[command(after_help = examples::EMULATOR)]
-    Emulator(Box<EmulatorArgs>),
+    Emulator(Box<crate::emulator::EmulatorArgs>),
 }
 
 /// What `SERVICE` is, in every command that takes one.
@@ -101,6 +101,44 @@ pub struct WaitAfter {
         conflicts_with = "dry_run"
     )]
     pub wait: Option<Duration>,
+}
+
+/// The flags of `vpcep modify` beside the request's.
+#[derive(Debug, Args)]
+pub struct ModifyOptions {
+    /// Add this port mapping and keep the others (repeatable): the service is read first, and
+    /// only what changes is sent. A mapping that is there already is left as it is.
+    #[arg(
+        long = "add-port",
+        value_name = "CLIENT:SERVER[/tcp|/udp]",
+        value_parser = parse_mapping,
+        conflicts_with_all = ["ports", "body"]
+    )]
+    pub add_ports: Vec<Mapping>,
+
+    /// Remove this port mapping and keep the others (repeatable). A mapping that is not there
+    /// is left out.
+    #[arg(
+        long = "remove-port",
+        value_name = "CLIENT:SERVER[/tcp|/udp]",
+        value_parser = parse_mapping,
+        conflicts_with_all = ["ports", "body"]
+    )]
+    pub remove_ports: Vec<Mapping>,
+
+    /// Send nothing. With credentials, read the service and show what would change (fields
+    /// old -> new, mappings + and -); without, show the request that would be sent (method,
+    /// URL, body).
+    #[arg(long)]
+    pub dry_run: bool,
+
+    #[command(flatten)]
+    pub wait: WaitAfter,
+
+    /// How to print the result: the service the API answers, or, for --add-port,
+    /// --remove-port and a --dry-run with credentials, what changes.
+    #[arg(long, value_enum, default_value_t = Output::Json)]
+    pub output: Output,
 }
 
 /// The endpoints to accept or reject, and of which service.
@@ -343,165 +381,6 @@ pub fn put(
     Ok(())
 }
 
-/// How to run the emulator; its secrets come from the environment (see `EMULATOR_EXAMPLES`).
-#[derive(Debug, Args)]
-pub struct EmulatorArgs {
-    /// The address to listen on; port 0 picks a free port. Beyond the loopback it needs
-    /// VPCEP_EMULATOR_TOKENS or --allow-any-token.
-    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
-    pub listen: std::net::SocketAddr,
-
-    /// Listen beyond the loopback although any token is accepted (no VPCEP_EMULATOR_TOKENS).
-    #[arg(long)]
-    pub allow_any_token: bool,
-
-    /// A JSON file of the services to start with (a list of services as the API answers
-    /// them, each with its project_id); the documented example service when not given.
-    #[arg(long, value_name = "FILE")]
-    pub seed: Option<PathBuf>,
-
-    /// The region written into the decorated service names the emulator answers.
-    #[arg(long, value_name = "REGION", default_value = "eu-de")]
-    pub region: String,
-
-    /// After each modify, the service is creating for this long before it is available again
-    /// (for example 2s); 0 (the default) keeps it available, as the provider documents.
-    #[arg(long, value_name = "DURATION", value_parser = parse_settle_time)]
-    pub settle_time: Option<Duration>,
-
-    /// Seeded services whose status is creating become available after this long (for
-    /// example 10s); without it, they stay creating.
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
-    pub available_after: Option<Duration>,
-
-    /// The lifecycle of services, their quota, many services at once, lost answers.
-    #[command(flatten)]
-    pub lifecycle: crate::emulator::LifecycleArgs,
-
-    /// Limit each project to this many requests per second (with --rate-burst); past it,
-    /// answer 400 EndPoint.0022 as the service does. Default: no limit.
-    #[arg(long, value_name = "PER_SECOND")]
-    pub rate_limit: Option<f64>,
-
-    /// The requests a project may send at once under --rate-limit.
-    #[arg(long, value_name = "N", requires = "rate_limit", default_value_t = 10)]
-    pub rate_burst: u32,
-
-    /// Answer this share of requests (0 to 1, for example 0.1) with 503 EndPoint.0001,
-    /// before anything is changed. Default 0.
-    #[arg(long, value_name = "SHARE")]
-    pub failure_rate: Option<f64>,
-
-    /// Verify AK/SK signatures with this access key and the secret key in
-    /// VPCEP_EMULATOR_SECRET_KEY.
-    #[arg(long, value_name = "AK", env = "VPCEP_EMULATOR_ACCESS_KEY")]
-    pub access_key: Option<String>,
-
-    /// Serve HTTPS with this certificate chain (PEM, the server's certificate first; with
-    /// --tls-key).
-    #[arg(long, value_name = "FILE", requires = "tls_key")]
-    pub tls_cert: Option<PathBuf>,
-
-    /// The private key (PEM) of --tls-cert.
-    #[arg(long, value_name = "FILE", requires = "tls_cert")]
-    pub tls_key: Option<PathBuf>,
-
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration,
-          help = with_default("Close a connection whose request headers take longer (from its opening, or from the first byte of a later request)", seconds_text(emulator::DEFAULT_HEADER_READ_TIMEOUT)))]
-    pub header_read_timeout: Option<Duration>,
-
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration,
-          help = with_default("Close a kept-alive connection idle for longer after an answer", seconds_text(emulator::DEFAULT_IDLE_TIMEOUT)))]
-    pub idle_timeout: Option<Duration>,
-
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration,
-          help = with_default("Answer 408 to a request whose body takes longer after its headers", seconds_text(emulator::DEFAULT_BODY_READ_TIMEOUT)))]
-    pub body_read_timeout: Option<Duration>,
-
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration,
-          help = with_default("On Ctrl-C or SIGTERM, let requests in flight finish for this long; a second signal stops at once", seconds_text(emulator::DEFAULT_SHUTDOWN_TIMEOUT)))]
-    pub shutdown_timeout: Option<Duration>,
-
-    #[arg(long, value_name = "N",
-          help = with_default("Serve at most this many connections at once; more wait", emulator::DEFAULT_MAX_CONNECTIONS.to_string()))]
-    pub max_connections: Option<usize>,
-
-    #[arg(long, value_name = "N",
-          help = with_default("Read at most this many request bodies at once; more wait", emulator::DEFAULT_MAX_BODY_READS.to_string()))]
-    pub max_body_reads: Option<usize>,
-
-    /// An IAM user who may log in at POST /v3/auth/tokens, as NAME:PASSWORD:DOMAIN (may be
-    /// repeated). The password shows in process listings: for real ones use
-    /// VPCEP_EMULATOR_USERS (comma-separated NAME:PASSWORD:DOMAIN) or --users-file. With any
-    /// user, the VPCEP routes accept only the tokens the emulator issued.
-    #[arg(long = "user", value_name = "NAME:PASSWORD:DOMAIN")]
-    pub users: Vec<String>,
-
-    /// A file of IAM users, one NAME:PASSWORD:DOMAIN a line (empty lines and lines starting
-    /// with # are skipped).
-    #[arg(long, value_name = "FILE")]
-    pub users_file: Option<PathBuf>,
-
-    /// A project for logins and for GET /v3/projects?name=, as NAME=ID (may be repeated).
-    #[arg(long = "project", value_name = "NAME=ID")]
-    pub projects: Vec<String>,
-
-    /// How long the tokens the emulator issues are valid (default 24h).
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
-    pub token_ttl: Option<Duration>,
-
-    /// Refused: a token on the command line shows in process listings (set
-    /// VPCEP_EMULATOR_TOKENS).
-    #[arg(long = "token", value_name = "TOKEN", hide = true)]
-    pub token_flag: Vec<String>,
-
-    /// Refused: a secret key on the command line shows in process listings (set
-    /// VPCEP_EMULATOR_SECRET_KEY).
-    #[arg(long = "secret-key", value_name = "SK", hide = true)]
-    pub secret_key_flag: Option<String>,
-}
-
-/// The longest duration a flag takes: one day.
-pub const MAX_DURATION: Duration = Duration::from_secs(24 * 60 * 60);
-
-/// A duration: a number of seconds (`30`, `2.5`) or with units (`90s`, `5m`, `1h30m`), more
-/// than zero and at most [`MAX_DURATION`] (one day).
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    let duration = match text.trim().parse::<f64>() {
-        Ok(seconds) => Duration::try_from_secs_f64(seconds)
-            .map_err(|_| format!("{text:?} is not a positive number of seconds"))?,
-        Err(_) => humantime::parse_duration(text.trim())
-            .map_err(|e| format!("{text:?} is not a duration such as 30, 90s, 5m or 1h ({e})"))?,
-    };
-    if duration.is_zero() {
-        return Err(format!("{text:?} is not more than zero"));
-    }
-    if duration > MAX_DURATION {
-        return Err(format!(
-            "{text:?} is longer than one day ({} seconds)",
-            MAX_DURATION.as_secs()
-        ));
-    }
-    Ok(duration)
-}
-
-/// A settle time: a duration, or `0`.
-fn parse_settle_time(text: &str) -> Result<Duration, String> {
-    match text.trim() {
-        "0" => Ok(Duration::ZERO),
-        other => parse_duration(other),
-    }
-}
-
-/// A flag's help, ending with the library's default.
-fn with_default(help: &str, default: String) -> String {
-    format!("{help} [default: {default}]")
-}
-
-fn seconds_text(duration: Duration) -> String {
-    duration.as_secs_f64().to_string()
-}
-
 /// A port mapping to add or remove: client port, server port, protocol.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Mapping {
@@ -583,21 +462,6 @@ mod tests {
             parse_mapping("1:22/sctp"),
             Err("protocol \"SCTP\" is not one of TCP, UDP".into())
         );
-    }
-
-    #[test]
-    fn durations_take_seconds_or_units_up_to_a_day() {
-        assert_eq!(parse_duration("30"), Ok(Duration::from_secs(30)));
-        assert_eq!(parse_duration("2.5"), Ok(Duration::from_millis(2500)));
-        assert_eq!(parse_duration("5m"), Ok(Duration::from_secs(300)));
-        assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5400)));
-        assert_eq!(parse_duration("86400"), Ok(MAX_DURATION));
-        for bad in [
-            "0", "-1", "soon", "0s", "NaN", "1e19", "86400.5", "25h", "inf",
-        ] {
-            assert!(parse_duration(bad).is_err(), "{bad}");
-        }
-        assert_eq!(parse_settle_time("0"), Ok(Duration::ZERO));
     }
 
     #[test]

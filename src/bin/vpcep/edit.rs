@@ -4,13 +4,17 @@
 use otc_vpcep::{Client, EditEndpointService, EditOutcome};
 use serde_json::Value;
 
-use crate::{args::Output, failure::Failure, modify::Options, output, progress};
+use crate::{
+    args::{ModifyOptions, Output},
+    failure::Failure,
+    output, progress,
+};
 
 /// Shows what the edit would change, and sends nothing.
 pub async fn preview(
     client: &Client,
     service: &str,
-    args: &Options,
+    args: &ModifyOptions,
     body: &Value,
 ) -> Result<(), Failure> {
     let outcome = progress::awaited(edit(client, service, args, body).preview()).await?;
@@ -31,7 +35,7 @@ pub async fn preview(
 pub async fn send(
     client: &Client,
     service: &str,
-    args: &Options,
+    args: &ModifyOptions,
     body: &Value,
 ) -> Result<(), Failure> {
     let outcome = progress::awaited(edit(client, service, args, body).send()).await?;
@@ -57,7 +61,7 @@ pub async fn send(
 fn edit<'c>(
     client: &'c Client,
     service: &str,
-    args: &Options,
+    args: &ModifyOptions,
     body: &Value,
 ) -> EditEndpointService<'c> {
     let edit = client.edit_endpoint_service(service).json_body(body);

@@ -1,6 +1,6 @@
 //! `vpcep emulator`: the local emulator of the API, in the foreground until interrupted.
 
-use std::{io::Write, process::ExitCode, time::Duration};
+use std::{io::Write, path::PathBuf, process::ExitCode, time::Duration};
 
 use clap::Args;
 use otc_vpcep::{
@@ -10,10 +10,137 @@ use otc_vpcep::{
 };
 
 use crate::{
-    args::{EmulatorArgs, parse_duration},
+    duration::{parse_duration, parse_duration_or_zero},
     failure::{FAILED, USAGE},
     input,
 };
+
+/// How to run the emulator; its secrets come from the environment (see `EMULATOR_EXAMPLES`).
+#[derive(Debug, Args)]
+pub struct EmulatorArgs {
+    /// The address to listen on; port 0 picks a free port. Beyond the loopback it needs
+    /// VPCEP_EMULATOR_TOKENS or --allow-any-token.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
+
+    /// Listen beyond the loopback although any token is accepted (no VPCEP_EMULATOR_TOKENS).
+    #[arg(long)]
+    pub allow_any_token: bool,
+
+    /// A JSON file of the services to start with (a list of services as the API answers
+    /// them, each with its project_id); the documented example service when not given.
+    #[arg(long, value_name = "FILE")]
+    pub seed: Option<PathBuf>,
+
+    /// The region written into the decorated service names the emulator answers.
+    #[arg(long, value_name = "REGION", default_value = "eu-de")]
+    pub region: String,
+
+    /// After each modify, the service is creating for this long before it is available again
+    /// (for example 2s); 0 (the default) keeps it available, as the provider documents.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration_or_zero)]
+    pub settle_time: Option<Duration>,
+
+    /// Seeded services whose status is creating become available after this long (for
+    /// example 10s); without it, they stay creating.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub available_after: Option<Duration>,
+
+    /// The lifecycle of services, their quota, many services at once, lost answers.
+    #[command(flatten)]
+    pub lifecycle: LifecycleArgs,
+
+    /// Limit each project to this many requests per second (with --rate-burst); past it,
+    /// answer 400 EndPoint.0022 as the service does. Default: no limit.
+    #[arg(long, value_name = "PER_SECOND")]
+    pub rate_limit: Option<f64>,
+
+    /// The requests a project may send at once under --rate-limit.
+    #[arg(long, value_name = "N", requires = "rate_limit", default_value_t = 10)]
+    pub rate_burst: u32,
+
+    /// Answer this share of requests (0 to 1, for example 0.1) with 503 EndPoint.0001,
+    /// before anything is changed. Default 0.
+    #[arg(long, value_name = "SHARE")]
+    pub failure_rate: Option<f64>,
+
+    /// Verify AK/SK signatures with this access key and the secret key in
+    /// VPCEP_EMULATOR_SECRET_KEY.
+    #[arg(long, value_name = "AK", env = "VPCEP_EMULATOR_ACCESS_KEY")]
+    pub access_key: Option<String>,
+
+    /// Serve HTTPS with this certificate chain (PEM, the server's certificate first; with
+    /// --tls-key).
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// The private key (PEM) of --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration,
+          help = with_default("Close a connection whose request headers take longer (from its opening, or from the first byte of a later request)", seconds_text(emulator::DEFAULT_HEADER_READ_TIMEOUT)))]
+    pub header_read_timeout: Option<Duration>,
+
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration,
+          help = with_default("Close a kept-alive connection idle for longer after an answer", seconds_text(emulator::DEFAULT_IDLE_TIMEOUT)))]
+    pub idle_timeout: Option<Duration>,
+
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration,
+          help = with_default("Answer 408 to a request whose body takes longer after its headers", seconds_text(emulator::DEFAULT_BODY_READ_TIMEOUT)))]
+    pub body_read_timeout: Option<Duration>,
+
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration,
+          help = with_default("On Ctrl-C or SIGTERM, let requests in flight finish for this long; a second signal stops at once", seconds_text(emulator::DEFAULT_SHUTDOWN_TIMEOUT)))]
+    pub shutdown_timeout: Option<Duration>,
+
+    #[arg(long, value_name = "N",
+          help = with_default("Serve at most this many connections at once; more wait", emulator::DEFAULT_MAX_CONNECTIONS.to_string()))]
+    pub max_connections: Option<usize>,
+
+    #[arg(long, value_name = "N",
+          help = with_default("Read at most this many request bodies at once; more wait", emulator::DEFAULT_MAX_BODY_READS.to_string()))]
+    pub max_body_reads: Option<usize>,
+
+    /// An IAM user who may log in at POST /v3/auth/tokens, as NAME:PASSWORD:DOMAIN (may be
+    /// repeated). The password shows in process listings: for real ones use
+    /// VPCEP_EMULATOR_USERS (comma-separated NAME:PASSWORD:DOMAIN) or --users-file. With any
+    /// user, the VPCEP routes accept only the tokens the emulator issued.
+    #[arg(long = "user", value_name = "NAME:PASSWORD:DOMAIN")]
+    pub users: Vec<String>,
+
+    /// A file of IAM users, one NAME:PASSWORD:DOMAIN a line (empty lines and lines starting
+    /// with # are skipped).
+    #[arg(long, value_name = "FILE")]
+    pub users_file: Option<PathBuf>,
+
+    /// A project for logins and for GET /v3/projects?name=, as NAME=ID (may be repeated).
+    #[arg(long = "project", value_name = "NAME=ID")]
+    pub projects: Vec<String>,
+
+    /// How long the tokens the emulator issues are valid (default 24h).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub token_ttl: Option<Duration>,
+
+    /// Refused: a token on the command line shows in process listings (set
+    /// VPCEP_EMULATOR_TOKENS).
+    #[arg(long = "token", value_name = "TOKEN", hide = true)]
+    pub token_flag: Vec<String>,
+
+    /// Refused: a secret key on the command line shows in process listings (set
+    /// VPCEP_EMULATOR_SECRET_KEY).
+    #[arg(long = "secret-key", value_name = "SK", hide = true)]
+    pub secret_key_flag: Option<String>,
+}
+
+/// A flag's help, ending with the library's default.
+fn with_default(help: &str, default: String) -> String {
+    format!("{help} [default: {default}]")
+}
+
+fn seconds_text(duration: Duration) -> String {
+    duration.as_secs_f64().to_string()
+}
 
 /// The flags of the services' lifecycle, their quota, many services at once, lost answers,
 /// and the projects and whitelists of consumers (flattened into `vpcep emulator`'s).
@@ -21,12 +148,12 @@ use crate::{
 pub struct LifecycleArgs {
     /// A new service is creating for this long, then available (for example 90s); 0, the
     /// default, makes it available from the next request on.
-    #[arg(long, value_name = "DURATION", value_parser = parse_time)]
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration_or_zero)]
     pub create_time: Option<Duration>,
 
     /// A deleted service is deleting for this long, then gone (404); 0, the default, makes it
     /// gone at once.
-    #[arg(long, value_name = "DURATION", value_parser = parse_time)]
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration_or_zero)]
     pub delete_time: Option<Duration>,
 
     #[arg(long, value_name = "N",
@@ -81,14 +208,6 @@ pub struct Lost {
     operation: &'static Operation,
     times: usize,
     how: LostAnswer,
-}
-
-/// A duration of `--create-time` and `--delete-time`: 0, or as `parse_duration` reads it.
-fn parse_time(text: &str) -> Result<Duration, String> {
-    match text.trim() {
-        "0" => Ok(Duration::ZERO),
-        other => parse_duration(other),
-    }
 }
 
 /// `OPERATION:N[:HOW]` of `--lose-answers`.
@@ -456,7 +575,7 @@ mod tests {
         ] {
             assert!(parse_lost(bad).is_err(), "{bad}");
         }
-        assert_eq!(parse_time("0"), Ok(Duration::ZERO));
-        assert_eq!(parse_time("90s"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration_or_zero("0"), Ok(Duration::ZERO));
+        assert_eq!(parse_duration_or_zero("90s"), Ok(Duration::from_secs(90)));
     }
 }

@@ -8,6 +8,7 @@ mod connection;
 mod connections;
 mod create;
 mod delete;
+mod duration;
 mod edit;
 mod emulator;
 mod examples;

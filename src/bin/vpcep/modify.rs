@@ -2,55 +2,13 @@
 //! relative to what the service is, for `--add-port` and `--remove-port`), print it, and wait
 //! for `available` if asked.
 
-use clap::Args;
 use otc_vpcep::{Client, spec, types::ModifyEndpointServiceRequest};
 use serde_json::Value;
 
 use crate::{
-    args::{Mapping, Output, WaitAfter, parse_mapping},
-    commands::ModifyEndpointServiceCommand,
-    connection, edit,
-    failure::Failure,
-    output, progress, request, resolve,
+    commands::ModifyEndpointServiceCommand, connection, edit, failure::Failure, output, progress,
+    request, resolve,
 };
-
-/// The flags of `vpcep modify` beside the request's.
-#[derive(Debug, Args)]
-pub struct Options {
-    /// Add this port mapping and keep the others (repeatable): the service is read first, and
-    /// only what changes is sent. A mapping that is there already is left as it is.
-    #[arg(
-        long = "add-port",
-        value_name = "CLIENT:SERVER[/tcp|/udp]",
-        value_parser = parse_mapping,
-        conflicts_with_all = ["ports", "body"]
-    )]
-    pub add_ports: Vec<Mapping>,
-
-    /// Remove this port mapping and keep the others (repeatable). A mapping that is not there
-    /// is left out.
-    #[arg(
-        long = "remove-port",
-        value_name = "CLIENT:SERVER[/tcp|/udp]",
-        value_parser = parse_mapping,
-        conflicts_with_all = ["ports", "body"]
-    )]
-    pub remove_ports: Vec<Mapping>,
-
-    /// Send nothing. With credentials, read the service and show what would change (fields
-    /// old -> new, mappings + and -); without, show the request that would be sent (method,
-    /// URL, body).
-    #[arg(long)]
-    pub dry_run: bool,
-
-    #[command(flatten)]
-    pub wait: WaitAfter,
-
-    /// How to print the result: the service the API answers, or, for --add-port,
-    /// --remove-port and a --dry-run with credentials, what changes.
-    #[arg(long, value_enum, default_value_t = Output::Json)]
-    pub output: Output,
-}
 
 /// Runs `vpcep modify`.
 pub async fn run(command: ModifyEndpointServiceCommand) -> Result<(), Failure> {

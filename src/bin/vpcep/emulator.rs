@@ -15,8 +15,8 @@ use crate::{
     input,
 };
 
-/// The flags of the services' lifecycle, their quota, many services at once and lost
-/// answers (flattened into `vpcep emulator`'s).
+/// The flags of the services' lifecycle, their quota, many services at once, lost answers,
+/// and the projects and whitelists of consumers (flattened into `vpcep emulator`'s).
 #[derive(Debug, Args)]
 pub struct LifecycleArgs {
     /// A new service is creating for this long, then available (for example 90s); 0, the
@@ -47,6 +47,32 @@ pub struct LifecycleArgs {
     /// createEndpointService (may be repeated).
     #[arg(long = "lose-answers", value_name = "OPERATION:N[:HOW]", value_parser = parse_lost)]
     pub lose_answers: Vec<Lost>,
+
+    #[arg(long = "project-domain", value_name = "PROJECT:DOMAIN", value_parser = parse_project_domain,
+          help = format!("Put a project in a domain (account): its VPC endpoints connect as that domain (may be repeated). By default the documented project is in {} and the consumer project {} in {}; any other project is in a domain of its own", emulator::DOCUMENTED_DOMAIN_ID, emulator::DEFAULT_CONSUMER_PROJECT_ID, emulator::DEFAULT_CONSUMER_DOMAIN_ID))]
+    pub project_domains: Vec<ProjectDomain>,
+
+    #[arg(long, value_name = "N",
+          help = format!("The most records a service's whitelist may hold; an add past it is refused with EndPoint.3049 [default: {}]", emulator::DEFAULT_MAX_WHITELIST_RECORDS))]
+    pub max_whitelist_records: Option<usize>,
+}
+
+/// One `--project-domain`: a project and its domain.
+#[derive(Clone, Debug)]
+pub struct ProjectDomain {
+    project_id: String,
+    domain_id: String,
+}
+
+/// `PROJECT:DOMAIN` of `--project-domain` (each checked when the emulator starts).
+fn parse_project_domain(text: &str) -> Result<ProjectDomain, String> {
+    match text.split_once(':') {
+        Some((project, domain)) if !project.is_empty() && !domain.is_empty() => Ok(ProjectDomain {
+            project_id: project.to_owned(),
+            domain_id: domain.to_owned(),
+        }),
+        _ => Err(format!("{text:?} is not PROJECT:DOMAIN")),
+    }
 }
 
 /// One `--lose-answers`: which operation, how many of its answers, and how.
@@ -126,6 +152,12 @@ fn lifecycle(mut builder: EmulatorBuilder, args: LifecycleArgs) -> EmulatorBuild
     }
     for lost in args.lose_answers {
         builder = builder.lose_answers(lost.operation, lost.times, lost.how);
+    }
+    for pair in args.project_domains {
+        builder = builder.project_domain(pair.project_id, pair.domain_id);
+    }
+    if let Some(records) = args.max_whitelist_records {
+        builder = builder.max_whitelist_records(records);
     }
     builder
 }

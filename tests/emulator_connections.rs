@@ -331,8 +331,15 @@ async fn a_domain_not_whitelisted_is_refused_and_the_owner_and_star_are_let_in()
     assert!(record["id"].is_string() && record["created_at"].is_string());
     assert_eq!(connect(base, STRANGER_PROJECT_ID).await.status, 200);
 
-    // Removed, the stranger is refused again; its endpoint made before stays.
+    // Removed, the stranger is refused again, another domain's record does not let it in,
+    // and its endpoint made before stays.
     assert_eq!(whitelist(base, "remove", &["*"]).await.status, 200);
+    assert_eq!(
+        whitelist(base, "add", &["iam:domain::someoneelse"])
+            .await
+            .status,
+        200
+    );
     assert_code(
         &connect(base, STRANGER_PROJECT_ID).await,
         400,

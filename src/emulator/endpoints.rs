@@ -19,6 +19,8 @@
 //!   `EndPoint.2045`;
 //! - `policy_statement`: at most 10 statements (the page's "array length"), each with `Effect`
 //!   `Allow` or `Deny` and lists of strings `Action` and `Resource`, else `EndPoint.2048`;
+//!   other fields of a statement are ignored (the spec's statement allows them, as the
+//!   answers carry it too);
 //! - tags and `description` follow the rules of a service's create;
 //! - `specification_name` is any string (default `default`);
 //! - no private DNS name is made (`dns_names` is not answered, whatever `enable_dns`);
@@ -303,12 +305,6 @@ fn statement(value: &Value) -> Result<PolicyStatement, String> {
     let Value::Object(fields) = value else {
         return Err("a statement must be an object".to_owned());
     };
-    if let Some(name) = fields
-        .keys()
-        .find(|name| !["Effect", "Action", "Resource"].contains(&name.as_str()))
-    {
-        return Err(format!("{name:?} is not a field of a statement"));
-    }
     let effect = match fields.get("Effect").and_then(Value::as_str) {
         Some("Allow") => PolicyEffect::Allow,
         Some("Deny") => PolicyEffect::Deny,

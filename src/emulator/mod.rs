@@ -3,8 +3,9 @@
 //! code that uses it offline.
 //!
 //! It serves every operation of the spec ([`crate::spec::ALL`]), routed from the spec's table:
-//! a service owner's list, create, query, modify and delete of VPC endpoint services, and the
-//! quotas, as the API reference documents them: it checks every documented rule itself and
+//! a service owner's list, create, query, modify and delete of VPC endpoint services, their
+//! connections and their approval, their whitelists, consumers' VPC endpoints (create, list,
+//! query, delete), and the quotas, as the API reference documents them: it checks every documented rule itself and
 //! answers the documented error codes with their HTTP status, and answers services with their
 //! names decorated as `{region}.{name}.{id}`, as the live service does. Creates and deletes
 //! are asynchronous, as on the live service: a new service is `creating`, a deleted one
@@ -23,6 +24,19 @@
 //! [`Emulator::revoke_tokens`] and [`Emulator::iam_requests`]. Reads are bounded and
 //! connections time out: see the constants and the builder's
 //! [`header_read_timeout`](EmulatorBuilder::header_read_timeout) and following.
+//!
+//! Consumers live in other projects and domains (see [`EmulatorBuilder::project_domain`]; by
+//! default [`DEFAULT_CONSUMER_PROJECT_ID`] in [`DEFAULT_CONSUMER_DOMAIN_ID`], and the documented
+//! project in [`DOCUMENTED_DOMAIN_ID`]). An endpoint connects when its domain is whitelisted,
+//! the whitelist has `*`, or it is the owner's own domain (implicitly whitelisted, not a listed
+//! record), else `EndPoint.2012`; it waits in `pendingAcceptance` when the service requires
+//! approval. One record serves both sides, so an accept or a reject shows on the consumer's
+//! endpoint and the owner's connection at once; `connection_count` follows, and a connected
+//! service is not deleted (`EndPoint.3006`). To test approval code offline, a consumer's
+//! endpoint is one line ([`Emulator::connect_endpoint`]), a whitelist of any size another
+//! ([`Emulator::add_permissions`]); [`Emulator::endpoint`] and [`Emulator::connections`] read
+//! both sides. The rules and choices are in the module's private files `consumers`,
+//! `approval`, `whitelist` and `endpoints`, and in README.
 //!
 //! To test waits and conflicts: services that become `available` after a delay
 //! ([`EmulatorBuilder::service_available_after`]), a time a service settles after each modify

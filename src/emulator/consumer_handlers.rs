@@ -1,7 +1,7 @@
 //! The handlers of the operations on who connects: a service's connections and their
 //! approval, its whitelist, and the consumers' VPC endpoints. Each reads its path, query and
 //! body, has them checked ([`approval`], [`whitelist`], [`endpoints`]), and applies or reads
-//! the state ([`consumers`]). A request is made as the project of its path.
+//! the state ([`connect`]). A request is made as the project of its path.
 
 use std::sync::Arc;
 
@@ -17,7 +17,7 @@ use axum::{
 use uuid::Uuid;
 
 use super::{
-    approval, consumers, endpoints,
+    approval, connect, endpoints,
     errors::{Code, Failure},
     handlers::{json_body, now, project_of, service_of},
     shared::Shared,
@@ -62,7 +62,7 @@ pub(super) async fn list_connections(
     let (project_id, service_id) = service_of(path)?;
     let query = approval::parse(uri.query())?;
     let (connections, count) =
-        consumers::connections(&mut shared.store(), &project_id, service_id, &query)?;
+        connect::connections(&mut shared.store(), &project_id, service_id, &query)?;
     Ok(Json(ConnectionList {
         connections,
         total_count: total(count),
@@ -79,7 +79,7 @@ pub(super) async fn act_on_connection(
     let (project_id, service_id) = service_of(path)?;
     let body = json_body(&headers, body)?;
     let action = approval::body(&body)?;
-    let connection = consumers::act(&mut shared.store(), &project_id, service_id, &action, now())?;
+    let connection = connect::act(&mut shared.store(), &project_id, service_id, &action, now())?;
     Ok(Json(ConnectionList {
         connections: vec![connection],
         total_count: None,
@@ -95,7 +95,7 @@ pub(super) async fn list_permissions(
     let (project_id, service_id) = service_of(path)?;
     let query = whitelist::parse(uri.query())?;
     let (permissions, count) =
-        consumers::permissions(&mut shared.store(), &project_id, service_id, &query)?;
+        connect::permissions(&mut shared.store(), &project_id, service_id, &query)?;
     Ok(Json(PermissionList {
         permissions,
         total_count: total(count),
@@ -113,7 +113,7 @@ pub(super) async fn change_permissions(
     let body = json_body(&headers, body)?;
     let change = whitelist::body(&body)?;
     let permissions =
-        consumers::change_whitelist(&mut shared.store(), &project_id, service_id, change, &now())?;
+        connect::change_whitelist(&mut shared.store(), &project_id, service_id, change, &now())?;
     Ok(Json(PermissionActionResult { permissions }))
 }
 
@@ -127,7 +127,7 @@ pub(super) async fn create_endpoint(
     let project_id = project_of(path)?;
     let body = json_body(&headers, body)?;
     let new = endpoints::body(&body)?;
-    let mut endpoint = shared.create_endpoint(&project_id, new)?;
+    let mut endpoint = connect::create_endpoint(&shared, &project_id, new, now())?;
     endpoint.status = Some(OpenEnum::Known(EndpointStatus::Creating));
     endpoint.ip = None;
     Ok(Json(endpoint))
@@ -141,7 +141,7 @@ pub(super) async fn list_endpoints(
 ) -> Result<Json<VpcEndpointList>, Failure> {
     let project_id = project_of(path)?;
     let query = endpoints::parse(uri.query())?;
-    let (endpoints, count) = consumers::list(&shared.store(), &project_id, &query);
+    let (endpoints, count) = connect::list(&shared.store(), &project_id, &query);
     Ok(Json(VpcEndpointList {
         endpoints,
         total_count: total(count),
@@ -154,7 +154,7 @@ pub(super) async fn get_endpoint(
     path: Result<Path<(String, String)>, PathRejection>,
 ) -> Result<Json<VpcEndpoint>, Failure> {
     let (project_id, id) = endpoint_of(path)?;
-    Ok(Json(consumers::get(&shared.store(), &project_id, id)?))
+    Ok(Json(connect::get(&shared.store(), &project_id, id)?))
 }
 
 /// `DELETE /v1/{project_id}/vpc-endpoints/{vpc_endpoint_id}`: 200 without a body, as the
@@ -164,6 +164,6 @@ pub(super) async fn delete_endpoint(
     path: Result<Path<(String, String)>, PathRejection>,
 ) -> Result<StatusCode, Failure> {
     let (project_id, id) = endpoint_of(path)?;
-    consumers::delete(&mut shared.store(), &project_id, id)?;
+    connect::delete(&mut shared.store(), &project_id, id)?;
     Ok(StatusCode::OK)
 }

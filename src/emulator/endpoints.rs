@@ -2,7 +2,7 @@
 //! create request and of the list's query, rule by rule as the pages "Creating a VPC
 //! Endpoint" and "Querying VPC Endpoints" and the error code table say, and the endpoint as
 //! the API answers it. Whether the endpoint may connect, and its status, are the state's
-//! ([`consumers`](super::consumers)).
+//! ([`connect`](super::connect)).
 //!
 //! Where the reference is silent, the emulator chooses (and a test pins the choice):
 //!

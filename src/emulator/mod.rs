@@ -36,7 +36,7 @@
 //! endpoint is one line ([`Emulator::connect_endpoint`]), a whitelist of any size another
 //! ([`Emulator::add_permissions`]); [`Emulator::endpoint`] and [`Emulator::connections`] read
 //! both sides. The rules and choices are in the module's private files `consumers`,
-//! `approval`, `whitelist` and `endpoints`, and in README.
+//! `connect`, `approval`, `whitelist` and `endpoints`, and in README.
 //!
 //! To test waits and conflicts: services that become `available` after a delay
 //! ([`EmulatorBuilder::service_available_after`]), a time a service settles after each modify
@@ -75,6 +75,7 @@
 
 mod approval;
 mod bulk;
+mod connect;
 mod connection;
 mod consumer_handlers;
 mod consumers;
@@ -150,14 +151,15 @@ pub use self::{
         MAX_HEAD_BYTES, MAX_HEADERS,
     },
     lost::LostAnswer,
-    projects::{DEFAULT_CONSUMER_DOMAIN_ID, DEFAULT_CONSUMER_PROJECT_ID, DOCUMENTED_DOMAIN_ID},
+    projects::{
+        DEFAULT_CONSUMER_DOMAIN_ID, DEFAULT_CONSUMER_PROJECT_ID, DOCUMENTED_DOMAIN_ID,
+        DOCUMENTED_PROJECT_ID,
+    },
     quota::{DEFAULT_ENDPOINT_QUOTA, DEFAULT_SERVICE_QUOTA},
     signature::MAX_CLOCK_SKEW,
     whitelist::DEFAULT_MAX_WHITELIST_RECORDS,
 };
 
-/// The project of the API reference's example.
-pub const DOCUMENTED_PROJECT_ID: &str = "6e9dfd51d1124e8d8498dce894923a0d";
 /// The service that the API reference's example request modifies.
 pub const DOCUMENTED_SERVICE_ID: &str = "4189d3c2-8882-4871-a3c2-d380272eed88";
 /// The region an emulator writes into decorated service names unless told otherwise.
@@ -813,14 +815,15 @@ impl Emulator {
     ) -> Result<String, EmulatorError> {
         let id = validate::service_id(service_id)?;
         let project = validate::project_id(consumer_project_id)?;
-        let endpoint = self.shared.create_endpoint(&project, NewEndpoint::to(id))?;
+        let endpoint =
+            connect::create_endpoint(&self.shared, &project, NewEndpoint::to(id), handlers::now())?;
         Ok(endpoint.id)
     }
 
     /// A VPC endpoint of `project_id` as `GET` answers it, if it exists.
     pub fn endpoint(&self, project_id: &str, endpoint_id: &str) -> Option<VpcEndpoint> {
         let id = validate::strict_uuid(endpoint_id)?;
-        consumers::get(&self.shared.store(), project_id, id).ok()
+        connect::get(&self.shared.store(), project_id, id).ok()
     }
 
     /// Every connection of the service `service_id` of `project_id` (the owner's view of the
@@ -830,7 +833,7 @@ impl Emulator {
         let Ok(id) = validate::service_id(service_id) else {
             return Vec::new();
         };
-        consumers::all_connections(&mut self.shared.store(), project_id, id)
+        connect::all_connections(&mut self.shared.store(), project_id, id)
     }
 
     /// Adds whitelist records to the service `service_id` of `project_id` at once, in the
@@ -851,7 +854,7 @@ impl Emulator {
             action: whitelist::Action::Add,
             records,
         };
-        consumers::change_whitelist(
+        connect::change_whitelist(
             &mut self.shared.store(),
             project_id,
             id,

@@ -4,7 +4,7 @@
 //!
 //! Where IAM and VPCEP document nothing, the emulator chooses:
 //!
-//! - the documented project ([`DOCUMENTED_PROJECT_ID`](super::DOCUMENTED_PROJECT_ID)) is in
+//! - the documented project ([`DOCUMENTED_PROJECT_ID`]) is in
 //!   [`DOCUMENTED_DOMAIN_ID`], the domain the reference's list of services answers for it;
 //! - one consumer is configured by default: [`DEFAULT_CONSUMER_PROJECT_ID`] in
 //!   [`DEFAULT_CONSUMER_DOMAIN_ID`] (the domain of the reference's example of a whitelist
@@ -20,9 +20,10 @@ use std::collections::BTreeMap;
 
 use sha2::{Digest, Sha256};
 
-use super::DOCUMENTED_PROJECT_ID;
 use crate::types::ProjectId;
 
+/// The project of the API reference's example.
+pub const DOCUMENTED_PROJECT_ID: &str = "6e9dfd51d1124e8d8498dce894923a0d";
 /// The domain (account) of the documented project: the `domain_id` that the reference's
 /// example list of services answers for a service of that project.
 pub const DOCUMENTED_DOMAIN_ID: &str = "5fc973eea581490997e82ea11a1df31f";

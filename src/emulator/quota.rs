@@ -8,7 +8,7 @@
 //! seed can fill a project past it; a create is refused then (`Endpoint.1018`).
 //!
 //! VPC endpoints count the same way: every endpoint of the project (see
-//! [`consumers`](super::consumers)); a create past the quota is `Endpoint.1018`.
+//! [`connect`](super::connect)); a create past the quota is `Endpoint.1018`.
 //!
 //! Where the reference is silent: a `type` other than `endpoint_service` or `endpoint` (or
 //! given twice) is `EndPoint.0002`; the resources are answered in the order of the page's

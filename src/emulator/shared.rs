@@ -1,7 +1,6 @@
 //! What every request handler of the emulator shares: its state, who may call it, its IAM,
 //! its projects and their domains, its limits, its throttle, its quotas and the answers to
-//! lose; how a service's name is answered, and how a VPC endpoint is created (by a request or
-//! a test's helper alike).
+//! lose; and how a service's name is answered.
 
 use std::{
     collections::HashMap,
@@ -12,19 +11,10 @@ use secrecy::SecretString;
 use tokio::sync::Semaphore;
 
 use super::{
-    consumers::{self, Context},
-    endpoints::NewEndpoint,
-    errors::Failure,
-    handlers::now,
-    iam_state::Iam,
-    limits::Limits,
-    lost::LostAnswers,
-    projects::Projects,
-    quota::QuotaLimits,
-    state::Store,
-    throttle::Throttle,
+    iam_state::Iam, limits::Limits, lost::LostAnswers, projects::Projects, quota::QuotaLimits,
+    state::Store, throttle::Throttle,
 };
-use crate::types::{EndpointService, VpcEndpoint};
+use crate::types::EndpointService;
 
 /// Who may call the emulator.
 #[derive(Debug, Default)]
@@ -63,22 +53,6 @@ impl Shared {
         self.store
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    /// Creates a VPC endpoint of `project_id` (its request checked), as the state's rules say
-    /// (see [`consumers::create`]); answers it as stored.
-    pub(crate) fn create_endpoint(
-        &self,
-        project_id: &str,
-        new: NewEndpoint,
-    ) -> Result<VpcEndpoint, Failure> {
-        let context = Context {
-            projects: &self.projects,
-            region: &self.region,
-            quota: self.quotas.endpoints,
-            now: now(),
-        };
-        consumers::create(&mut self.store(), project_id, new, &context)
     }
 
     /// A stored service as the API answers it: the name decorated (see [`decorated_name`]).

@@ -1,6 +1,6 @@
 //! The emulator's in-memory state: the services of every project with the change each still
 //! has to come (see [`lifecycle`](super::lifecycle)), the consumers' VPC endpoints and the
-//! services' whitelists (see [`consumers`](super::consumers)), and the faults queued by tests. A change
+//! services' whitelists (see [`connect`](super::connect)), and the faults queued by tests. A change
 //! is checked against the whole state first and applied only if every check passes, under one
 //! lock, so a refused request changes nothing.
 //!

@@ -313,7 +313,9 @@ async fn a_domain_not_whitelisted_is_refused_and_the_owner_and_star_are_let_in()
     );
     assert_eq!(connection_count(base).await, 0, "a refusal changes nothing");
 
-    // The owner's own domain may connect, and is not a record.
+    // The owner's own domain (the service answers it) may connect, and is not a record.
+    let service = get(base, &service_path(DOCUMENTED_SERVICE_ID)).await;
+    assert_eq!(service.body["domain_id"], DOCUMENTED_DOMAIN_ID);
     let own = connect(base, DOCUMENTED_PROJECT_ID).await;
     assert_eq!(own.status, 200, "{}", own.body);
     let records = get(base, &permissions_path(DOCUMENTED_SERVICE_ID, "")).await;

@@ -55,13 +55,20 @@ impl Shared {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// A stored service as the API answers it: the name decorated (see [`decorated_name`]).
+    /// A stored service as the API answers it: the name decorated (see [`decorated_name`]),
+    /// and the owner's account as `domain_id` (its project's domain, see
+    /// [`Projects`]), unless the service has one of its own (a seed may set it).
     pub(crate) fn answered(&self, mut service: EndpointService) -> EndpointService {
         service.service_name = Some(decorated_name(
             &self.region,
             service.service_name.as_deref(),
             &service.id,
         ));
+        if service.domain_id.is_none()
+            && let Some(project_id) = &service.project_id
+        {
+            service.domain_id = Some(self.projects.domain_of(project_id));
+        }
         service
     }
 }

@@ -784,6 +784,35 @@ async fn the_helpers_make_fifty_pending_endpoints_in_one_line_each() {
         seen.endpoint_service_id.as_deref(),
         Some(DOCUMENTED_SERVICE_ID)
     );
+    // One fails behind the clients' backs: both sides show it, and it is not connected.
+    let failed = emulator.update_endpoint(DEFAULT_CONSUMER_PROJECT_ID, &ids[1], |endpoint| {
+        endpoint.status = Some(otc_vpcep::OpenEnum::Known(
+            otc_vpcep::types::EndpointStatus::Failed,
+        ));
+        endpoint.error = vec![otc_vpcep::types::ServiceError {
+            error_code: Some("EndPoint.2022".into()),
+            error_message: Some("Failed to create an endpoint.".into()),
+            code: None,
+            message: None,
+        }];
+    });
+    assert!(failed.is_some());
+    let owner = get(
+        base,
+        &connections_path(DOCUMENTED_SERVICE_ID, &format!("id={}", ids[1])),
+    )
+    .await;
+    assert_eq!(owner.body["connections"][0]["status"], "failed");
+    assert_eq!(
+        owner.body["connections"][0]["error"][0]["error_code"],
+        "EndPoint.2022"
+    );
+    assert_eq!(connection_count(base).await, 49);
+    assert!(
+        emulator
+            .update_endpoint(DOCUMENTED_PROJECT_ID, &ids[1], |_| {})
+            .is_none()
+    );
     assert!(matches!(
         emulator.connect_endpoint(DOCUMENTED_SERVICE_ID, DEFAULT_CONSUMER_PROJECT_ID),
         Err(EmulatorError::Refused { code, .. }) if code == "Endpoint.1018"

@@ -219,6 +219,33 @@ fn reveal_ip(stored: &mut Stored) {
     }
 }
 
+/// Changes the endpoint `id` of `project_id` behind the clients' backs (any field but its
+/// `id` and `project_id`, without any check), sets `updated_at` to `now`, and recounts its
+/// service's connections; answers it as `GET` does then, or `None` if there is none.
+pub(crate) fn update(
+    store: &mut Store,
+    project_id: &str,
+    id: Uuid,
+    now: String,
+    change: impl FnOnce(&mut VpcEndpoint),
+) -> Option<VpcEndpoint> {
+    let stored = store
+        .consumers
+        .endpoints
+        .get_mut(&(project_id.to_owned(), id))?;
+    let (kept_id, kept_project) = (
+        stored.endpoint.id.clone(),
+        stored.endpoint.project_id.clone(),
+    );
+    change(&mut stored.endpoint);
+    stored.endpoint.id = kept_id;
+    stored.endpoint.project_id = kept_project;
+    stored.endpoint.updated_at = Some(now);
+    let (endpoint, key) = (stored.endpoint.clone(), stored.service.clone());
+    recount(store, &key);
+    Some(endpoint)
+}
+
 /// The endpoint `id` of `project_id`, or 404 `EndPoint.0005`.
 pub(crate) fn get(store: &Store, project_id: &str, id: Uuid) -> Result<VpcEndpoint, Failure> {
     store

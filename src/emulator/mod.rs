@@ -35,7 +35,8 @@
 //! service is not deleted (`EndPoint.3006`). To test approval code offline, a consumer's
 //! endpoint is one line ([`Emulator::connect_endpoint`]), a whitelist of any size another
 //! ([`Emulator::add_permissions`]); [`Emulator::endpoint`] and [`Emulator::connections`] read
-//! both sides. The rules and choices are in the module's private files `consumers`,
+//! both sides, and [`Emulator::update_endpoint`] changes an endpoint as the provider would
+//! (`failed`, say). The rules and choices are in the module's private files `consumers`,
 //! `connect`, `approval`, `whitelist` and `endpoints`, and in README.
 //!
 //! To test waits and conflicts: services that become `available` after a delay
@@ -818,6 +819,28 @@ impl Emulator {
         let endpoint =
             connect::create_endpoint(&self.shared, &project, NewEndpoint::to(id), handlers::now())?;
         Ok(endpoint.id)
+    }
+
+    /// Changes a VPC endpoint behind the clients' backs, as the provider would: `change` gets
+    /// the endpoint as `GET` answers it and may change any attribute (its `status`, say
+    /// `failed` with an `error` list, to test how a client takes a failed connection) without
+    /// any check; its `id` and `project_id` stay, `updated_at` is set to now, and its
+    /// service's `connection_count` is recounted. The owner's connection shows the change too.
+    /// Answers the endpoint then, or `None` when there is no such endpoint.
+    pub fn update_endpoint(
+        &self,
+        project_id: &str,
+        endpoint_id: &str,
+        change: impl FnOnce(&mut VpcEndpoint),
+    ) -> Option<VpcEndpoint> {
+        let id = validate::strict_uuid(endpoint_id)?;
+        connect::update(
+            &mut self.shared.store(),
+            project_id,
+            id,
+            handlers::now(),
+            change,
+        )
     }
 
     /// A VPC endpoint of `project_id` as `GET` answers it, if it exists.

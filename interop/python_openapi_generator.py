@@ -12,7 +12,8 @@ service of its own (`interop1-connect`, approval on): a consumer of a domain not
 is refused (4XX `EndPoint.2012`, decoded into ErrorResponse); the owner whitelists the consumer's
 domain and lists the whitelist; the consumer creates a VPC endpoint, which the owner sees
 `pendingAcceptance` in the service's connections and accepts; both sides see it `accepted`; the
-consumer lists its endpoints and deletes it; the owner whitelists `*` (listed as `*`), removes
+consumer lists its endpoints; the owner rejects it (both sides see it `rejected`); the consumer
+deletes it; the owner whitelists `*` (listed as `*`), removes
 both records and deletes the service. Exits non-zero on any mismatch.
 """
 
@@ -148,8 +149,8 @@ def main() -> None:
 
 def connect_accept_delete(api_client, services) -> str:
     """Plays who may connect on a service of its own: a refusal, the whitelist, a consumer's VPC
-    endpoint pending, accepted, listed and deleted, the whitelist emptied, the service deleted;
-    answers a summary of what it saw."""
+    endpoint pending, accepted, listed, rejected and deleted, the whitelist emptied, the service
+    deleted; answers a summary of what it saw."""
     connections = vpcep_client.ConnectionsApi(api_client)
     whitelist = vpcep_client.WhitelistApi(api_client)
     endpoints = vpcep_client.EndpointsApi(api_client)
@@ -165,6 +166,8 @@ def connect_accept_delete(api_client, services) -> str:
     service = services.create_endpoint_service(PROJECT_ID, request)
     service_id = service.id
     assert service_id and service.approval_enabled is True, service
+    # The service answers its owner's account, which is not the consumer's.
+    assert service.domain_id and service.domain_id != CONSUMER_DOMAIN_ID, service.domain_id
 
     # A consumer of a domain that is not whitelisted is refused.
     endpoint_request = CreateEndpointRequest(
@@ -234,6 +237,17 @@ def connect_accept_delete(api_client, services) -> str:
     mine = [e for e in page.endpoints if e.id == endpoint_id]
     assert len(mine) == 1 and plain(mine[0].status) == "accepted", page.endpoints
     assert page.total_count is not None and page.total_count >= 1, page.total_count
+
+    # The owner changes its mind and rejects it: rejected on both sides.
+    reject = ConnectionActionRequest(action=ConnectionAction.REJECT, endpoints=[endpoint_id])
+    assert json.loads(reject.to_json()) == {"action": "reject", "endpoints": [endpoint_id]}
+    rejected = connections.accept_or_reject_connections(PROJECT_ID, service_id, reject)
+    assert [(c.id, plain(c.status)) for c in rejected.connections] == [
+        (endpoint_id, "rejected")
+    ], rejected.connections
+    seen = endpoints.get_endpoint(CONSUMER_PROJECT_ID, endpoint_id)
+    assert plain(seen.status) == "rejected", seen.status
+
     deleted = endpoints.delete_endpoint_with_http_info(CONSUMER_PROJECT_ID, endpoint_id)
     assert deleted.status_code in (200, 204), deleted.status_code
     gone = refusal(lambda: endpoints.get_endpoint(CONSUMER_PROJECT_ID, endpoint_id))
@@ -261,7 +275,8 @@ def connect_accept_delete(api_client, services) -> str:
     return (
         f"{CONNECT_NAME}: consumer refused with {refused}, whitelisted "
         f"({listed.total_count} listed), endpoint {plain(created.status)}, pendingAcceptance, "
-        f"accepted on both sides, listed {page.total_count}, deleted ({deleted.status_code}, "
+        f"accepted on both sides, listed {page.total_count}, rejected on both sides, "
+        f"deleted ({deleted.status_code}, "
         f"then GET {gone}), whitelist `*` listed as {star.permissions[0].permission!r}, emptied"
     )
 

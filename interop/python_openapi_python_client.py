@@ -12,7 +12,8 @@ service of its own (`interop2-connect`, approval on): a consumer of a domain not
 is refused (4XX `EndPoint.2012`, decoded into ErrorResponse); the owner whitelists the consumer's
 domain and lists the whitelist; the consumer creates a VPC endpoint, which the owner sees
 `pendingAcceptance` in the service's connections and accepts; both sides see it `accepted`; the
-consumer lists its endpoints and deletes it; the owner whitelists `*` (listed as `*`), removes
+consumer lists its endpoints; the owner rejects it (both sides see it `rejected`); the consumer
+deletes it; the owner whitelists `*` (listed as `*`), removes
 both records and deletes the service. Exits non-zero on any mismatch.
 """
 
@@ -177,8 +178,8 @@ def parsed(answer, model):
 
 def connect_accept_delete(client: AuthenticatedClient) -> str:
     """Plays who may connect on a service of its own: a refusal, the whitelist, a consumer's VPC
-    endpoint pending, accepted, listed and deleted, the whitelist emptied, the service deleted;
-    answers a summary of what it saw."""
+    endpoint pending, accepted, listed, rejected and deleted, the whitelist emptied, the service
+    deleted; answers a summary of what it saw."""
     request = CreateEndpointServiceRequest(
         port_id=UUID(CONNECT_PORT_ID),
         vpc_id=UUID(VPC_ID),
@@ -190,6 +191,8 @@ def connect_accept_delete(client: AuthenticatedClient) -> str:
     answer = create_endpoint_service.sync_detailed(PROJECT_ID, client=client, body=request)
     service = parsed(answer, EndpointService)
     assert service.id and service.approval_enabled is True, service
+    # The service answers its owner's account, which is not the consumer's.
+    assert service.domain_id and service.domain_id != CONSUMER_DOMAIN_ID, service.domain_id
     service_id = UUID(service.id)
 
     # A consumer of a domain that is not whitelisted is refused.
@@ -275,6 +278,21 @@ def connect_accept_delete(client: AuthenticatedClient) -> str:
     mine = [e for e in page.endpoints if e.id == endpoint_id]
     assert len(mine) == 1 and plain(mine[0].status) == "accepted", page.endpoints
     assert isinstance(page.total_count, int) and page.total_count >= 1, page.total_count
+
+    # The owner changes its mind and rejects it: rejected on both sides.
+    reject = ConnectionActionRequest(action=ConnectionAction.REJECT, endpoints=[UUID(endpoint_id)])
+    assert reject.to_dict() == {"action": "reject", "endpoints": [endpoint_id]}, reject.to_dict()
+    answer = accept_or_reject_connections.sync_detailed(
+        PROJECT_ID, service_id, client=client, body=reject
+    )
+    rejected = parsed(answer, ConnectionList)
+    assert [(c.id, plain(c.status)) for c in rejected.connections] == [
+        (endpoint_id, "rejected")
+    ], rejected.connections
+    answer = get_endpoint.sync_detailed(CONSUMER_PROJECT_ID, UUID(endpoint_id), client=client)
+    seen = parsed(answer, VpcEndpoint)
+    assert plain(seen.status) == "rejected", seen.status
+
     answer = delete_endpoint.sync_detailed(CONSUMER_PROJECT_ID, UUID(endpoint_id), client=client)
     assert answer.status_code in (200, 204), answer
     deleted = int(answer.status_code)
@@ -312,7 +330,8 @@ def connect_accept_delete(client: AuthenticatedClient) -> str:
     return (
         f"{CONNECT_NAME}: consumer refused with {refused}, whitelisted "
         f"({listed.total_count} listed), endpoint {plain(created.status)}, pendingAcceptance, "
-        f"accepted on both sides, listed {page.total_count}, deleted ({deleted}, "
+        f"accepted on both sides, listed {page.total_count}, rejected on both sides, "
+        f"deleted ({deleted}, "
         f"then GET {gone}), whitelist `*` listed as {star.permissions[0].permission!r}, emptied"
     )
 

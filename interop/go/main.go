@@ -11,8 +11,9 @@
 // not yet whitelisted is refused (4XX `EndPoint.2012`, decoded into ErrorResponse); the owner
 // whitelists the consumer's domain and lists the whitelist; the consumer creates a VPC endpoint,
 // which the owner sees `pendingAcceptance` in the service's connections and accepts; both sides
-// see it `accepted`; the consumer lists its endpoints and deletes it; the owner whitelists `*`
-// (listed as `*`), removes both records and deletes the service. It exits non-zero on a mismatch.
+// see it `accepted`; the consumer lists its endpoints; the owner rejects it (both sides see it
+// `rejected`); the consumer deletes it; the owner whitelists `*` (listed as `*`), removes both
+// records and deletes the service. It exits non-zero on a mismatch.
 package main
 
 import (
@@ -223,8 +224,8 @@ func theConnection(what string, list *vpcep.ConnectionList, endpointID string) v
 }
 
 // connectAcceptDelete plays who may connect on a service of its own: a refusal, the whitelist, a
-// consumer's VPC endpoint pending, accepted, listed and deleted, the whitelist emptied, the
-// service deleted; it answers a summary of what it saw.
+// consumer's VPC endpoint pending, accepted, listed, rejected and deleted, the whitelist emptied,
+// the service deleted; it answers a summary of what it saw.
 func connectAcceptDelete(ctx context.Context, client *vpcep.APIClient) string {
 	services, connections := client.EndpointServicesAPI, client.ConnectionsAPI
 	whitelist, endpoints := client.WhitelistAPI, client.EndpointsAPI
@@ -240,6 +241,10 @@ func connectAcceptDelete(ctx context.Context, client *vpcep.APIClient) string {
 	serviceID := service.GetId()
 	if serviceID == "" || !service.GetApprovalEnabled() {
 		fail("create of %s: id %q, approval_enabled %v", connectName, serviceID, service.GetApprovalEnabled())
+	}
+	// The service answers its owner's account, which is not the consumer's.
+	if owner := service.GetDomainId(); owner == "" || owner == consumerDomainID {
+		fail("create of %s: domain_id %q", connectName, owner)
 	}
 
 	// A consumer of a domain that is not whitelisted is refused.
@@ -364,6 +369,23 @@ func connectAcceptDelete(ctx context.Context, client *vpcep.APIClient) string {
 	if total, ok := page.GetTotalCountOk(); !ok || *total < 1 {
 		fail("list of VPC endpoints: total_count %v", page.GetTotalCount())
 	}
+
+	// The owner changes its mind and rejects it: rejected on both sides.
+	reject := vpcep.NewConnectionActionRequest(vpcep.CONNECTIONACTION_REJECT, []string{endpointID})
+	sameJSON("the reject request", reject, map[string]any{"action": "reject", "endpoints": []any{endpointID}})
+	rejected, _, err := connections.AcceptOrRejectConnections(ctx, projectID, serviceID).
+		ConnectionActionRequest(*reject).Execute()
+	if err != nil || len(rejected.GetConnections()) != 1 {
+		fail("reject: %+v (%v)", rejected, err)
+	}
+	connection = theConnection("reject", rejected, endpointID)
+	wantStatus("reject", connection.GetStatus(), vpcep.ENDPOINTSTATUS_REJECTED)
+	seen, _, err = endpoints.GetEndpoint(ctx, consumerProjectID, endpointID).Execute()
+	if err != nil {
+		fail("GET of the rejected VPC endpoint failed: %v", err)
+	}
+	wantStatus("GET of the rejected VPC endpoint", seen.GetStatus(), vpcep.ENDPOINTSTATUS_REJECTED)
+
 	response, err = endpoints.DeleteEndpoint(ctx, consumerProjectID, endpointID).Execute()
 	if err != nil || (response.StatusCode != 200 && response.StatusCode != 204) {
 		fail("delete of the VPC endpoint failed: %v (%v)", err, response)
@@ -402,7 +424,8 @@ func connectAcceptDelete(ctx context.Context, client *vpcep.APIClient) string {
 		fail("delete of %s failed: %v (%v)", connectName, err, response)
 	}
 	return fmt.Sprintf("%s: consumer refused with %s, whitelisted (%d listed), endpoint %s, %s, "+
-		"accepted on both sides, listed %d, deleted (%d, then GET %s), whitelist `*` listed as %q, emptied",
+		"accepted on both sides, listed %d, rejected on both sides, deleted (%d, then GET %s), "+
+		"whitelist `*` listed as %q, emptied",
 		connectName, refused, listed.GetTotalCount(), createdStatus, vpcep.ENDPOINTSTATUS_PENDING_ACCEPTANCE,
 		page.GetTotalCount(), deleted, gone, star.GetPermissions()[0].GetPermission())
 }

@@ -172,3 +172,275 @@ export function usage(list: ServiceList, answer: QuotaList): string {
   const used = answer.quotas.resources.map((r) => `${r.type ?? "?"} ${r.used ?? 0}/${r.quota ?? 0}`);
   return `${list.total_count ?? list.endpoint_services.length} [${services}]; ${used.join(", ")}`;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Who may connect: a service's connections and their approval, its whitelist, and the
+// consumers' VPC endpoints.
+type ServicePath = "/v1/{project_id}/vpc-endpoint-services/{vpc_endpoint_service_id}";
+type Connections = paths[`${ServicePath}/connections`]["get"];
+type ConnectionAction = paths[`${ServicePath}/connections/action`]["post"];
+type Permissions = paths[`${ServicePath}/permissions`]["get"];
+type PermissionAction = paths[`${ServicePath}/permissions/action`]["post"];
+type Endpoints = paths["/v1/{project_id}/vpc-endpoints"];
+type CreateEndpoint = Endpoints["post"];
+type ListEndpoints = Endpoints["get"];
+type EndpointPath = paths["/v1/{project_id}/vpc-endpoints/{vpc_endpoint_id}"];
+type GetEndpoint = EndpointPath["get"];
+type DeleteEndpoint = EndpointPath["delete"];
+type Connection = components["schemas"]["Connection"];
+type ConnectionList = components["schemas"]["ConnectionList"];
+type ConnectionActionRequest = components["schemas"]["ConnectionActionRequest"];
+type Permission = components["schemas"]["Permission"];
+type PermissionList = components["schemas"]["PermissionList"];
+type PermissionActionRequest = components["schemas"]["PermissionActionRequest"];
+type PermissionActionResult = components["schemas"]["PermissionActionResult"];
+type CreateEndpointRequest = components["schemas"]["CreateEndpointRequest"];
+type VpcEndpoint = components["schemas"]["VpcEndpoint"];
+type VpcEndpointList = components["schemas"]["VpcEndpointList"];
+
+// GET of a service's connections: the service's path, every documented filter, one page.
+export const connectionsPath: Connections["parameters"]["path"] = queried;
+export const connectionsNoBody: Connections["requestBody"] extends undefined ? true : false = true;
+export const connectionsQuery: NonNullable<Connections["parameters"]["query"]> = {
+  id: "705290f3-0d00-41f2-aedc-71f09844e879",
+  marker_id: 16777510,
+  status: "pendingAcceptance",
+  sort_key: "updated_at",
+  sort_dir: "asc",
+  limit: 1000,
+  offset: 0,
+};
+// @ts-expect-error "waiting" is not a ConnectionStatusFilter (pendingAcceptance, accepted, rejected, failed)
+export const unknownConnectionStatus: NonNullable<Connections["parameters"]["query"]> = { status: "waiting" };
+// @ts-expect-error "creating" is an endpoint's status, but not one the connections filter by
+export const creatingFilter: NonNullable<Connections["parameters"]["query"]> = { status: "creating" };
+// @ts-expect-error limit is a number
+export const connectionsLimitAsText: NonNullable<Connections["parameters"]["query"]> = { limit: "10" };
+// @ts-expect-error marker_id is a number (the page types it as a string)
+export const markerAsText: NonNullable<Connections["parameters"]["query"]> = { marker_id: "16777510" };
+// @ts-expect-error the path needs the service's ID too
+export const connectionsNoServiceId: Connections["parameters"]["path"] = { project_id: queried.project_id };
+export type ConnectionsPage = Connections["responses"][200]["content"]["application/json"];
+export const sameConnectionsPage: [ConnectionsPage, ConnectionList] extends [ConnectionList, ConnectionsPage]
+  ? true
+  : false = true;
+export const connectionsPage: ConnectionsPage = {
+  connections: [
+    {
+      id: "adb7b229-bb11-4072-bcc0-3327cd784263",
+      status: "pendingAcceptance",
+      marker_id: 16777510,
+      domain_id: "5fc973eea581490997e82ea11a1d0101",
+      created_at: "2018-09-17T11:10:11Z",
+      updated_at: "2018-09-17T11:10:12Z",
+    },
+    // The answered status is open: a status added later is still valid.
+    { id: "fd69d29f-dc29-4a9b-80d8-b51d1e7e58ea", status: "frozen" },
+  ],
+  total_count: 2,
+};
+// @ts-expect-error `id` is required in a connection
+export const connectionNoId: Connection = { status: "accepted" };
+// @ts-expect-error marker_id is a number
+export const connectionMarkerAsText: Connection = { id: "adb7b229-bb11-4072-bcc0-3327cd784263", marker_id: "1" };
+// @ts-expect-error connections is required in a page
+export const noConnections: ConnectionsPage = { total_count: 0 };
+export const connectionsRefusal: Connections["responses"]["4XX"]["content"]["application/json"] = refusal;
+
+// POST .../connections/action accepts (`receive`) or rejects one endpoint; answers the connection.
+export const accept: ConnectionActionRequest = {
+  endpoints: ["705290f3-0d00-41f2-aedc-71f09844e879"],
+  action: "receive",
+};
+export const reject: ConnectionActionRequest = { ...accept, action: "reject" };
+export const acceptBody: ConnectionAction["requestBody"]["content"]["application/json"] = accept;
+export const acceptPath: ConnectionAction["parameters"]["path"] = queried;
+// @ts-expect-error "accept" is not a ConnectionAction (receive or reject)
+export const unknownConnectionAction: ConnectionActionRequest = { ...accept, action: "accept" };
+// @ts-expect-error the endpoints to act on are required
+export const noEndpoints: ConnectionActionRequest = { action: "receive" };
+// @ts-expect-error endpoints is a list of IDs, not one
+export const oneEndpoint: ConnectionActionRequest = { action: "receive", endpoints: accept.endpoints[0] };
+export type Accepted = ConnectionAction["responses"][200]["content"]["application/json"];
+export const sameAccepted: [Accepted, ConnectionList] extends [ConnectionList, Accepted] ? true : false = true;
+export const accepted: Accepted = {
+  connections: [{ id: accept.endpoints[0] ?? "", status: "accepted", marker_id: 422321321312321 }],
+};
+export const acceptRefusal: ConnectionAction["responses"]["4XX"]["content"]["application/json"] = {
+  error_code: "EndPoint.2013",
+  error_msg: "The VPC endpoint does not connect to the VPC endpoint service.",
+};
+
+// GET of a service's whitelist: filtered by record, sorted by creation time only, one page.
+export const permissionsPath: Permissions["parameters"]["path"] = queried;
+export const permissionsNoBody: Permissions["requestBody"] extends undefined ? true : false = true;
+export const permissionsQuery: NonNullable<Permissions["parameters"]["query"]> = {
+  permission: "iam:domain::5fc973eea581490997e82ea11a1d0101",
+  sort_key: "created_at",
+  sort_dir: "desc",
+  limit: 500,
+  offset: 0,
+};
+// @ts-expect-error limit is a number
+export const permissionsLimitAsText: NonNullable<Permissions["parameters"]["query"]> = { limit: "500" };
+// @ts-expect-error "updated_at" is not a PermissionSortKey (created_at only)
+export const permissionsSortKey: NonNullable<Permissions["parameters"]["query"]> = { sort_key: "updated_at" };
+export type PermissionsPage = Permissions["responses"][200]["content"]["application/json"];
+export const samePermissionsPage: [PermissionsPage, PermissionList] extends [PermissionList, PermissionsPage]
+  ? true
+  : false = true;
+export const permissionsPage: PermissionsPage = {
+  permissions: [
+    {
+      id: "f2659906-c622-480a-83e9-ef42bdb67b90",
+      // `*` is answered without the prefix.
+      permission: "*",
+      description: "demo",
+      permission_type: "domainId",
+      created_at: "2018-10-18T13:26:40Z",
+    },
+    // The answered type is open.
+    { id: "0f6f5d2e-4c1b-4e55-9a43-5b0d2c9e7a11", permission_type: "projectId" },
+  ],
+  total_count: 2,
+};
+// @ts-expect-error `id` is required in a whitelist record
+export const permissionNoId: Permission = { permission: "*" };
+// @ts-expect-error permissions is required in a page
+export const noPermissions: PermissionsPage = { total_count: 0 };
+
+// POST .../permissions/action adds or removes records in a batch; answers the request's records.
+export const addRecords: PermissionActionRequest = {
+  permissions: ["iam:domain::5fc973eea581490997e82ea11a1d0101", "iam:domain::*", "*"],
+  action: "add",
+};
+export const removeRecords: PermissionActionRequest = { ...addRecords, action: "remove" };
+export const addBody: PermissionAction["requestBody"]["content"]["application/json"] = addRecords;
+export const addPath: PermissionAction["parameters"]["path"] = queried;
+// @ts-expect-error "delete" is not a PermissionAction (add or remove)
+export const unknownPermissionAction: PermissionActionRequest = { ...addRecords, action: "delete" };
+// @ts-expect-error the records are required
+export const noRecords: PermissionActionRequest = { action: "add" };
+// @ts-expect-error a record is a string, not a number
+export const recordAsNumber: PermissionActionRequest = { permissions: [42], action: "add" };
+// @ts-expect-error the request has no such field
+export const permissionUnknownField: PermissionActionRequest = { ...addRecords, permission_type: "domainId" };
+export type Changed = PermissionAction["responses"][200]["content"]["application/json"];
+export const sameChanged: [Changed, PermissionActionResult] extends [PermissionActionResult, Changed]
+  ? true
+  : false = true;
+export const changed: Changed = { permissions: ["iam:domain::5fc973eea581490997e82ea11a1d0101", "*"] };
+export const changeRefusal: PermissionAction["responses"]["4XX"]["content"]["application/json"] = {
+  error_code: "EndPoint.3002",
+  error_msg: "The whitelist record is malformed.",
+};
+
+// POST /v1/{project_id}/vpc-endpoints: a consumer's VPC endpoint; service and VPC are required.
+export const endpointRequest: CreateEndpointRequest = {
+  endpoint_service_id: "2da0fe8f-5cb7-4d93-bb35-dc05334da1be",
+  vpc_id: "d7b2bf07-1b4c-43fa-bd88-d80c6ebea140",
+  subnet_id: "61881173-3899-4981-a700-170253d469b6",
+  enable_dns: false,
+  tags: [{ key: "test2", value: "test2" }],
+  port_ip: "192.168.14.23",
+  whitelist: ["10.0.0.0/8", "192.168.1.1"],
+  enable_whitelist: true,
+  specification_name: "default",
+  description: "interop",
+};
+export const gatewayEndpoint: CreateEndpointRequest = {
+  endpoint_service_id: "e4a21a61-f09e-41bc-b487-23d6204ae27b",
+  vpc_id: "d7b2bf07-1b4c-43fa-bd88-d80c6ebea140",
+  routetables: ["cd7fdf2b-d964-4a4a-a169-2af1112e7d02"],
+  policy_statement: [{ Effect: "Allow", Action: ["obs:*:*"], Resource: ["obs:*:*:*:*/*"] }],
+};
+export const createEndpointBody: CreateEndpoint["requestBody"]["content"]["application/json"] = endpointRequest;
+export const createEndpointPath: CreateEndpoint["parameters"]["path"] = { project_id: queried.project_id };
+// @ts-expect-error the service to connect to and the VPC are required
+export const noService: CreateEndpointRequest = { subnet_id: "61881173-3899-4981-a700-170253d469b6" };
+// @ts-expect-error enable_dns is a boolean
+export const dnsAsText: CreateEndpointRequest = { ...endpointRequest, enable_dns: "true" };
+export const invalidEffect: CreateEndpointRequest = {
+  ...gatewayEndpoint,
+  // @ts-expect-error "Maybe" is not a PolicyEffect (Allow or Deny)
+  policy_statement: [{ Effect: "Maybe", Action: [], Resource: [] }],
+};
+// @ts-expect-error the request has no such field
+export const endpointUnknownField: CreateEndpointRequest = { ...endpointRequest, approval_enabled: true };
+export type CreatedEndpoint = CreateEndpoint["responses"][200]["content"]["application/json"];
+export const sameCreatedEndpoint: [CreatedEndpoint, VpcEndpoint] extends [VpcEndpoint, CreatedEndpoint]
+  ? true
+  : false = true;
+export const createdEndpoint: CreatedEndpoint = {
+  id: "530d6f2f-d115-4df2-8c36-32d19f3c0bbc",
+  status: "creating",
+  marker_id: 201515772,
+  active_status: ["active"],
+  vpc_id: endpointRequest.vpc_id,
+  service_type: "interface",
+  endpoint_service_id: endpointRequest.endpoint_service_id,
+  endpoint_service_name: "eu-de.test.2da0fe8f-5cb7-4d93-bb35-dc05334da1be",
+  enable_dns: false,
+};
+export const createEndpointRefusal: CreateEndpoint["responses"]["4XX"]["content"]["application/json"] = {
+  error_code: "EndPoint.2012",
+  error_msg: "The account is not in the whitelist of the VPC endpoint service.",
+};
+// @ts-expect-error `id` is required in an answered endpoint
+export const endpointNoId: VpcEndpoint = { status: "accepted" };
+// @ts-expect-error marker_id is a number
+export const endpointMarkerAsText: VpcEndpoint = { id: createdEndpoint.id, marker_id: "201515772" };
+
+// GET of the collection lists one page of the project's endpoints.
+export const endpointsQuery: NonNullable<ListEndpoints["parameters"]["query"]> = {
+  endpoint_service_name: "test",
+  vpc_id: endpointRequest.vpc_id,
+  id: createdEndpoint.id,
+  sort_key: "created_at",
+  sort_dir: "desc",
+  limit: 1000,
+  offset: 0,
+};
+// @ts-expect-error limit is a number
+export const endpointsLimitAsText: NonNullable<ListEndpoints["parameters"]["query"]> = { limit: "10" };
+// @ts-expect-error "status" is not a filter of the list of VPC endpoints
+export const endpointsByStatus: NonNullable<ListEndpoints["parameters"]["query"]> = { status: "accepted" };
+export type EndpointsPage = ListEndpoints["responses"][200]["content"]["application/json"];
+export const sameEndpointsPage: [EndpointsPage, VpcEndpointList] extends [VpcEndpointList, EndpointsPage]
+  ? true
+  : false = true;
+export const endpointsPage: EndpointsPage = {
+  endpoints: [{ ...createdEndpoint, status: "accepted", ip: "192.168.14.23" }],
+  total_count: 1,
+};
+// @ts-expect-error endpoints is required in a page
+export const noEndpointsListed: EndpointsPage = { total_count: 0 };
+
+// GET and DELETE of one endpoint: the project and the endpoint's ID; DELETE answers no body.
+export const endpointPath: GetEndpoint["parameters"]["path"] = {
+  project_id: "0df25bbc87884c2f88c00c2959df9a01",
+  vpc_endpoint_id: createdEndpoint.id,
+};
+// @ts-expect-error the path needs the endpoint's ID too
+export const noEndpointId: GetEndpoint["parameters"]["path"] = { project_id: endpointPath.project_id };
+export const getEndpointNoBody: GetEndpoint["requestBody"] extends undefined ? true : false = true;
+export type ReadEndpoint = GetEndpoint["responses"][200]["content"]["application/json"];
+export const sameReadEndpoint: [ReadEndpoint, VpcEndpoint] extends [VpcEndpoint, ReadEndpoint] ? true : false =
+  true;
+export const endpointNotFound: GetEndpoint["responses"]["4XX"]["content"]["application/json"] = notFound;
+export const deletedEndpoint: DeleteEndpoint["parameters"]["path"] = endpointPath;
+export const deleteEndpointNoBody: DeleteEndpoint["requestBody"] extends undefined ? true : false = true;
+export const deleteEndpointNoContent: [
+  DeleteEndpoint["responses"][200]["content"],
+  DeleteEndpoint["responses"][204]["content"],
+] extends [undefined, undefined]
+  ? true
+  : false = true;
+export const deleteEndpointRefusal: DeleteEndpoint["responses"]["4XX"]["content"]["application/json"] = notFound;
+
+export function approval(page: ConnectionList, whitelist: PermissionList, mine: VpcEndpointList): string {
+  const pending = page.connections.filter((c) => c.status === "pendingAcceptance").map((c) => c.id);
+  const records = whitelist.permissions.map((p) => p.permission ?? p.id);
+  const endpoints = mine.endpoints.map((e) => `${e.id} ${e.status ?? "?"}`);
+  return `pending [${pending.join(", ")}]; whitelist [${records.join(", ")}]; [${endpoints.join(", ")}]`;
+}

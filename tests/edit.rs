@@ -485,3 +485,39 @@ async fn a_plain_modify_through_the_same_client_waits_for_a_running_edit() {
     assert!(outcome.conflicts.is_empty(), "{:?}", outcome.conflicts);
     assert_eq!(modified.ports.len(), 3, "the edit's mapping is kept");
 }
+
+#[tokio::test]
+async fn an_edit_through_the_same_client_waits_for_a_plain_modify_under_way() {
+    let emulator = Emulator::start().await.unwrap();
+    let client = client(&emulator);
+    // The plain modify's write waits a while in the emulator.
+    emulator.delay_next(1, Duration::from_millis(300));
+    let modify = {
+        let client = client.clone();
+        tokio::spawn(async move {
+            client
+                .modify_endpoint_service(DOCUMENTED_SERVICE_ID)
+                .port(9000, 900, Protocol::Udp)
+                .send()
+                .await
+        })
+    };
+    until_received(&emulator, 1).await;
+    // Started while the modify writes, the edit reads after it: it keeps the modify's mapping
+    // and reports no change by someone else.
+    let outcome = client
+        .edit_endpoint_service(DOCUMENTED_SERVICE_ID)
+        .add_port(8443, 443, Protocol::Tcp)
+        .send()
+        .await
+        .unwrap();
+    modify.await.unwrap().unwrap();
+    assert!(outcome.conflicts.is_empty(), "{:?}", outcome.conflicts);
+    assert_eq!(
+        ports_now(&emulator),
+        [
+            port(9000, 900, Protocol::Udp),
+            port(8443, 443, Protocol::Tcp)
+        ]
+    );
+}

@@ -18,13 +18,13 @@ use crate::{
 /// not decode (the generated code drops them then), and, when `expects_body` (the operation's
 /// success answer has one), a success body that is not a JSON object is refused.
 ///
-/// With `service_lock`, the call first waits for the lock of that service (see
-/// [`ServiceLocks`](crate::operations::lock::ServiceLocks)) and holds it to the end, so that
-/// changes of one service through the client never run at once.
+/// With `service_lock`, the call is a plain change of that service (see
+/// [`ServiceLocks::lock_plain`](crate::operations::lock::ServiceLocks::lock_plain)): it waits
+/// for any edit of it through the client to end first, and an edit waits for it.
 ///
-/// The operation's future is made inside the record's scope, so that the call's future holds
-/// it once (no copy beside it, no shared record to allocate), and so is the lock's wait: one
-/// state machine for the whole call.
+/// One state machine for the whole call, inside the record's scope: the lock's wait, the
+/// session's, the operation and the error's completion (each layer of `async` around it
+/// would move its answer once more).
 ///
 /// The project ID is the client's session's: known at once (one atomic load), or learnt from
 /// IAM first (a login, a project lookup), whose failure is the call's error. A login that
@@ -38,45 +38,43 @@ pub(crate) fn run<T, F>(
 where
     F: Future<Output = Result<ResponseValue<T>, generated::Error<ErrorResponse>>>,
 {
-    answer::recorded(
-        move || async move {
-            let make = operation?;
-            let _serialised = match service_lock {
-                Some(service) => Some(client.locks().lock(service).await),
-                None => None,
-            };
-            let session = client.session();
-            let project = match session.ready_now() {
-                Some(project) => project.clone(),
-                None => session.prepare().await?.clone(),
-            };
-            let login = session.login().map(|login| (login, login.fetches()));
-            // Boxed: the generated operation's future is the bulk of the call's (kilobytes);
-            // behind a pointer, it is not moved again with every layer around it.
-            let result = Box::pin(make(project)).await;
-            if let (Err(error), Some((login, fetches))) = (&result, login)
-                && error.status() == Some(reqwest::StatusCode::UNAUTHORIZED)
-                && let Some(failure) = login.failure_since(fetches)
-            {
-                return Err(Error::Iam(Box::new(failure)));
-            }
-            Ok(result)
-        },
-        move |result, record| completed(result, record, expects_body),
-    )
+    answer::recorded(async move {
+        let make = operation?;
+        let _serialised = match service_lock {
+            Some(service) => Some(client.locks().lock_plain(service).await),
+            None => None,
+        };
+        let session = client.session();
+        let project = match session.ready_now() {
+            Some(project) => project.clone(),
+            None => session.prepare().await?.clone(),
+        };
+        let login = session.login().map(|login| (login, login.fetches()));
+        // Boxed: the generated operation's future is the bulk of the call's (kilobytes);
+        // behind a pointer, it is not moved again with every layer around it. Its answer's
+        // headers are dropped at once: only the body goes on.
+        let result = Box::pin(make(project)).await.map(ResponseValue::into_inner);
+        if let (Err(error), Some((login, fetches))) = (&result, login)
+            && error.status() == Some(reqwest::StatusCode::UNAUTHORIZED)
+            && let Some(failure) = login.failure_since(fetches)
+        {
+            return Err(Error::Iam(Box::new(failure)));
+        }
+        answer::with_record(|record| completed(result, record, expects_body))
+    })
 }
 
 /// The result of a call, completed with its final answer.
 fn completed<T>(
-    result: Result<Result<ResponseValue<T>, generated::Error<ErrorResponse>>, Error>,
+    result: Result<T, generated::Error<ErrorResponse>>,
     record: &Record,
     expects_body: bool,
 ) -> Result<T, Error> {
-    match (result?, record.answer.as_ref()) {
+    match (result, record.answer.as_ref()) {
         (Ok(_), Some(answer)) if expects_body && !answer::is_json_object(&answer.body) => {
             Err(Error::not_an_object(answer))
         }
-        (Ok(value), _) => Ok(value.into_inner()),
+        (Ok(value), _) => Ok(value),
         (Err(error), answer) => {
             let mut error = Error::from_call(error, answer);
             if let Error::Api(api) = &mut error {

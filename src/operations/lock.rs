@@ -1,6 +1,17 @@
 //! [`ServiceLocks`]: one lock per VPC endpoint service, shared by a client and its clones, so
-//! that the changes of one service made through one client run one at a time (an edit's read
-//! and write are not interleaved with another change of the same service).
+//! that no change of a service made through one client runs inside an edit of it (an edit's
+//! read and write are not interleaved with another change of the same service).
+//!
+//! Two kinds of change take it. A read-modify-write (an edit, a modify that waits for the
+//! service after it) takes the service's lock [`exclusively`](ServiceLocks::lock): one at a
+//! time per service, first come first served. A plain change, a write of what the caller set
+//! whatever the service is now, only has to stay out of those: while no exclusive lock is
+//! asked for, it [`goes at once`](ServiceLocks::lock_plain), counted in and out with two
+//! atomic operations, and plain changes do not wait for each other (the service applies them
+//! in the order they arrive, as it would from two processes). An exclusive locker announces
+//! itself first and then waits for the plain changes already under way to end; the plain
+//! changes that start after it take the service's lock like an edit, until no exclusive
+//! locker is left.
 //!
 //! A service has an entry only while someone holds its lock: the entry is the queue of those
 //! waiting for it, first come first served. Taking a free lock and letting it go are one map
@@ -10,10 +21,14 @@
 
 use std::{
     collections::{HashMap, VecDeque, hash_map},
-    sync::{Arc, Mutex, MutexGuard},
+    pin::pin,
+    sync::{
+        Arc, Mutex, MutexGuard,
+        atomic::{AtomicUsize, Ordering::SeqCst},
+    },
 };
 
-use tokio::sync::oneshot;
+use tokio::sync::{Notify, oneshot};
 use uuid::Uuid;
 
 /// The services whose lock is held, each with the queue of those waiting for it.
@@ -21,14 +36,46 @@ type Held = HashMap<Uuid, VecDeque<oneshot::Sender<()>>>;
 
 /// The locks of the services being changed, by service ID.
 #[derive(Clone, Debug, Default)]
-pub(crate) struct ServiceLocks(Arc<Mutex<Held>>);
+pub(crate) struct ServiceLocks(Arc<Shared>);
+
+/// What a client and its clones share of the locks.
+#[derive(Debug, Default)]
+struct Shared {
+    /// The services whose lock is held.
+    held: Mutex<Held>,
+    /// How many exclusive lockers have announced themselves and not let go.
+    exclusive: AtomicUsize,
+    /// How many plain changes are under way without a lock.
+    plain: AtomicUsize,
+    /// Woken when the last plain change under way ends while an exclusive locker waits.
+    drained: Notify,
+}
 
 /// The right to change one service, until dropped.
 #[derive(Debug)]
 pub(crate) struct ServiceGuard<'l> {
     locks: &'l ServiceLocks,
     service: Uuid,
+    kind: Kind<'l>,
 }
+
+/// How a [`ServiceGuard`] holds its right.
+#[derive(Debug)]
+enum Kind<'l> {
+    /// A plain change counted in while no exclusive locker was announced: no lock held.
+    Counted,
+    /// The service's lock, taken by a plain change while an exclusive locker was announced.
+    Held,
+    /// The service's lock, taken exclusively by the announced locker.
+    Exclusive {
+        /// Held until the guard is dropped, after the lock is let go.
+        _announced: Announced<'l>,
+    },
+}
+
+/// An exclusive locker announced, until dropped (a wait given up takes its announcement back).
+#[derive(Debug)]
+struct Announced<'l>(&'l Shared);
 
 /// A wait for a service's lock, until it is handed over.
 struct Waiting<'l> {
@@ -41,9 +88,45 @@ struct Waiting<'l> {
 }
 
 impl ServiceLocks {
-    /// Waits until no one else holds the lock of `service`, and takes it. Cancelling the wait
-    /// leaves nothing behind.
+    /// Waits until no one else holds the lock of `service` and no plain change runs without
+    /// one, and takes it: for a change that reads the service and writes what it read.
+    /// Cancelling the wait leaves nothing behind.
     pub(crate) async fn lock(&self, service: Uuid) -> ServiceGuard<'_> {
+        let announced = Announced::new(&self.0);
+        self.0.drained_of_plain_changes().await;
+        self.held(service).await;
+        ServiceGuard {
+            locks: self,
+            service,
+            kind: Kind::Exclusive {
+                _announced: announced,
+            },
+        }
+    }
+
+    /// The right to make a plain change of `service`: at once while no exclusive lock is
+    /// asked for, else once the service's lock is free (see the module's text).
+    pub(crate) async fn lock_plain(&self, service: Uuid) -> ServiceGuard<'_> {
+        let shared = &*self.0;
+        shared.plain.fetch_add(1, SeqCst);
+        if shared.exclusive.load(SeqCst) == 0 {
+            return ServiceGuard {
+                locks: self,
+                service,
+                kind: Kind::Counted,
+            };
+        }
+        shared.plain_change_ended();
+        self.held(service).await;
+        ServiceGuard {
+            locks: self,
+            service,
+            kind: Kind::Held,
+        }
+    }
+
+    /// Waits until no one else holds the lock of `service`, and takes it.
+    async fn held(&self, service: Uuid) {
         let handed = match self.map().entry(service) {
             hash_map::Entry::Vacant(free) => {
                 free.insert(VecDeque::new());
@@ -67,10 +150,6 @@ impl ServiceLocks {
             let _ = (&mut waiting.handed).await;
             waiting.done = true;
         }
-        ServiceGuard {
-            locks: self,
-            service,
-        }
     }
 
     /// Hands the lock of `service` to the first waiter still waiting, or frees it.
@@ -91,6 +170,7 @@ impl ServiceLocks {
         // Every change of the map is complete when the lock is released: a panic elsewhere
         // cannot leave it half changed.
         self.0
+            .held
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
@@ -108,9 +188,51 @@ impl ServiceLocks {
     }
 }
 
+impl Shared {
+    /// Counts a plain change out, and wakes the exclusive lockers waiting when it was the
+    /// last one under way.
+    fn plain_change_ended(&self) {
+        if self.plain.fetch_sub(1, SeqCst) == 1 && self.exclusive.load(SeqCst) > 0 {
+            self.drained.notify_waiters();
+        }
+    }
+
+    /// Waits until no plain change runs without a lock. The caller has announced itself, so
+    /// every plain change that starts from now on takes the service's lock.
+    async fn drained_of_plain_changes(&self) {
+        loop {
+            let mut drained = pin!(self.drained.notified());
+            // Registered before the count is read: the last plain change's wake-up is not
+            // missed.
+            drained.as_mut().enable();
+            if self.plain.load(SeqCst) == 0 {
+                return;
+            }
+            drained.await;
+        }
+    }
+}
+
+impl<'l> Announced<'l> {
+    fn new(shared: &'l Shared) -> Self {
+        shared.exclusive.fetch_add(1, SeqCst);
+        Self(shared)
+    }
+}
+
+impl Drop for Announced<'_> {
+    fn drop(&mut self) {
+        self.0.exclusive.fetch_sub(1, SeqCst);
+    }
+}
+
 impl Drop for ServiceGuard<'_> {
     fn drop(&mut self) {
-        self.locks.release(self.service);
+        // An exclusive locker's announcement is taken back after (when its field is dropped).
+        match self.kind {
+            Kind::Counted => self.locks.0.plain_change_ended(),
+            Kind::Held | Kind::Exclusive { .. } => self.locks.release(self.service),
+        }
     }
 }
 
@@ -145,6 +267,91 @@ mod tests {
         while locks.waiting(service) < count {
             tokio::task::yield_now().await;
         }
+    }
+
+    /// Polls `future` once: its output if it is ready.
+    fn polled_once<F: Future>(future: std::pin::Pin<&mut F>) -> Option<F::Output> {
+        let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+        match future.poll(&mut context) {
+            std::task::Poll::Ready(output) => Some(output),
+            std::task::Poll::Pending => None,
+        }
+    }
+
+    #[tokio::test]
+    async fn plain_changes_go_at_once_and_do_not_wait_for_each_other() {
+        let locks = ServiceLocks::default();
+        let first = locks.lock_plain(id(1)).await;
+        let second = polled_once(pin!(locks.lock_plain(id(1)))).expect("at once");
+        assert!(matches!(first.kind, Kind::Counted));
+        assert!(matches!(second.kind, Kind::Counted));
+        // Nothing is held in the map for them.
+        assert_eq!(locks.len(), 0);
+        assert_eq!(locks.0.plain.load(SeqCst), 2);
+        drop((first, second));
+        assert_eq!(locks.0.plain.load(SeqCst), 0);
+    }
+
+    #[tokio::test]
+    async fn an_exclusive_lock_waits_for_the_plain_changes_under_way() {
+        let locks = ServiceLocks::default();
+        let plain = locks.lock_plain(id(1)).await;
+        // Another service's plain change too: the exclusive locker cannot tell which ones
+        // touch its service without a lookup on every plain change.
+        let other = locks.lock_plain(id(2)).await;
+        let mut exclusive = pin!(locks.lock(id(1)));
+        assert!(polled_once(exclusive.as_mut()).is_none());
+        // A plain change that starts now takes the service's lock (free yet: the edit is
+        // still waiting for the plain changes under way).
+        let later = locks.lock_plain(id(1)).await;
+        assert!(matches!(later.kind, Kind::Held));
+        drop(plain);
+        assert!(
+            polled_once(exclusive.as_mut()).is_none(),
+            "one is still under way"
+        );
+        drop(other);
+        assert!(
+            polled_once(exclusive.as_mut()).is_none(),
+            "the later one holds the lock"
+        );
+        // And one that starts while the edit waits for the lock queues behind it.
+        let mut last = pin!(locks.lock_plain(id(1)));
+        assert!(polled_once(last.as_mut()).is_none());
+        drop(later);
+        let held = exclusive.await;
+        assert!(matches!(held.kind, Kind::Exclusive { .. }));
+        assert!(
+            polled_once(last.as_mut()).is_none(),
+            "the edit holds the lock"
+        );
+        drop(held);
+        let last = last.await;
+        assert!(matches!(last.kind, Kind::Held));
+        drop(last);
+        assert_eq!(locks.len(), 0);
+        // With no exclusive locker left, plain changes go at once again.
+        let again = locks.lock_plain(id(1)).await;
+        assert!(matches!(again.kind, Kind::Counted));
+    }
+
+    #[tokio::test]
+    async fn an_exclusive_wait_given_up_takes_its_announcement_back() {
+        let locks = ServiceLocks::default();
+        let plain = locks.lock_plain(id(5)).await;
+        {
+            let mut exclusive = pin!(locks.lock(id(5)));
+            assert!(polled_once(exclusive.as_mut()).is_none());
+            assert_eq!(locks.0.exclusive.load(SeqCst), 1);
+        }
+        assert_eq!(locks.0.exclusive.load(SeqCst), 0);
+        let second = locks.lock_plain(id(5)).await;
+        assert!(matches!(second.kind, Kind::Counted));
+        drop((plain, second));
+        // A held exclusive lock takes its announcement back when let go.
+        drop(locks.lock(id(5)).await);
+        assert_eq!(locks.0.exclusive.load(SeqCst), 0);
+        assert_eq!(locks.len(), 0);
     }
 
     #[tokio::test]

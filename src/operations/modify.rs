@@ -54,8 +54,9 @@ impl Client {
 /// checked before anything is sent, and every violation is reported together in
 /// [`Error::InvalidRequest`]. It is a write of what you set, whatever the service is now: to
 /// change it relative to what it is (add or remove one port mapping, send only what differs,
-/// see the change first), use [`Client::edit_endpoint_service`]. Changes of one service through
-/// one client (and its clones) run one at a time.
+/// see the change first), use [`Client::edit_endpoint_service`]. Through one client (and its
+/// clones), a change of a service never runs inside an edit of it: it waits for the edit, and
+/// an edit waits for the changes under way.
 ///
 /// ```no_run
 /// use otc_vpcep::{Client, types::Protocol};
@@ -154,7 +155,7 @@ impl<'a> ModifyEndpointService<'a> {
     /// [`wait_until_available`](Self::wait_until_available), as last read by the wait).
     ///
     /// The checks run here, at once; nothing is sent until the future is awaited. The change
-    /// waits for any other change of the same service through this client to end first.
+    /// waits for any edit of the same service through this client to end first.
     pub fn send(self) -> impl Future<Output = Result<EndpointService, Error>> + Send + 'a {
         let client = self.client;
         let wait = self.wait;
@@ -215,8 +216,8 @@ pub(crate) fn checked_body(
     body
 }
 
-/// The modify call with this checked service ID and body (or its refusal, at once), holding
-/// the lock of `service_lock` if given.
+/// The modify call with this checked service ID and body (or its refusal, at once), as a
+/// plain change of `service_lock` if given.
 fn send_checked<'a>(
     client: &'a Client,
     service_lock: Option<Uuid>,

@@ -50,17 +50,15 @@ impl Answer {
     }
 }
 
-/// Runs `call` with a [`Record`], kept for this call alone, and hands it the record when the
-/// call is done. The call's future is made inside the scope, so that the outer future holds
-/// it once.
-pub(crate) fn recorded<T, F: Future>(
-    call: impl FnOnce() -> F,
-    done: impl FnOnce(F::Output, &Record) -> T,
-) -> impl Future<Output = T> {
-    RECORD.scope(RefCell::default(), async move {
-        let result = call().await;
-        RECORD.with(|record| done(result, &record.borrow()))
-    })
+/// Runs `call` with a [`Record`], kept for this call alone (see [`with_record`]).
+pub(crate) fn recorded<F: Future>(call: F) -> impl Future<Output = F::Output> {
+    RECORD.scope(RefCell::default(), call)
+}
+
+/// Hands the record of the call to `done`: for the future that [`recorded`] runs (where the
+/// record is always there).
+pub(crate) fn with_record<T>(done: impl FnOnce(&Record) -> T) -> T {
+    RECORD.with(|record| done(&record.borrow()))
 }
 
 /// Leaves the final answer of a call (none after a transport failure), whether the retry
@@ -89,41 +87,45 @@ pub(crate) struct Body {
 /// chunk, as a small one does, is kept as it came, without a copy. One that arrives in more is
 /// joined in a buffer of the size its `Content-Length` announces (at most the limit), so that
 /// a large page is not copied from buffer to buffer as it grows, nor kept in one up to twice
-/// its size.
-pub(crate) async fn buffered(
+/// its size. (A plain `fn` returning the future: an `async fn` would keep the response twice,
+/// as its parameter and as its local.)
+#[allow(clippy::manual_async_fn)]
+pub(crate) fn buffered(
     mut response: reqwest::Response,
-) -> reqwest::Result<(reqwest::Response, Body)> {
-    let announced = response
-        .content_length()
-        .map_or(0, |n| usize::try_from(n).unwrap_or(MAX_BODY_BYTES))
-        .min(MAX_BODY_BYTES);
-    let mut first = Bytes::new();
-    let mut joined: Option<Vec<u8>> = None;
-    let mut cut = false;
-    while let Some(mut chunk) = response.chunk().await? {
-        let read = joined.as_ref().map_or(first.len(), Vec::len);
-        let room = MAX_BODY_BYTES - read;
-        if chunk.len() > room {
-            chunk.truncate(room);
-            cut = true;
+) -> impl Future<Output = reqwest::Result<(reqwest::Response, Body)>> {
+    async move {
+        let announced = response
+            .content_length()
+            .map_or(0, |n| usize::try_from(n).unwrap_or(MAX_BODY_BYTES))
+            .min(MAX_BODY_BYTES);
+        let mut first = Bytes::new();
+        let mut joined: Option<Vec<u8>> = None;
+        let mut cut = false;
+        while let Some(mut chunk) = response.chunk().await? {
+            let read = joined.as_ref().map_or(first.len(), Vec::len);
+            let room = MAX_BODY_BYTES - read;
+            if chunk.len() > room {
+                chunk.truncate(room);
+                cut = true;
+            }
+            if read == 0 && joined.is_none() {
+                first = chunk;
+            } else {
+                joined
+                    .get_or_insert_with(|| {
+                        let mut joined = Vec::with_capacity(announced.max(first.len()));
+                        joined.extend_from_slice(&first);
+                        joined
+                    })
+                    .extend_from_slice(&chunk);
+            }
+            if cut {
+                break;
+            }
         }
-        if read == 0 && joined.is_none() {
-            first = chunk;
-        } else {
-            joined
-                .get_or_insert_with(|| {
-                    let mut joined = Vec::with_capacity(announced.max(first.len()));
-                    joined.extend_from_slice(&first);
-                    joined
-                })
-                .extend_from_slice(&chunk);
-        }
-        if cut {
-            break;
-        }
+        let bytes = joined.map_or(first, Bytes::from);
+        Ok((response, Body { bytes, cut }))
     }
-    let bytes = joined.map_or(first, Bytes::from);
-    Ok((response, Body { bytes, cut }))
 }
 
 /// The answer again, with its status, version, headers, extensions and URL, and the buffered
@@ -231,12 +233,12 @@ mod tests {
     async fn a_record_belongs_to_one_call() {
         // Outside a call, nothing is kept and nothing fails.
         record(|| None, true, 1);
-        let refused = recorded(
-            || async { record(|| None, true, 1) },
-            |(), record| record.retry_refused,
-        );
+        let refused = recorded(async {
+            record(|| None, true, 1);
+            with_record(|record| record.retry_refused)
+        });
         assert!(refused.await);
-        let untouched = recorded(|| async {}, |(), record| record.retry_refused);
+        let untouched = recorded(async { with_record(|record| record.retry_refused) });
         assert!(!untouched.await);
     }
 

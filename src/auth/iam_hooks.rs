@@ -48,7 +48,7 @@ impl ClientHooks<IamContext> for Client {
             guards: &NO_GUARDS,
             attempt_timeout: None,
             authorize: |request: &mut reqwest::Request| {
-                super::authorize(&context.authorization, None, request, SystemTime::now());
+                super::authorize(&context.authorization, None, request, SystemTime::now);
             },
         };
         attempts.send(call, request).await.into_response()

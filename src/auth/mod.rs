@@ -61,8 +61,9 @@ pub(crate) fn sensitive(value: &str) -> Option<HeaderValue> {
     Some(value)
 }
 
-/// Sets the authentication headers of one request attempt, as of `now`; `session` gives the
-/// project ID of signed requests and the token of a password login (none for IAM's own calls).
+/// Sets the authentication headers of one request attempt, as of `now()` (the clock is read
+/// only to sign); `session` gives the project ID of signed requests and the token of a password
+/// login (none for IAM's own calls).
 ///
 /// Called for every attempt, so that a retried request carries a fresh signature: headers of an
 /// earlier attempt are replaced. With an access key, `X-Sdk-Date`, `Host`, `X-Project-Id` (the
@@ -75,7 +76,7 @@ pub(crate) fn authorize(
     authorization: &Authorization,
     session: Option<&session::Session>,
     request: &mut reqwest::Request,
-    now: SystemTime,
+    now: impl FnOnce() -> SystemTime,
 ) {
     match authorization.credentials.as_deref() {
         None => {}
@@ -101,7 +102,7 @@ pub(crate) fn authorize(
             let headers = request.headers_mut();
             headers.remove(AUTHORIZATION);
             headers.remove(SECURITY_TOKEN_HEADER);
-            let date = signer::sdk_date(now);
+            let date = signer::sdk_date(now());
             set(request, DATE_HEADER, &date);
             let host = host_of(request.url());
             set(request, HOST, &host);
@@ -204,7 +205,12 @@ mod tests {
         let mut request = put("https://vpcep.eu-de.otc.t-systems.com/v1/p/s", b"{}");
         let first = UNIX_EPOCH + Duration::from_secs(1_591_583_940);
         let session = session::Session::known(project("p"));
-        authorize(&prepared(&credentials), Some(&session), &mut request, first);
+        authorize(
+            &prepared(&credentials),
+            Some(&session),
+            &mut request,
+            || first,
+        );
         let first_authorization = header(&request, "authorization");
         assert_eq!(header(&request, "x-sdk-date"), ["20200608T023900Z"]);
         assert_eq!(header(&request, "host"), ["vpcep.eu-de.otc.t-systems.com"]);
@@ -222,7 +228,7 @@ mod tests {
             &prepared(&credentials),
             Some(&session),
             &mut request,
-            first + Duration::from_secs(1),
+            || first + Duration::from_secs(1),
         );
         assert_eq!(header(&request, "x-sdk-date"), ["20200608T023901Z"]);
         let second_authorization = header(&request, "authorization");
@@ -235,7 +241,7 @@ mod tests {
     fn the_host_header_keeps_a_port_that_is_not_the_default() {
         let credentials = Credentials::access_key("AK", "SK");
         let mut request = put("http://127.0.0.1:8080/v1/p/s", b"");
-        authorize(&prepared(&credentials), None, &mut request, UNIX_EPOCH);
+        authorize(&prepared(&credentials), None, &mut request, || UNIX_EPOCH);
         assert_eq!(header(&request, "host"), ["127.0.0.1:8080"]);
         assert_eq!(header(&request, "x-security-token"), Vec::<&str>::new());
     }
@@ -247,7 +253,7 @@ mod tests {
             &prepared(&Credentials::token("T")),
             None,
             &mut request,
-            UNIX_EPOCH,
+            || UNIX_EPOCH,
         );
         assert_eq!(header(&request, "x-auth-token"), ["T"]);
         assert!(!format!("{:?}", request.headers()).contains("\"T\""));
@@ -258,7 +264,7 @@ mod tests {
             &prepared(&Credentials::temporary("AK", "SK", "ST")),
             None,
             &mut request,
-            UNIX_EPOCH,
+            || UNIX_EPOCH,
         );
         let shown = format!("{:?}", request.headers());
         assert!(!shown.contains("ST\""), "{shown}");

@@ -7,7 +7,9 @@
 //! say; whether the client as a whole allows it is the retry budget's, whose refusal the loop
 //! returns in its [`Final`] outcome.
 
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
+
+use tokio::time::Instant;
 
 use tracing::{debug, info};
 
@@ -38,12 +40,13 @@ pub(crate) struct Call {
     path: String,
     operation: &'static str,
     classifier: Classifier,
-    started: Instant,
+    /// When the call started; `None` until its first attempt, whose clock reading it is then.
+    started: Option<Instant>,
 }
 
 impl Call {
-    /// Starts the call's clock. The method and path are only for the logs: not copied when
-    /// nobody listens.
+    /// A call whose clock starts with its first attempt. The method and path are only for
+    /// the logs: not copied when nobody listens.
     pub(crate) fn new(request: &reqwest::Request, operation: &'static str) -> Self {
         Self::with_classifier(request, operation, Classifier::for_operation(operation))
     }
@@ -67,7 +70,16 @@ impl Call {
             path: copied(request.url().path()),
             operation,
             classifier,
-            started: Instant::now(),
+            started: None,
+        }
+    }
+
+    /// The call with its clock started now, before its first attempt (for a call that may
+    /// wait for something else first: its budget counts that wait too).
+    pub(crate) fn started_now(self) -> Self {
+        Self {
+            started: Some(Instant::now()),
+            ..self
         }
     }
 }
@@ -120,7 +132,7 @@ impl<'c, A: Fn(&mut reqwest::Request) + Send + Sync + 'c> Attempts<'c, A> {
         mut request: reqwest::Request,
     ) -> impl Future<Output = Final> + Send + 'c {
         async move {
-            let call = &call;
+            let mut call = call;
             // progenitor sends the spec's version as `api-version`; the provider has no use
             // for it.
             request.headers_mut().remove("api-version");
@@ -133,21 +145,21 @@ impl<'c, A: Fn(&mut reqwest::Request) + Send + Sync + 'c> Attempts<'c, A> {
                 let Some(copy) = request.try_clone() else {
                     break;
                 };
+                let now = Instant::now();
+                let started = *call.started.get_or_insert(now);
                 // The outcome is gone before the pause: the pause holds nothing of it.
                 let delay = {
-                    let outcome = self.attempt(call, copy, attempt).await;
+                    let outcome = self.attempt(&call, copy, attempt, now).await;
                     let delay = outcome
                         .retryable
-                        .then(|| {
-                            policy.next_delay(attempt, call.started.elapsed(), outcome.retry_after)
-                        })
+                        .then(|| policy.next_delay(attempt, started.elapsed(), outcome.retry_after))
                         .flatten();
                     let Some(delay) = delay else {
-                        return outcome.finish(call, false, attempt);
+                        return outcome.finish(&call, false, attempt);
                     };
                     let after_timeout = outcome.failure == Some("timeout");
                     if !self.guards.may_retry(call.operation, after_timeout) {
-                        return outcome.finish(call, true, attempt);
+                        return outcome.finish(&call, true, attempt);
                     }
                     info!(
                         operation = call.operation,
@@ -164,27 +176,29 @@ impl<'c, A: Fn(&mut reqwest::Request) + Send + Sync + 'c> Attempts<'c, A> {
                 tokio::time::sleep(delay).await;
                 attempt += 1;
             }
-            let outcome = self.attempt(call, request, attempt).await;
-            outcome.finish(call, false, attempt)
+            let now = Instant::now();
+            call.started.get_or_insert(now);
+            let outcome = self.attempt(&call, request, attempt, now).await;
+            outcome.finish(&call, false, attempt)
         }
     }
 
     /// Waits for the attempt's turn (the pacing, the cap on requests in flight), then
     /// authorizes and sends it (with its timeout cut to what is left of the budget) and reads
-    /// its answer in full.
+    /// its answer in full. `now` is the clock read as the attempt starts (the call's start
+    /// for its first): what the budget and the turn count from.
     #[allow(clippy::manual_async_fn)]
     fn attempt<'a>(
         &'a self,
         call: &'a Call,
         mut request: reqwest::Request,
         attempt: u32,
+        now: Instant,
     ) -> impl Future<Output = Outcome> + use<'a, 'c, A> {
         async move {
-            let budget_left = self
-                .retry
-                .total_budget()
-                .saturating_sub(call.started.elapsed());
-            let turn = self.guards.turn(budget_left).await;
+            let since_start = call.started.map_or(Duration::ZERO, |s| now - s);
+            let budget_left = self.retry.total_budget().saturating_sub(since_start);
+            let turn = self.guards.turn(now, budget_left).await;
             (self.authorize)(&mut request);
             // Without a turn there is no time left: a zero timeout fails before sending.
             let (left, asked) = match &turn {
@@ -240,7 +254,7 @@ impl Outcome {
                     path = call.path,
                     attempt,
                     status,
-                    elapsed_ms = millis(call.started.elapsed()),
+                    elapsed_ms = millis(call.started.map_or(Duration::ZERO, |s| s.elapsed())),
                     "answer"
                 );
                 Outcome {
@@ -258,7 +272,7 @@ impl Outcome {
                     path = call.path,
                     attempt,
                     failure,
-                    elapsed_ms = millis(call.started.elapsed()),
+                    elapsed_ms = millis(call.started.map_or(Duration::ZERO, |s| s.elapsed())),
                     "attempt failed"
                 );
                 Outcome {

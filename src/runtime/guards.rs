@@ -31,22 +31,24 @@ impl SharedGuards {
         }
     }
 
-    /// Waits for the attempt's turn, for at most `left`: the pacing's slot, then a place among
-    /// the requests in flight (held until the returned slot is dropped). When `left` runs
-    /// out first, answers without a slot: the attempt then has no time left and times out
-    /// without being sent.
-    pub(crate) async fn turn(&self, left: Duration) -> Turn {
-        let asked = Instant::now();
+    /// Waits for the attempt's turn, asked for at `asked`, for at most `left`: the pacing's
+    /// slot, then a place among the requests in flight (held until the returned slot is
+    /// dropped). When `left` runs out first, answers without a slot: the attempt then has no
+    /// time left and times out without being sent. The clock is read again only after a wait.
+    pub(crate) async fn turn(&self, asked: Instant, left: Duration) -> Turn {
+        let mut waited = false;
         if let Some(pacing) = &self.pacing {
             let wait = pacing.reserve(left);
             if !wait.is_zero() {
                 tokio::time::sleep(wait).await;
+                waited = true;
             }
         }
         let permit = match &self.in_flight {
             None => None,
             Some(cap) => {
                 let left = left.saturating_sub(asked.elapsed());
+                waited = true;
                 match tokio::time::timeout(left, cap.clone().acquire_owned()).await {
                     Ok(Ok(permit)) => Some(permit),
                     _ => return Turn::TimeUp,
@@ -56,7 +58,11 @@ impl SharedGuards {
         Turn::Granted(Slot {
             _permit: permit,
             asked,
-            left: left.saturating_sub(asked.elapsed()),
+            left: if waited {
+                left.saturating_sub(asked.elapsed())
+            } else {
+                left
+            },
         })
     }
 

@@ -53,8 +53,10 @@ impl ClientHooks<Context> for Client {
         let call = Call::new(&request, info.operation_id);
         match self.inner().session.login() {
             None => Either::Left(self.attempts(call, request)),
-            // Both passes of a login's call share the call's clock and its time budget.
+            // Both passes of a login's call share the call's clock and its time budget, which
+            // counts the wait for a token too.
             Some(login) => {
+                let call = call.started_now();
                 Either::Right(login.exec(request, move |r| self.attempts(call.clone(), r)))
             }
         }
@@ -79,7 +81,7 @@ impl Client {
                     &context.authorization,
                     Some(&context.session),
                     request,
-                    std::time::SystemTime::now(),
+                    std::time::SystemTime::now,
                 );
             },
         };

@@ -114,8 +114,14 @@ impl Pacing {
     /// to a request scheduled before the last cut (in flight then, or waiting at the old
     /// rate) tells nothing new. A cut, and the recovery to the rate before the cut, are logged.
     pub(crate) fn answered(&self, sent: Instant, throttled: bool) {
-        let now = Instant::now();
         let mut state = self.lock();
+        if !throttled && !state.enabled {
+            // Until the first rate limit, an answer is only counted, as of when its request
+            // asked to go: the clock is not read again.
+            state.measure(sent);
+            return;
+        }
+        let now = Instant::now();
         state.measure(now);
         let measured = state.estimate(now);
         let stale = state.last_throttle.is_some_and(|cut| sent < cut);

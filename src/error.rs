@@ -7,7 +7,7 @@ use crate::{
     OpenEnum,
     config::tls::{TlsError, rustls_error},
     runtime::{
-        answer::{Answer, ErrorBody, MAX_BODY_BYTES, request_id_text},
+        answer::{Answer, ErrorBody, MAX_BODY_BYTES, REQUEST_ID, request_id_text},
         retry,
     },
     spec::{generated, validation::Violations},
@@ -330,7 +330,7 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
 }
 
 fn header_request_id(headers: &reqwest::header::HeaderMap) -> Option<String> {
-    request_id_text(headers.get("x-request-id"))
+    request_id_text(headers.get(REQUEST_ID))
 }
 
 impl Error {

@@ -149,6 +149,10 @@ pub(crate) fn rebuilt(response: reqwest::Response, body: Bytes) -> reqwest::Resp
     reqwest::Response::from(answer)
 }
 
+/// The header of the service's request ID.
+pub(crate) const REQUEST_ID: reqwest::header::HeaderName =
+    reqwest::header::HeaderName::from_static("x-request-id");
+
 /// An `X-Request-Id` header's value, when it is text.
 pub(crate) fn request_id_text(value: Option<&reqwest::header::HeaderValue>) -> Option<String> {
     value?.to_str().ok().map(str::to_owned)

@@ -109,7 +109,7 @@ impl Final {
         let (response, body) = self.result.as_ref().ok()?;
         Some(Answer {
             status: response.status().as_u16(),
-            request_id: response.headers().get("x-request-id").cloned(),
+            request_id: response.headers().get(answer::REQUEST_ID).cloned(),
             body: body.bytes.clone(),
             body_cut: body.cut,
         })

@@ -8,7 +8,10 @@
 //! out rather than woken together. A wait never runs past what the caller allows.
 
 use std::{
-    sync::{Arc, Mutex, MutexGuard},
+    sync::{
+        Arc, Mutex, MutexGuard,
+        atomic::{AtomicBool, Ordering::Relaxed},
+    },
     time::Duration,
 };
 
@@ -33,13 +36,20 @@ const MEASURE_WINDOW: f64 = 0.5;
 /// it never delays a request.
 #[derive(Clone, Debug, Default)]
 pub struct Pacing {
-    state: Arc<Mutex<State>>,
+    shared: Arc<Shared>,
+}
+
+/// What a client and its clones share of the pacing.
+#[derive(Debug, Default)]
+struct Shared {
+    /// Whether a rate-limit answer came: only then are sends paced. Read without the lock,
+    /// so that a send before the first rate limit takes none; set under it.
+    enabled: AtomicBool,
+    state: Mutex<State>,
 }
 
 #[derive(Debug)]
 struct State {
-    /// Whether a rate-limit answer came: only then are sends paced.
-    enabled: bool,
     /// Whether the bucket was given its first token (at the first cut).
     paced_before: bool,
     fill_rate: f64,
@@ -62,7 +72,6 @@ struct State {
 impl Default for State {
     fn default() -> Self {
         Self {
-            enabled: false,
             paced_before: false,
             fill_rate: MIN_FILL_RATE,
             capacity: MIN_CAPACITY,
@@ -83,21 +92,25 @@ impl Pacing {
     /// The send rate now, in requests per second, or `None` while sends are not paced.
     pub fn send_rate(&self) -> Option<f64> {
         let state = self.lock();
-        state.enabled.then_some(state.fill_rate)
+        self.enabled().then_some(state.fill_rate)
+    }
+
+    fn enabled(&self) -> bool {
+        self.shared.enabled.load(Relaxed)
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|p| p.into_inner())
+        self.shared.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Reserves a send and answers how long to wait before it (zero while not paced). When the
     /// wait would be longer than `at_most`, nothing is reserved and `at_most` is answered: the
     /// caller's time ends first.
     pub(crate) fn reserve(&self, at_most: Duration) -> Duration {
-        let mut state = self.lock();
-        if !state.enabled {
+        if !self.enabled() {
             return Duration::ZERO;
         }
+        let mut state = self.lock();
         let now = Instant::now();
         state.refill(now);
         let debt = (1.0 - state.tokens).max(0.0);
@@ -115,7 +128,8 @@ impl Pacing {
     /// rate) tells nothing new. A cut, and the recovery to the rate before the cut, are logged.
     pub(crate) fn answered(&self, sent: Instant, throttled: bool) {
         let mut state = self.lock();
-        if !throttled && !state.enabled {
+        let enabled = self.enabled();
+        if !throttled && !enabled {
             // Until the first rate limit, an answer is only counted, as of when its request
             // asked to go: the clock is not read again.
             state.measure(sent);
@@ -128,7 +142,7 @@ impl Pacing {
         let rate = if throttled && stale {
             return;
         } else if throttled {
-            let from = if state.enabled {
+            let from = if enabled {
                 measured.min(state.fill_rate)
             } else {
                 measured
@@ -137,7 +151,7 @@ impl Pacing {
             state.last_max_rate = from;
             state.time_window = (from * (1.0 - BETA) / SCALE).cbrt();
             state.last_throttle = Some(now);
-            state.enabled = true;
+            self.shared.enabled.store(true, Relaxed);
             state.recovered = false;
             let cut = from * BETA;
             info!(
@@ -146,7 +160,7 @@ impl Pacing {
                 "pacing: rate limit answered, send rate cut"
             );
             cut
-        } else if state.enabled {
+        } else if enabled {
             let since = state
                 .last_throttle
                 .map_or(0.0, |t| now.duration_since(t).as_secs_f64());

@@ -74,6 +74,19 @@ impl Call {
         }
     }
 
+    /// Reads the clock as an attempt starts; the first reading starts the call's clock.
+    fn attempt_starts(&mut self) -> Instant {
+        let now = Instant::now();
+        self.started.get_or_insert(now);
+        now
+    }
+
+    /// How long since the call's clock started (zero before its first attempt).
+    fn elapsed(&self) -> Duration {
+        self.started
+            .map_or(Duration::ZERO, |started| started.elapsed())
+    }
+
     /// The call with its clock started now, before its first attempt (for a call that may
     /// wait for something else first: its budget counts that wait too).
     pub(crate) fn started_now(self) -> Self {
@@ -145,14 +158,13 @@ impl<'c, A: Fn(&mut reqwest::Request) + Send + Sync + 'c> Attempts<'c, A> {
                 let Some(copy) = request.try_clone() else {
                     break;
                 };
-                let now = Instant::now();
-                let started = *call.started.get_or_insert(now);
+                let now = call.attempt_starts();
                 // The outcome is gone before the pause: the pause holds nothing of it.
                 let delay = {
                     let outcome = self.attempt(&call, copy, attempt, now).await;
                     let delay = outcome
                         .retryable
-                        .then(|| policy.next_delay(attempt, started.elapsed(), outcome.retry_after))
+                        .then(|| policy.next_delay(attempt, call.elapsed(), outcome.retry_after))
                         .flatten();
                     let Some(delay) = delay else {
                         return outcome.finish(&call, false, attempt);
@@ -176,8 +188,7 @@ impl<'c, A: Fn(&mut reqwest::Request) + Send + Sync + 'c> Attempts<'c, A> {
                 tokio::time::sleep(delay).await;
                 attempt += 1;
             }
-            let now = Instant::now();
-            call.started.get_or_insert(now);
+            let now = call.attempt_starts();
             let outcome = self.attempt(&call, request, attempt, now).await;
             outcome.finish(&call, false, attempt)
         }
@@ -254,7 +265,7 @@ impl Outcome {
                     path = call.path,
                     attempt,
                     status,
-                    elapsed_ms = millis(call.started.map_or(Duration::ZERO, |s| s.elapsed())),
+                    elapsed_ms = millis(call.elapsed()),
                     "answer"
                 );
                 Outcome {
@@ -272,7 +283,7 @@ impl Outcome {
                     path = call.path,
                     attempt,
                     failure,
-                    elapsed_ms = millis(call.started.map_or(Duration::ZERO, |s| s.elapsed())),
+                    elapsed_ms = millis(call.elapsed()),
                     "attempt failed"
                 );
                 Outcome {

@@ -3,15 +3,13 @@
 //! the cloud and the key, never a secret). Files live in temporary folders that stand for the
 //! current directory, the home directory and /etc/openstack; the real ones are never read.
 
-mod support;
-
-use otc_vpcep::{ClientBuilder, CloudsSearch, Credentials};
-use support::{
+use crate::support::{
     PROJECT_ID,
     auth::{Sent, from_vars, sent_by},
     config_violations,
     tls::TempDir,
 };
+use otc_vpcep::{ClientBuilder, CloudsSearch, Credentials};
 
 /// The folders a test's files go into: `cwd/`, `home/` (so `home/.config/openstack/`) and
 /// `etc/` (standing for /etc/openstack).

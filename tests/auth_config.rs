@@ -1,10 +1,8 @@
 //! Credential checks of `ClientBuilder::build`: values that cannot be sent, and credentials
 //! over plain http, are configuration errors naming the field, never showing the secret.
 
-mod support;
-
+use crate::support::{PROJECT_ID, config_violations};
 use otc_vpcep::{Client, ClientBuilder, Credentials};
-use support::{PROJECT_ID, config_violations};
 
 fn builder(credentials: Credentials) -> ClientBuilder {
     Client::builder()

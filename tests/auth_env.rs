@@ -2,13 +2,11 @@
 //! variables, read through a lookup function (the process environment is never changed).
 //! Which credentials were chosen is observed on the wire, at a loopback server.
 
-mod support;
-
-use otc_vpcep::{ClientBuilder, Credentials};
-use support::{
+use crate::support::{
     auth::{PROJECT_ID, SERVICE_ID, Sent, example_response, from_vars, sent_by, start_server},
     config_violations,
 };
+use otc_vpcep::{ClientBuilder, Credentials};
 
 /// A variable's name and value.
 type Var = (&'static str, &'static str);

@@ -1,13 +1,11 @@
 //! Secrets (token, secret key, security token) never show in `Debug` or `Display` of the
 //! credentials, the builder, the client, or any error the client produces.
 
-mod support;
-
-use otc_vpcep::{ClientBuilder, Credentials, Error, types::Protocol};
-use support::{
+use crate::support::{
     auth::{SERVICE_ID, start_server},
     builder_as,
 };
+use otc_vpcep::{ClientBuilder, Credentials, Error, types::Protocol};
 
 /// Every secret below contains this marker; nothing shown may.
 const MARKER: &str = "SECRET";
@@ -200,13 +198,13 @@ fn passwords_never_show_either() {
 #[cfg(feature = "emulator")]
 #[tokio::test(flavor = "current_thread")]
 async fn passwords_and_issued_tokens_never_show_in_debug_errors_or_logs() {
+    use crate::support::PROJECT_ID;
     use otc_vpcep::{Client, UserDomain, emulator::Emulator};
-    use support::PROJECT_ID;
 
     const PASSWORD: &str = "pw-SECRET-battery-staple";
     const ISSUED: &str = "MIIEmu";
 
-    let logs = support::logs::Logs::capture(tracing::Level::TRACE);
+    let logs = crate::support::logs::Logs::capture(tracing::Level::TRACE);
 
     let emulator = Emulator::builder()
         .user("u", PASSWORD, "OTC0001")

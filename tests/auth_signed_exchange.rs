@@ -5,17 +5,15 @@
 
 #![cfg(feature = "emulator")] // the replays go to the emulator
 
-mod support;
-
-use otc_vpcep::{Client, Credentials, types::Protocol};
-use serde_json::json;
-use support::{
+use crate::support::{
     auth::{
         PROJECT_ID, Received, SERVICE_ID, TestServer, example_response, rejected,
         replay_to_emulator, signed_header_names, start_server,
     },
     builder_as,
 };
+use otc_vpcep::{Client, Credentials, types::Protocol};
+use serde_json::json;
 
 const AK: &str = "HPUAFNKYZ7LTZ1ZKGQ8M";
 const SK: &str = "s3cr3t-Secret-Key-0123456789abcdefghijkl";
@@ -56,7 +54,7 @@ async fn the_example_put_signed_with_access_keys_is_accepted() {
     assert_eq!(request.method, "PUT");
     assert_eq!(
         request.target,
-        support::service_path(PROJECT_ID, SERVICE_ID)
+        crate::support::service_path(PROJECT_ID, SERVICE_ID)
     );
     let body: serde_json::Value = serde_json::from_slice(&request.body).expect("JSON body");
     assert_eq!(

@@ -1,5 +1,5 @@
 //! The build script's generator: what it generates is pinned (a spec change shows in review
-//! as the change of `snapshots/build_script__generated_code.snap`), and a broken spec is
+//! as the change of `snapshots/suite__build_script__generated_code.snap`), and a broken spec is
 //! refused with a message saying what is wrong.
 
 #[path = "../build/codegen.rs"]

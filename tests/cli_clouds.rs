@@ -4,14 +4,12 @@
 
 #![cfg(feature = "cli")]
 
-mod support;
-
-use serde_json::Value;
-use support::{
+use crate::support::{
     PROJECT_ID, SERVICE_ID,
     cli::{RunningEmulator, stderr, stdout, vpcep},
     tls::TempDir,
 };
+use serde_json::Value;
 
 /// A folder standing for the user's: `clouds.yaml` in it, and `HOME` pointing at it, so
 /// that no real clouds.yaml is read.

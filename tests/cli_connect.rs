@@ -8,13 +8,11 @@
 
 #![cfg(feature = "cli")]
 
-mod support;
-
-use serde_json::Value;
-use support::{
+use crate::support::{
     SERVICE_ID,
     cli::{RunningEmulator, stderr, stdout, vpcep_with_token},
 };
+use serde_json::Value;
 
 const CONSUMER_PROJECT: &str = otc_vpcep::emulator::DEFAULT_CONSUMER_PROJECT_ID;
 const CONSUMER_DOMAIN: &str = otc_vpcep::emulator::DEFAULT_CONSUMER_DOMAIN_ID;

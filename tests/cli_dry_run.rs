@@ -4,15 +4,13 @@
 
 #![cfg(feature = "cli")]
 
-mod support;
-
-use serde_json::{Value, json};
-use support::{
+use crate::support::{
     PROJECT_ID, SERVICE_ID,
     cli::{DOCUMENTED_FLAGS, dry_run, modify_in_eu_de, stderr, stdout, vpcep},
     documented_request,
     tls::TempDir,
 };
+use serde_json::{Value, json};
 
 #[test]
 fn dry_run_prints_the_request_and_needs_no_credentials() {

@@ -3,21 +3,19 @@
 
 #![cfg(feature = "cli")]
 
-mod support;
-
 use std::time::{Duration, Instant};
 
+use crate::support::{
+    cli::{RunningEmulator, output_off_runtime, stderr, stdout, vpcep, vpcep_at},
+    emulator::until_received,
+    tls::TempDir,
+};
 use otc_vpcep::{
     OpenEnum,
     emulator::{DOCUMENTED_PROJECT_ID, DOCUMENTED_SERVICE_ID, Emulator, documented_service},
     types::{EndpointService, ServiceStatus},
 };
 use serde_json::{Value, json};
-use support::{
-    cli::{RunningEmulator, output_off_runtime, stderr, stdout, vpcep, vpcep_at},
-    emulator::until_received,
-    tls::TempDir,
-};
 
 const OTHER_ID: &str = "0f6f5d2e-4c1b-4e55-9a43-5b0d2c9e7a11";
 

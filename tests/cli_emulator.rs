@@ -3,16 +3,14 @@
 
 #![cfg(feature = "cli")]
 
-mod support;
-
 use std::io::Write;
 
-use serde_json::json;
-use support::{
+use crate::support::{
     PROJECT_ID, SERVICE_ID,
     cli::{RunningEmulator, modify_at, stderr, vpcep, vpcep_at},
     tls::TempDir,
 };
+use serde_json::json;
 
 #[test]
 fn the_emulator_takes_a_seed_file_and_the_api_errors_exit_1() {

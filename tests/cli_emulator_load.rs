@@ -2,10 +2,8 @@
 
 #![cfg(feature = "cli")]
 
-mod support;
-
+use crate::support::cli::{RunningEmulator, stderr, vpcep, vpcep_at};
 use otc_vpcep::emulator::DOCUMENTED_SERVICE_ID;
-use support::cli::{RunningEmulator, stderr, vpcep, vpcep_at};
 
 fn get(emulator: &RunningEmulator) -> std::process::Output {
     vpcep_at(&emulator.base_url, "get", DOCUMENTED_SERVICE_ID)

@@ -3,19 +3,17 @@
 
 #![cfg(feature = "cli")]
 
-mod support;
-
-use serde_json::Value;
-use support::{
+use crate::support::{
     PROJECT_ID, SERVICE_ID,
     cli::{RunningEmulator, stderr, stdout, vpcep},
 };
+use serde_json::Value;
 
 const PASSWORD: &str = "cli-pa55-never-shown";
 
 #[test]
 fn os_cloud_with_a_password_cloud_logs_in_at_the_emulator() {
-    let users = support::tls::TempDir::new("cli-iam-users");
+    let users = crate::support::tls::TempDir::new("cli-iam-users");
     users.write("users", "# name:password:domain\nbob:other-pass:OTC02\n");
     let emulator = RunningEmulator::start_with(
         &[
@@ -28,7 +26,7 @@ fn os_cloud_with_a_password_cloud_logs_in_at_the_emulator() {
         ],
         &[("VPCEP_EMULATOR_USERS", &format!("alice:{PASSWORD}:OTC01"))],
     );
-    let dir = support::tls::TempDir::new("cli-password-cloud");
+    let dir = crate::support::tls::TempDir::new("cli-password-cloud");
     let cloud = |user: &str| {
         format!(
             "clouds:\n  emu:\n    auth:\n      auth_url: {base}/v3\n      username: {user}\n      \

@@ -6,15 +6,13 @@
 
 #![cfg(feature = "cli")]
 
-mod support;
-
-use serde_json::{Value, json};
-use support::{
+use crate::support::{
     PROJECT_ID,
     cli::{CLI_TOKEN, on_a_terminal, stderr, stdout, vpcep, vpcep_with_token},
     server::{Received, Reply, TestServer},
     spec,
 };
+use serde_json::{Value, json};
 
 const PORT_ID: &str = "4189d3c2-8882-4871-a3c2-d380272eed88";
 const VPC_ID: &str = "4189d3c2-8882-4871-a3c2-d380272eed80";

@@ -4,15 +4,13 @@
 
 #![cfg(feature = "cli")]
 
-mod support;
-
-use serde_json::{Value, json};
-use support::{
+use crate::support::{
     SERVICE_ID,
     cli::{DOCUMENTED_FLAGS, RunningEmulator, modify_at, stderr, stdout, vpcep_at},
     documented_request, documented_response,
     server::{Reply, TestServer},
 };
+use serde_json::{Value, json};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn modify_sends_the_flags_and_prints_the_answer_as_json() {

@@ -4,14 +4,12 @@
 
 #![cfg(feature = "cli")]
 
-mod support;
-
-use serde_json::Value;
-use support::{
+use crate::support::{
     SERVICE_ID,
     cli::{RunningEmulator, modify_at, output_off_runtime, stderr, stdout},
     tls::{ConnectProxy, TempDir, pki},
 };
+use serde_json::Value;
 
 /// `vpcep emulator` over HTTPS with a certificate made now; the folder holds `ca.pem`.
 fn https_emulator(label: &str) -> (RunningEmulator, TempDir) {

@@ -3,9 +3,7 @@
 
 #![cfg(feature = "cli")]
 
-mod support;
-
-use support::{
+use crate::support::{
     SERVICE_ID,
     cli::{dry_run, modify_in_eu_de, stderr, stdout, vpcep, vpcep_at},
     server::{Reply, TestServer},

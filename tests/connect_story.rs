@@ -6,8 +6,6 @@
 
 #![cfg(feature = "emulator")]
 
-mod support;
-
 use std::time::Duration;
 
 use otc_vpcep::{
@@ -55,7 +53,7 @@ async fn the_owner_approves_a_whitelisted_consumer_and_keeps_out_the_rest() {
         .start()
         .await
         .expect("emulator");
-    let owner = support::emulator::client(&emulator);
+    let owner = crate::support::emulator::client(&emulator);
     let consumer = client_of(&emulator, DEFAULT_CONSUMER_PROJECT_ID);
     let stranger = client_of(&emulator, STRANGER_PROJECT);
 

@@ -5,14 +5,14 @@
 
 #![cfg(feature = "emulator")]
 
-mod support;
-
 use std::{
     collections::HashSet,
     sync::{Arc, Mutex},
     time::Duration,
 };
 
+use crate::support::faults::{FaultServer, Reply, client, tiny_policy};
+use crate::support::server::Received;
 use otc_vpcep::{
     ConnectionChange, Error, WaitError,
     emulator::{
@@ -22,8 +22,6 @@ use otc_vpcep::{
     types::ConnectionStatusFilter,
 };
 use serde_json::{Value, json};
-use support::faults::{FaultServer, Reply, client, tiny_policy};
-use support::server::Received;
 
 const SERVICE: &str = DOCUMENTED_SERVICE_ID;
 
@@ -135,7 +133,7 @@ async fn fifty_pending_endpoints_are_accepted_under_the_rate_limit_and_each_is_r
         .await
         .expect("emulator");
     let endpoints = pending(&emulator, 50).await;
-    let client = support::emulator::client(&emulator);
+    let client = crate::support::emulator::client(&emulator);
     let outcomes = client
         .accept_endpoints(SERVICE, &endpoints)
         .send()
@@ -180,7 +178,7 @@ async fn fifty_pending_endpoints_are_accepted_under_the_rate_limit_and_each_is_r
 async fn accepting_endpoints_already_accepted_sends_nothing_and_says_so() {
     let emulator = Emulator::builder().start().await.expect("emulator");
     let endpoints = pending(&emulator, 3).await;
-    let client = support::emulator::client(&emulator);
+    let client = crate::support::emulator::client(&emulator);
     let first = client
         .accept_endpoints(SERVICE, &endpoints[..1])
         .send()
@@ -442,7 +440,7 @@ async fn the_wait_for_a_connection_ends_accepted_rejected_failed_or_in_time() {
 async fn the_wait_sees_the_owner_accept_through_the_emulator() {
     let emulator = Emulator::builder().start().await.expect("emulator");
     let endpoint = pending(&emulator, 1).await.remove(0);
-    let client = support::emulator::client(&emulator);
+    let client = crate::support::emulator::client(&emulator);
     let waiting = client
         .wait_for_connection(SERVICE, &endpoint, Duration::from_secs(20))
         .poll_interval(Duration::from_millis(10), Duration::from_millis(50))
@@ -472,7 +470,7 @@ async fn an_accept_whose_answer_is_lost_is_read_again_and_reported_done() {
         1,
         otc_vpcep::emulator::LostAnswer::Reset,
     );
-    let client = support::emulator::client(&emulator);
+    let client = crate::support::emulator::client(&emulator);
     let outcomes = client
         .accept_endpoints(SERVICE, &endpoints)
         .send()

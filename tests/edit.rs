@@ -3,17 +3,15 @@
 
 #![cfg(feature = "emulator")]
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::emulator::{client, client_without_retries, until_received};
 use otc_vpcep::{
     Conflict, EditOutcome, Error, OpenEnum,
     emulator::{DOCUMENTED_PROJECT_ID, DOCUMENTED_SERVICE_ID, Emulator, documented_service},
     types::{EndpointServicePort, Protocol},
 };
 use serde_json::{Value, json};
-use support::emulator::{client, client_without_retries, until_received};
 
 fn port(client_port: i32, server_port: i32, protocol: Protocol) -> EndpointServicePort {
     EndpointServicePort {

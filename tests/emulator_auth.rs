@@ -6,16 +6,14 @@
 
 #![cfg(feature = "emulator")]
 
-mod support;
-
 use std::time::{Duration, SystemTime};
 
+use crate::support::emulator::{Answer, answer, builder_as, client, documented_path};
 use otc_vpcep::{
     Client, Credentials, Error,
     emulator::{DOCUMENTED_PROJECT_ID, DOCUMENTED_SERVICE_ID, Emulator, EmulatorError},
     signer::{self, SigningRequest},
 };
-use support::emulator::{Answer, answer, builder_as, client, documented_path};
 
 const BODY: &str = r#"{"approval_enabled":true}"#;
 

@@ -2,16 +2,14 @@
 
 #![cfg(feature = "emulator")]
 
-mod support;
-
 use std::time::{Duration, Instant};
 
+use crate::support::emulator::{builder, client, client_without_retries};
 use otc_vpcep::{
     Error, OpenEnum, RetryPolicy,
     emulator::{DOCUMENTED_PROJECT_ID, DOCUMENTED_SERVICE_ID, Emulator, documented_service},
     types::{EndpointService, EndpointServicePort, Protocol, ServiceStatus},
 };
-use support::emulator::{builder, client, client_without_retries};
 
 fn port(client_port: i32, server_port: i32, protocol: Protocol) -> EndpointServicePort {
     EndpointServicePort {

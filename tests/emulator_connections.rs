@@ -5,8 +5,7 @@
 
 #![cfg(feature = "emulator")]
 
-mod support;
-
+use crate::support::emulator::{Answer, answer};
 use otc_vpcep::{
     emulator::{
         DEFAULT_CONSUMER_DOMAIN_ID, DEFAULT_CONSUMER_PROJECT_ID, DOCUMENTED_DOMAIN_ID,
@@ -16,7 +15,6 @@ use otc_vpcep::{
 };
 use reqwest::Method;
 use serde_json::{Value, json};
-use support::emulator::{Answer, answer};
 
 /// A project that no configuration names: a domain of its own.
 const STRANGER_PROJECT_ID: &str = "99999999999999999999999999999999";
@@ -77,7 +75,7 @@ fn endpoint_path(project: &str, endpoint: &str) -> String {
 }
 
 fn service_path(service: &str) -> String {
-    support::service_path(DOCUMENTED_PROJECT_ID, service)
+    crate::support::service_path(DOCUMENTED_PROJECT_ID, service)
 }
 
 /// The owner's whitelist change.
@@ -877,7 +875,7 @@ async fn the_rate_limit_and_lost_answers_hold_for_the_new_operations() {
 
 #[tokio::test]
 async fn vpcep_emulator_takes_projects_in_domains_and_the_most_records() {
-    let emulator = support::cli::RunningEmulator::start_with(
+    let emulator = crate::support::cli::RunningEmulator::start_with(
         &[
             "--project-domain",
             "b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2:d2",

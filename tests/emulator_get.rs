@@ -3,14 +3,12 @@
 
 #![cfg(feature = "emulator")]
 
-mod support;
-
+use crate::support::emulator::{answer, builder_as, client, documented_path};
 use otc_vpcep::{
     Client, Credentials, Error, OpenEnum,
     emulator::{DOCUMENTED_PROJECT_ID, DOCUMENTED_SERVICE_ID, Emulator, documented_service},
     types::{EndpointService, Protocol, ServiceError, ServiceStatus},
 };
-use support::emulator::{answer, builder_as, client, documented_path};
 
 const FAILED_ID: &str = "0f6f5d2e-4c1b-4e55-9a43-5b0d2c9e7a11";
 

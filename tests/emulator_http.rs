@@ -3,13 +3,11 @@
 
 #![cfg(feature = "emulator")]
 
-mod support;
-
 use std::collections::HashSet;
 
+use crate::support::emulator::{Answer, documented_path, put_json, send_raw};
 use otc_vpcep::emulator::Emulator;
 use reqwest::Method;
-use support::emulator::{Answer, documented_path, put_json, send_raw};
 
 fn assert_json_error(answer: &Answer, status: u16, code: &str) {
     assert_eq!(
@@ -170,7 +168,7 @@ async fn a_body_over_1_mib_is_a_json_413_declared_or_chunked() {
         .await
         .unwrap();
     assert_json_error(
-        &support::emulator::answer(chunked).await,
+        &crate::support::emulator::answer(chunked).await,
         413,
         "EndPoint.0002",
     );

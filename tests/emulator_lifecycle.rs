@@ -6,10 +6,12 @@
 
 #![cfg(feature = "emulator")]
 
-mod support;
-
 use std::{collections::HashSet, time::Duration};
 
+use crate::support::emulator::{
+    Answer, client, create, create_request, delete, documented_create_request, get, quotas_path,
+    request, send_raw, service_path, services_path, status_of,
+};
 use otc_vpcep::{
     OpenEnum,
     emulator::{
@@ -21,10 +23,6 @@ use otc_vpcep::{
 };
 use reqwest::Method;
 use serde_json::{Value, json};
-use support::emulator::{
-    Answer, client, create, create_request, delete, documented_create_request, get, quotas_path,
-    request, send_raw, service_path, services_path, status_of,
-};
 
 /// The documented project's services, with `query`.
 fn list_path(query: &str) -> String {
@@ -131,7 +129,7 @@ async fn four_services() -> Emulator {
 #[tokio::test]
 async fn every_operation_of_the_spec_is_routed_and_other_methods_are_405_with_its_allow() {
     let emulator = Emulator::start().await.unwrap();
-    let document = support::spec();
+    let document = crate::support::spec();
     let paths = document["paths"].as_object().unwrap();
     for (template, item) in paths {
         // A DELETE of the path before deleted the service: each path finds it again.
@@ -898,7 +896,7 @@ async fn a_delete_is_gone_at_once_by_default_and_checks_its_path() {
     let bad = request(
         &emulator,
         Method::DELETE,
-        &support::service_path(DOCUMENTED_PROJECT_ID, "not-a-uuid"),
+        &crate::support::service_path(DOCUMENTED_PROJECT_ID, "not-a-uuid"),
     )
     .await;
     assert_refused(&bad, 400, "EndPoint.3062", "Invalid endpoint service ID.");
@@ -1060,7 +1058,7 @@ async fn a_refused_request_or_another_operation_keeps_its_answer() {
 #[cfg(feature = "cli")]
 #[tokio::test]
 async fn vpcep_emulator_takes_the_lifecycle_flags() {
-    use support::cli::RunningEmulator;
+    use crate::support::cli::RunningEmulator;
     let running = tokio::task::spawn_blocking(|| {
         RunningEmulator::start(&[
             "--seed-count",
@@ -1080,7 +1078,8 @@ async fn vpcep_emulator_takes_the_lifecycle_flags() {
     let http = reqwest::Client::new();
     let url = |path: &str| format!("{}{path}", running.base_url);
     let send = |request: reqwest::RequestBuilder| async move {
-        support::emulator::answer(request.header("x-auth-token", "t").send().await.unwrap()).await
+        crate::support::emulator::answer(request.header("x-auth-token", "t").send().await.unwrap())
+            .await
     };
     let page = send(http.get(url(&list_path("limit=1")))).await;
     assert_eq!(total(&page), 10_001);
@@ -1102,10 +1101,10 @@ async fn vpcep_emulator_takes_the_lifecycle_flags() {
     ))))
     .await;
     assert_eq!(quotas.body["quotas"]["resources"][0]["used"], 10_002);
-    let bad = support::cli::vpcep()
+    let bad = crate::support::cli::vpcep()
         .args(["emulator", "--lose-answers", "makeService:1"])
         .output()
         .unwrap();
     assert_eq!(bad.status.code(), Some(2));
-    assert!(support::cli::stderr(&bad).contains("not an operation of the spec"));
+    assert!(crate::support::cli::stderr(&bad).contains("not an operation of the spec"));
 }

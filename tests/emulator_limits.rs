@@ -5,13 +5,11 @@
 
 #![cfg(feature = "emulator")]
 
-mod support;
-
 use std::time::{Duration, Instant};
 
+use crate::support::emulator::{client, documented_path};
 use otc_vpcep::emulator::{Emulator, EmulatorBuilder};
 use serde_json::Value;
-use support::emulator::{client, documented_path};
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
     net::TcpStream,

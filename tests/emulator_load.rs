@@ -4,13 +4,11 @@
 
 #![cfg(feature = "emulator")]
 
-mod support;
-
+use crate::support::emulator::put_json;
 use otc_vpcep::{
     emulator::{DOCUMENTED_PROJECT_ID, DOCUMENTED_SERVICE_ID, Emulator, EmulatorError},
     types::EndpointService,
 };
-use support::emulator::put_json;
 
 const RENAME: &str = r#"{"service_name":"renamed"}"#;
 
@@ -66,7 +64,7 @@ async fn the_rate_limit_is_per_project() {
         ("vpc_endpoint_service_id", DOCUMENTED_SERVICE_ID),
     ]);
     let answer =
-        support::emulator::send_raw(&emulator, reqwest::Method::GET, &path, None, "").await;
+        crate::support::emulator::send_raw(&emulator, reqwest::Method::GET, &path, None, "").await;
     assert_eq!(answer.code(), "EndPoint.0005");
 }
 
@@ -103,7 +101,7 @@ async fn a_share_of_requests_fails() {
     let url = format!(
         "{}{}",
         emulator.base_url(),
-        support::emulator::documented_path()
+        crate::support::emulator::documented_path()
     );
     let mut failed = 0;
     for _ in 0..400 {

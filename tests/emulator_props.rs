@@ -5,8 +5,6 @@
 
 #![cfg(feature = "emulator")]
 
-mod support;
-
 use std::{
     sync::{
         Arc,
@@ -15,13 +13,13 @@ use std::{
     time::Duration,
 };
 
+use crate::support::emulator::{documented_path, put_json};
 use otc_vpcep::emulator::{Emulator, documented_service};
 use proptest::{
     prelude::*,
     test_runner::{Config, TestRunner},
 };
 use serde_json::Value;
-use support::emulator::{documented_path, put_json};
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
     runtime::Runtime,

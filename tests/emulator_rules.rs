@@ -4,16 +4,14 @@
 
 #![cfg(feature = "emulator")]
 
-mod support;
-
 use std::num::NonZeroU16;
 
+use crate::support::emulator::{client, put_json, send_raw};
 use otc_vpcep::{
     emulator::{DOCUMENTED_PROJECT_ID, DOCUMENTED_SERVICE_ID, Emulator},
     raw,
     types::{ModifyEndpointServiceRequest, PortMapping, Protocol},
 };
-use support::emulator::{client, put_json, send_raw};
 
 fn mapping(client_port: u16, server_port: u16, protocol: Protocol) -> PortMapping {
     PortMapping {

@@ -1,13 +1,11 @@
 //! Answers that are odd in shape: non-JSON error pages, truncated or undocumented bodies,
 //! tolerant error bodies, forward-compatible success bodies.
 
-mod support;
-
+use crate::support::faults::{FaultServer, Reply, client, get, modify, service_json, tiny_policy};
 use otc_vpcep::{
     Error, OpenEnum,
     types::{ServiceStatus, TcpProxy},
 };
-use support::faults::{FaultServer, Reply, client, get, modify, service_json, tiny_policy};
 
 fn html(status: u16, page: &str) -> Reply {
     Reply::Http {

@@ -2,20 +2,18 @@
 //! returns `Ok` or a typed error consistent with the status, after as many attempts as the
 //! error's `is_retryable` says.
 
-mod support;
-
 use std::{
     sync::{Arc, Mutex},
     time::Duration,
 };
 
+use crate::support::faults::{FaultServer, Reply, client, modify, service_json, tiny_policy};
 use otc_vpcep::{Error, RetryPolicy};
 use proptest::{
     prelude::*,
     test_runner::{Config, TestRunner},
 };
 use serde_json::Value;
-use support::faults::{FaultServer, Reply, client, modify, service_json, tiny_policy};
 
 /// Statuses: the interesting ones often, any final status (200..=999) sometimes.
 fn status() -> impl Strategy<Value = u16> {

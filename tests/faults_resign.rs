@@ -1,11 +1,9 @@
 //! A retried AK/SK request is signed again: a fresh `X-Sdk-Date` and signature per attempt.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::faults::{FaultServer, PROJECT, Reply, modify, tiny_policy};
 use otc_vpcep::{Client, Credentials};
-use support::faults::{FaultServer, PROJECT, Reply, modify, tiny_policy};
 
 #[tokio::test]
 async fn each_attempt_carries_a_fresh_signature() {

@@ -1,13 +1,11 @@
 //! Retries, backoff, `Retry-After`, the total budget and timeouts, against the fault server.
 
-mod support;
-
 use std::time::{Duration, Instant};
 
-use otc_vpcep::{Client, Error, RetryPolicy};
-use support::faults::{
+use crate::support::faults::{
     FaultServer, PROJECT, Reply, SERVICE, TOKEN, client, get, modify, tiny_policy,
 };
+use otc_vpcep::{Client, Error, RetryPolicy};
 
 #[tokio::test]
 async fn a_503_then_200_succeeds_on_the_second_attempt() {
@@ -180,7 +178,7 @@ async fn each_attempt_is_authorized_and_carries_the_same_request() {
         .expect("third attempt succeeds");
     let received = server.received();
     assert_eq!(received.len(), 3);
-    let path = support::service_path(PROJECT, SERVICE);
+    let path = crate::support::service_path(PROJECT, SERVICE);
     for request in &received {
         assert_eq!(
             (request.method.as_str(), request.path()),

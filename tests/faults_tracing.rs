@@ -1,13 +1,11 @@
 //! The `tracing` events of attempts and retries: what they say, and that no secret or header
 //! value is in them.
 
-mod support;
-
-use otc_vpcep::{Client, Credentials};
-use support::{
+use crate::support::{
     faults::{FaultServer, PROJECT, Reply, SERVICE, TOKEN, modify, tiny_policy},
     logs::Logs,
 };
+use otc_vpcep::{Client, Credentials};
 
 async fn logs_of(server: &FaultServer, credentials: Credentials) -> String {
     let logs = Logs::capture(tracing::Level::DEBUG);
@@ -30,7 +28,7 @@ async fn every_attempt_and_retry_is_traced_with_method_path_status_attempt_and_d
     )
     .await;
     let logs = logs_of(&server, Credentials::token(TOKEN)).await;
-    let path = support::service_path(PROJECT, SERVICE);
+    let path = crate::support::service_path(PROJECT, SERVICE);
     let lines: Vec<&str> = logs.lines().collect();
 
     let sent: Vec<_> = lines
@@ -100,7 +98,7 @@ async fn budget_exhaustion_and_pacing_cuts_are_traced_without_secrets() {
         .retry_budget(otc_vpcep::RetryBudget::new(5))
         .build()
         .expect("client");
-    let error = support::faults::get(&client)
+    let error = crate::support::faults::get(&client)
         .await
         .expect_err("always rate limited");
     assert!(

@@ -2,8 +2,6 @@
 //! the pacing after the rate limit, and the cap on requests in flight (their tracing events:
 //! `tests/faults_tracing.rs`).
 
-mod support;
-
 use std::{
     sync::{
         Arc,
@@ -12,8 +10,8 @@ use std::{
     time::Duration,
 };
 
+use crate::support::faults::{FaultServer, PROJECT, Reply, TOKEN, get, tiny_policy};
 use otc_vpcep::{Client, Credentials, Error, RetryBudget};
-use support::faults::{FaultServer, PROJECT, Reply, TOKEN, get, tiny_policy};
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
     net::TcpListener,
@@ -128,7 +126,7 @@ async fn counting_server(hold: Duration) -> (String, Arc<AtomicUsize>) {
     let now = Arc::new(AtomicUsize::new(0));
     let seen = most.clone();
     tokio::spawn(async move {
-        let body = support::documented_response().to_string();
+        let body = crate::support::documented_response().to_string();
         while let Ok((mut socket, _)) = listener.accept().await {
             let (now, most, body) = (now.clone(), seen.clone(), body.clone());
             tokio::spawn(async move {
@@ -184,8 +182,8 @@ async fn the_in_flight_cap_holds_across_clones() {
 #[cfg(feature = "emulator")]
 #[tokio::test]
 async fn the_rate_limit_paces_the_client_and_pacing_can_be_switched_off() {
+    use crate::support::emulator::builder_as;
     use otc_vpcep::emulator::{DOCUMENTED_SERVICE_ID, Emulator};
-    use support::emulator::builder_as;
 
     let emulator = Emulator::builder()
         .rate_limit(1000.0, 2)

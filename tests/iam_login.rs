@@ -4,15 +4,13 @@
 
 #![cfg(feature = "emulator")]
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::emulator::builder_as;
 use otc_vpcep::{
     Client, ClientBuilder, Credentials, Error, IamError, IamFailure, RetryPolicy, UserDomain,
     emulator::{DOCUMENTED_PROJECT_ID, DOCUMENTED_SERVICE_ID, Emulator, EmulatorBuilder},
 };
-use support::emulator::builder_as;
 
 const USER: &str = "alice";
 const PASSWORD: &str = "pa55-w0rd-never-shown";

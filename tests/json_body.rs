@@ -1,11 +1,9 @@
 //! A change given as a JSON body (`json_body`, what `vpcep modify --body` uses): checked like
 //! the setters, every violation by field path.
 
-mod support;
-
+use crate::support::{SERVICE_ID, client, documented_request};
 use otc_vpcep::Error;
 use serde_json::{Value, json};
-use support::{SERVICE_ID, client, documented_request};
 
 fn checked(body: Value) -> Result<Value, Vec<String>> {
     let client = client("http://127.0.0.1:9");

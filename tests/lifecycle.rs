@@ -2,21 +2,19 @@
 //! loopback server: every page of the list (while services come and go), a service found by
 //! name, a create that is never sent twice, a delete whose retried 404 means done, quotas.
 
-mod support;
-
 use std::{
     collections::{BTreeMap, HashSet},
     sync::{Arc, Mutex},
 };
 
+use crate::support::faults::{FaultServer, Reply, client, tiny_policy};
+use crate::support::server::Received;
 use futures_util::StreamExt;
 use otc_vpcep::{
     Error,
     types::{Protocol, QuotaResourceType, ServerType},
 };
 use serde_json::{Value, json};
-use support::faults::{FaultServer, Reply, client, tiny_policy};
-use support::server::Received;
 
 const PORT_ID: &str = "4189d3c2-8882-4871-a3c2-d380272eed88";
 const VPC_ID: &str = "4189d3c2-8882-4871-a3c2-d380272eed80";
@@ -565,7 +563,10 @@ async fn quotas_are_read_by_type() {
     assert_eq!(quotas.quotas.resources[0].quota, Some(100));
     assert_eq!(
         server.received()[0].target,
-        format!("/v1/{}/quotas?type=endpoint_service", support::PROJECT_ID)
+        format!(
+            "/v1/{}/quotas?type=endpoint_service",
+            crate::support::PROJECT_ID
+        )
     );
 }
 

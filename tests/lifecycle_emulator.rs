@@ -4,17 +4,15 @@
 
 #![cfg(feature = "emulator")]
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::emulator::client;
 use otc_vpcep::{
     Error,
     emulator::{DOCUMENTED_PROJECT_ID, Emulator, LostAnswer},
     spec,
     types::{Protocol, QuotaResourceType, ServerType, ServiceStatus},
 };
-use support::emulator::client;
 
 const PORT_ID: &str = "5b0d2c9e-4c1b-4e55-9a43-0f6f5d2e7a11";
 const VPC_ID: &str = "4189d3c2-8882-4871-a3c2-d380272eed80";

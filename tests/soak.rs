@@ -12,16 +12,14 @@
 
 #![cfg(feature = "emulator")]
 
-mod support;
-
 use std::{collections::BTreeSet, time::Duration};
 
+use crate::support::emulator::builder_as;
 use otc_vpcep::{
     Credentials, Error, OpenEnum, RetryBudget, RetryPolicy,
     emulator::{DOCUMENTED_PROJECT_ID, Emulator, documented_service},
     types::{EndpointServicePort, Protocol},
 };
-use support::emulator::builder_as;
 
 const TASKS: u16 = 64;
 const EDITS: u16 = 50;

@@ -9,10 +9,9 @@
 //!   such check fails the test.
 //! - The examples embedded in the spec equal the examples of the API reference page.
 
-mod support;
-
 use std::{collections::BTreeMap, sync::LazyLock};
 
+use crate::support::SERVICE_ID;
 use otc_vpcep::{
     Client, CreateEndpointService, Credentials, Error, MAX_PORT_MAPPINGS, OpenEnum, RetryPolicy,
     types,
@@ -20,7 +19,6 @@ use otc_vpcep::{
 use schemars::{JsonSchema, r#gen::SchemaSettings};
 use serde::{Serialize, de::DeserializeOwned};
 use serde_json::{Map, Value, json};
-use support::SERVICE_ID;
 
 const COMPONENTS: &str = "#/components/schemas/";
 
@@ -147,7 +145,7 @@ fn referenced(schema: &Value) -> &str {
 
 #[test]
 fn derived_schemas_of_the_rust_types_match_the_spec() {
-    let spec = support::spec();
+    let spec = crate::support::spec();
     let spec_defs = spec["components"]["schemas"].as_object().expect("schemas");
     // Every operation's request and success schemas, and its error answers, are compared here.
     let mut compared = Vec::new();
@@ -504,7 +502,7 @@ fn derived_schemas_of_the_rust_types_match_the_spec() {
 
 #[test]
 fn the_comparison_sees_a_field_added_to_one_side() {
-    let spec = support::spec();
+    let spec = crate::support::spec();
     let spec_defs = spec["components"]["schemas"]
         .as_object()
         .expect("schemas")
@@ -530,7 +528,7 @@ fn the_comparison_sees_a_field_added_to_one_side() {
 /// refused, which it does not retry.
 fn offline_client() -> &'static Client {
     static CLIENT: LazyLock<Client> = LazyLock::new(|| {
-        support::builder_as("http://127.0.0.1:9", Credentials::token("test-token"))
+        crate::support::builder_as("http://127.0.0.1:9", Credentials::token("test-token"))
             .retry_policy(RetryPolicy::disabled())
             .build()
             .expect("a valid configuration")
@@ -1390,7 +1388,7 @@ fn collect_operations(spec: &Value, out: &mut Constraints) {
 
 #[test]
 fn every_constraint_in_the_spec_is_enforced_at_its_bounds() {
-    let spec = support::spec();
+    let spec = crate::support::spec();
     let schemas = &spec["components"]["schemas"];
     let mut constraints = Constraints::new();
     for (name, schema) in schemas.as_object().expect("schemas") {
@@ -1580,12 +1578,12 @@ fn fixture(name: &str) -> Value {
 #[test]
 fn the_spec_examples_equal_the_reference_page_examples() {
     assert_eq!(
-        support::documented_request(),
+        crate::support::documented_request(),
         fixture("page_example_request.json"),
         "the spec's example request is not the page's"
     );
     assert_eq!(
-        support::documented_response(),
+        crate::support::documented_response(),
         fixture("page_example_response.json"),
         "the spec's example response is not the page's"
     );
@@ -1594,7 +1592,7 @@ fn the_spec_examples_equal_the_reference_page_examples() {
 /// The table of operations the layer uses is the spec's: every method on every path.
 #[test]
 fn the_operations_table_is_the_specs() {
-    let spec = support::spec();
+    let spec = crate::support::spec();
     let mut in_spec = Vec::new();
     for (path, item) in spec["paths"].as_object().expect("paths") {
         for (method, operation) in item.as_object().expect("a path item") {
@@ -1715,7 +1713,7 @@ fn round_trip_examples(at: &str, content: &Value) -> usize {
 /// into the Rust type of its schema and re-encodes unchanged.
 #[test]
 fn every_response_example_round_trips_through_the_rust_type() {
-    let spec = support::spec();
+    let spec = crate::support::spec();
     let mut seen = BTreeMap::new();
     for item in spec["paths"].as_object().expect("paths").values() {
         for operation in item.as_object().expect("a path item").values() {
@@ -1773,7 +1771,7 @@ fn every_response_example_round_trips_through_the_rust_type() {
 /// unchanged.
 #[test]
 fn every_request_example_round_trips_through_the_rust_type() {
-    let spec = support::spec();
+    let spec = crate::support::spec();
     let mut seen = Vec::new();
     for item in spec["paths"].as_object().expect("paths").values() {
         for operation in item.as_object().expect("a path item").values() {

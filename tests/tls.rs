@@ -5,18 +5,16 @@
 
 #![cfg(feature = "emulator")]
 
-mod support;
-
 use std::collections::HashMap;
 
-use otc_vpcep::{
-    Client, ClientBuilder, CloudsSearch, Credentials, Error,
-    emulator::{DOCUMENTED_PROJECT_ID, DOCUMENTED_SERVICE_ID, Emulator, EmulatorError},
-};
-use support::{
+use crate::support::{
     config_violations,
     emulator::builder_as,
     tls::{TempDir, TestPki, pki},
+};
+use otc_vpcep::{
+    Client, ClientBuilder, CloudsSearch, Credentials, Error,
+    emulator::{DOCUMENTED_PROJECT_ID, DOCUMENTED_SERVICE_ID, Emulator, EmulatorError},
 };
 
 async fn https_emulator(pki: &TestPki) -> Emulator {
@@ -85,7 +83,7 @@ async fn an_untrusted_certificate_is_a_tls_error_naming_the_host() {
     assert_eq!(emulator.requests_received(), 0);
 
     // Another CA does not help either.
-    let other = support::tls::pki(&["localhost"]);
+    let other = crate::support::tls::pki(&["localhost"]);
     let client = builder(&emulator)
         .ca_certificate_pem(other.ca_pem.as_bytes())
         .build()
@@ -230,7 +228,7 @@ fn unusable_ca_certificates_are_errors_naming_their_source() {
 #[tokio::test]
 async fn the_emulator_refuses_an_unusable_certificate_or_key() {
     let pki = pki(&["localhost"]);
-    let other = support::tls::pki(&["localhost"]);
+    let other = crate::support::tls::pki(&["localhost"]);
     for (cert, key, expected) in [
         ("junk", pki.key_pem.as_str(), "no PEM certificate"),
         (

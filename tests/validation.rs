@@ -1,12 +1,10 @@
 //! Every documented rule refuses a violating request before any I/O, naming the field and rule.
 
-mod support;
-
-use otc_vpcep::{Error, types::Protocol};
-use support::{
+use crate::support::{
     SERVICE_ID, client, config_violations,
     server::{Reply, TestServer},
 };
+use otc_vpcep::{Error, types::Protocol};
 
 /// The violations of a refused request, as `field: rule` lines.
 fn violations(result: Result<impl std::fmt::Debug, Error>) -> Vec<String> {

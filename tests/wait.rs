@@ -4,16 +4,14 @@
 
 #![cfg(feature = "emulator")]
 
-mod support;
-
 use std::time::{Duration, Instant};
 
+use crate::support::emulator::{builder, client, client_without_retries, until_received};
 use otc_vpcep::{
     Client, Error, OpenEnum, WaitError,
     emulator::{DOCUMENTED_PROJECT_ID, DOCUMENTED_SERVICE_ID, Emulator, documented_service},
     types::{EndpointService, Protocol, ServiceError, ServiceStatus},
 };
-use support::emulator::{builder, client, client_without_retries, until_received};
 
 const OTHER_ID: &str = "0f6f5d2e-4c1b-4e55-9a43-5b0d2c9e7a11";
 

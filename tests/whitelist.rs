@@ -6,20 +6,18 @@
 
 #![cfg(feature = "emulator")]
 
-mod support;
-
 use std::{
     collections::BTreeSet,
     sync::{Arc, Mutex},
 };
 
+use crate::support::faults::{FaultServer, Reply, client, tiny_policy};
+use crate::support::server::Received;
 use otc_vpcep::{
     Error, WhitelistEntry,
     emulator::{DOCUMENTED_PROJECT_ID, DOCUMENTED_SERVICE_ID, Emulator},
 };
 use serde_json::{Value, json};
-use support::faults::{FaultServer, Reply, client, tiny_policy};
-use support::server::Received;
 
 const SERVICE: &str = DOCUMENTED_SERVICE_ID;
 const OWN: &str = "5fc973eea581490997e82ea11a1df31f";
@@ -39,7 +37,7 @@ fn query(request: &Received, name: &str) -> Option<String> {
 
 /// The whitelist of the documented service, as the emulator holds it, in normal form.
 async fn records(emulator: &Emulator) -> BTreeSet<String> {
-    support::emulator::client(emulator)
+    crate::support::emulator::client(emulator)
         .list_permissions(SERVICE)
         .collect_all()
         .await
@@ -63,7 +61,7 @@ async fn seeded(count: usize) -> Emulator {
 #[tokio::test]
 async fn a_whitelist_of_1200_is_read_whole_and_set_to_a_list_that_differs_by_3() {
     let emulator = seeded(1_200).await;
-    let client = support::emulator::client(&emulator);
+    let client = crate::support::emulator::client(&emulator);
 
     let before = emulator.requests_received();
     let all = client
@@ -137,7 +135,7 @@ async fn a_whitelist_of_1200_is_read_whole_and_set_to_a_list_that_differs_by_3()
 #[tokio::test]
 async fn bare_and_prefixed_ids_are_one_record_and_star_is_every_account() {
     let emulator = seeded(2).await;
-    let client = support::emulator::client(&emulator);
+    let client = crate::support::emulator::client(&emulator);
     client
         .add_to_whitelist(SERVICE, ["*"])
         .send()
@@ -250,7 +248,7 @@ async fn a_large_set_goes_in_batches_of_the_most_a_request_carries() {
 #[tokio::test]
 async fn a_set_keeps_the_owners_record_unless_told_to_remove_it() {
     let emulator = seeded(2).await;
-    let client = support::emulator::client(&emulator);
+    let client = crate::support::emulator::client(&emulator);
     client
         .add_to_whitelist(SERVICE, [OWN])
         .send()
@@ -342,7 +340,7 @@ async fn the_walk_over_the_whitelist_misses_no_record_while_records_before_its_p
 #[tokio::test]
 async fn sets_of_one_service_through_one_client_run_one_at_a_time() {
     let emulator = seeded(3).await;
-    let client = support::emulator::client(&emulator);
+    let client = crate::support::emulator::client(&emulator);
     let one = [domain(10), domain(11)];
     let other = [domain(20), domain(21)];
     let (a, b) = tokio::join!(

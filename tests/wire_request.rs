@@ -1,13 +1,11 @@
 //! The request on the wire: the documented example, byte for byte as sent, and edge cases.
 
-mod support;
-
-use otc_vpcep::types::Protocol;
-use serde_json::{Value, json};
-use support::{
+use crate::support::{
     PROJECT_ID, SERVICE_ID, client, documented_request,
     server::{Reply, TestServer},
 };
+use otc_vpcep::types::Protocol;
+use serde_json::{Value, json};
 
 /// The documented example request, built through the ergonomic API.
 fn documented_change(client: &otc_vpcep::Client) -> otc_vpcep::ModifyEndpointService<'_> {
@@ -116,7 +114,7 @@ async fn documented_example_on_the_wire() {
     assert_eq!(request.method, "PUT");
     assert_eq!(
         request.target,
-        support::service_path(PROJECT_ID, SERVICE_ID)
+        crate::support::service_path(PROJECT_ID, SERVICE_ID)
     );
     assert_eq!(request.header("api-version"), None);
     let body: Value = serde_json::from_slice(&request.body).unwrap();
@@ -128,7 +126,7 @@ async fn documented_example_on_the_wire() {
 
 /// A received request as a snapshot shows it: the host's port varies per run, and
 /// credentials never go into a snapshot.
-fn on_the_wire(request: &support::server::Received) -> String {
+fn on_the_wire(request: &crate::support::server::Received) -> String {
     let headers: Vec<String> = request
         .headers
         .iter()
@@ -163,7 +161,7 @@ async fn get_on_the_wire() {
     assert_eq!(request.method, "GET");
     assert_eq!(
         request.target,
-        support::service_path(PROJECT_ID, SERVICE_ID)
+        crate::support::service_path(PROJECT_ID, SERVICE_ID)
     );
     assert!(request.body.is_empty());
     assert_eq!(request.header("x-auth-token"), Some("test-token"));
@@ -182,7 +180,7 @@ async fn service_id_is_sent_in_canonical_form() {
         .unwrap();
     assert_eq!(
         server.received()[0].target,
-        support::service_path(PROJECT_ID, SERVICE_ID)
+        crate::support::service_path(PROJECT_ID, SERVICE_ID)
     );
 }
 

@@ -1,14 +1,12 @@
 //! The answer on the wire: the documented example decodes and re-encodes without loss, and
 //! answers from a newer service still decode.
 
-mod support;
-
+use crate::support::documented_response;
 use otc_vpcep::{
     OpenEnum,
     types::{EndpointService, Protocol, ServerType, ServiceStatus, ServiceType, TcpProxy},
 };
 use serde_json::json;
-use support::documented_response;
 
 #[test]
 fn documented_example_decodes() {
@@ -95,7 +93,7 @@ fn an_answer_without_an_id_does_not_decode() {
 
 /// The query's documented example `name` (`available`, `failed`), as embedded in the spec.
 fn query_example(name: &str) -> serde_json::Value {
-    support::operation_of("get")["responses"]["200"]["content"]["application/json"]["examples"]
+    crate::support::operation_of("get")["responses"]["200"]["content"]["application/json"]["examples"]
         [name]["value"]
         .clone()
 }

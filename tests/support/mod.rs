@@ -9,9 +9,9 @@
 //! - [`tls`]: certificates made at test time, a CONNECT proxy, temporary folders;
 //! - [`logs`]: the `tracing` events of a test, captured as text.
 //!
-//! Each `tests/*.rs` is a crate of its own that declares `mod support;` and uses a part of it.
+//! Each `tests/*.rs` is a module of the one test binary (`tests/main.rs`) and uses a part of it.
 
-#![allow(dead_code, unused_imports)] // each test crate uses a part of it
+#![allow(dead_code, unused_imports)] // without the features, the tests that use some of it are left out
 
 pub mod auth;
 pub mod cli;

@@ -2,21 +2,20 @@
 //! address with in-memory state, for trying the crate without an account and for testing
 //! code that uses it offline.
 //!
-//! It serves every operation of the spec ([`crate::spec::ALL`]), routed from the spec's table:
-//! a service owner's list, create, query, modify and delete of VPC endpoint services, their
-//! connections and their approval, their whitelists, consumers' VPC endpoints (create, list,
-//! query, delete), and the quotas, as the API reference documents them: it checks every documented rule itself and
-//! answers the documented error codes with their HTTP status, and answers services with their
-//! names decorated as `{region}.{name}.{id}`, as the live service does. Creates and deletes
-//! are asynchronous, as on the live service: a new service is `creating`, a deleted one
-//! `deleting`, for as long as [`EmulatorBuilder::create_time`] and
-//! [`EmulatorBuilder::delete_time`] say (zero by default), on tokio's clock; projects have a
-//! quota of services ([`EmulatorBuilder::service_quota`]). Every answer it gives is JSON (but
-//! a delete's, which has no body) and carries an `X-Request-Id` (hyper answers a request it
-//! cannot parse itself; README says where). A request needs an
-//! `X-Auth-Token` (any token, unless [`EmulatorBuilder::token`] restricts them, or users are
-//! configured: then only the tokens it issued) or a valid AK/SK signature (keys given with
-//! [`EmulatorBuilder::access_key`]), else it gets 401 `EndPoint.0003`.
+//! It serves every operation of the spec ([`crate::spec::ALL`]), routed from the spec's table: a
+//! service owner's list, create, query, modify and delete of VPC endpoint services, their
+//! connections and their approval, their whitelists, consumers' VPC endpoints (create, list, query,
+//! delete), and the quotas, as the API reference documents them: it checks every documented rule
+//! itself and answers the documented error codes with their HTTP status, and answers services with
+//! their names decorated as `{region}.{name}.{id}`, as the live service does. Creates and deletes
+//! are asynchronous, as on the live service: a new service is `creating`, a deleted one `deleting`,
+//! for as long as [`EmulatorBuilder::create_time`] and [`EmulatorBuilder::delete_time`] say (zero
+//! by default), on tokio's clock; projects have a quota of services
+//! ([`EmulatorBuilder::service_quota`]). Every answer it gives is JSON (but a delete's, which has
+//! no body) and carries an `X-Request-Id` (hyper answers a request it cannot parse itself; README
+//! says where). A request needs an `X-Auth-Token` (any token, unless [`EmulatorBuilder::token`]
+//! restricts them, or users are configured: then only the tokens it issued) or a valid AK/SK
+//! signature (keys given with [`EmulatorBuilder::access_key`]), else it gets 401 `EndPoint.0003`.
 //!
 //! It serves IAM on the same address, under `/v3`: logins of the users given with
 //! [`EmulatorBuilder::user`] (`POST /v3/auth/tokens`) and lookups of the projects given with

@@ -9,9 +9,9 @@
 //! - one consumer is configured by default: [`DEFAULT_CONSUMER_PROJECT_ID`] in
 //!   [`DEFAULT_CONSUMER_DOMAIN_ID`] (the domain of the reference's example of a whitelist
 //!   record to remove), so that a consumer's endpoint can be tried at once;
-//! - more are configured with [`EmulatorBuilder::project_domain`](super::EmulatorBuilder::project_domain)
-//!   (`vpcep emulator --project-domain PROJECT:DOMAIN`), which also moves a project to another
-//!   domain;
+//! - more are configured with
+//!   [`EmulatorBuilder::project_domain`](super::EmulatorBuilder::project_domain) (`vpcep
+//!   emulator --project-domain PROJECT:DOMAIN`), which also moves a project to another domain;
 //! - any other project ID that a path names (every valid one is served, as before) is in a
 //!   domain of its own, derived from the project ID (32 hexadecimal digits), so that two
 //!   unconfigured projects are two accounts.

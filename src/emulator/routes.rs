@@ -7,7 +7,8 @@
 //!
 //! Around the API's routes: the guard every request passes first, the published spec (open to
 //! anyone, as documentation is), IAM under `/v3`, JSON answers for any other path, an
-//! `X-Request-Id` on every answer, and the answers a test asked to lose (see [`lost`](super::lost)).
+//! `X-Request-Id` on every answer, and the answers a test asked to lose (see
+//! [`lost`](super::lost)).
 
 use std::sync::Arc;
 

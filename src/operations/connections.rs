@@ -119,7 +119,8 @@ impl<'a> AcceptOrRejectConnections<'a> {
     /// order given (an endpoint given twice counts once).
     ///
     /// - An endpoint already where asked (accepted, for an accept) is not sent:
-    ///   [`ConnectionChange::AlreadyAccepted`] or [`AlreadyRejected`](ConnectionChange::AlreadyRejected).
+    ///   [`ConnectionChange::AlreadyAccepted`] or
+    ///   [`AlreadyRejected`](ConnectionChange::AlreadyRejected).
     /// - Each request goes through the client's hooks: retried on the rate limit (a POST is
     ///   retried only where it cannot have taken effect), paced after it with the client's
     ///   other calls, and within the client's retry budget.

@@ -64,8 +64,9 @@ impl<'a> AddOrRemovePermissions<'a> {
     ///
     /// The batches run one at a time with the other changes of the service through this
     /// client (edits, whitelist sets). Adding a record again, or removing one the whitelist
-    /// does not have, is for the service to answer. When a batch fails, the batches before it were made and the later ones are
-    /// not sent: the error is that batch's; sending the same call again completes it.
+    /// does not have, is for the service to answer. When a batch fails, the batches before it
+    /// were made and the later ones are not sent: the error is that batch's; sending the same
+    /// call again completes it.
     pub fn send(self) -> impl Future<Output = Result<PermissionActionResult, Error>> + Send + 'a {
         let planned = self.planned();
         async move {

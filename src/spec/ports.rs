@@ -1,6 +1,7 @@
 //! Port mappings, in one place: the protocol's default (the spec's `default: TCP`, which the
-//! generated `Protocol::default()` returns), the rule that no two mappings share a client port and protocol, and the conversions between the
-//! request's [`PortMapping`] and the answer's [`EndpointServicePort`].
+//! generated `Protocol::default()` returns), the rule that no two mappings share a client port
+//! and protocol, and the conversions between the request's [`PortMapping`] and the answer's
+//! [`EndpointServicePort`].
 
 use std::{collections::HashMap, fmt, hash::Hash};
 

@@ -256,6 +256,8 @@ impl Drop for Waiting<'_> {
 mod tests {
     use std::time::Duration;
 
+    use futures_util::FutureExt;
+
     use super::*;
 
     fn id(n: u128) -> Uuid {
@@ -269,20 +271,13 @@ mod tests {
         }
     }
 
-    /// Polls `future` once: its output if it is ready.
-    fn polled_once<F: Future>(future: std::pin::Pin<&mut F>) -> Option<F::Output> {
-        let mut context = std::task::Context::from_waker(std::task::Waker::noop());
-        match future.poll(&mut context) {
-            std::task::Poll::Ready(output) => Some(output),
-            std::task::Poll::Pending => None,
-        }
-    }
-
     #[tokio::test]
     async fn plain_changes_go_at_once_and_do_not_wait_for_each_other() {
         let locks = ServiceLocks::default();
         let first = locks.lock_plain(id(1)).await;
-        let second = polled_once(pin!(locks.lock_plain(id(1)))).expect("at once");
+        let second = pin!(locks.lock_plain(id(1)))
+            .now_or_never()
+            .expect("at once");
         assert!(matches!(first.kind, Kind::Counted));
         assert!(matches!(second.kind, Kind::Counted));
         // Nothing is held in the map for them.
@@ -300,29 +295,29 @@ mod tests {
         // touch its service without a lookup on every plain change.
         let other = locks.lock_plain(id(2)).await;
         let mut exclusive = pin!(locks.lock(id(1)));
-        assert!(polled_once(exclusive.as_mut()).is_none());
+        assert!(exclusive.as_mut().now_or_never().is_none());
         // A plain change that starts now takes the service's lock (free yet: the edit is
         // still waiting for the plain changes under way).
         let later = locks.lock_plain(id(1)).await;
         assert!(matches!(later.kind, Kind::Held));
         drop(plain);
         assert!(
-            polled_once(exclusive.as_mut()).is_none(),
+            exclusive.as_mut().now_or_never().is_none(),
             "one is still under way"
         );
         drop(other);
         assert!(
-            polled_once(exclusive.as_mut()).is_none(),
+            exclusive.as_mut().now_or_never().is_none(),
             "the later one holds the lock"
         );
         // And one that starts while the edit waits for the lock queues behind it.
         let mut last = pin!(locks.lock_plain(id(1)));
-        assert!(polled_once(last.as_mut()).is_none());
+        assert!(last.as_mut().now_or_never().is_none());
         drop(later);
         let held = exclusive.await;
         assert!(matches!(held.kind, Kind::Exclusive { .. }));
         assert!(
-            polled_once(last.as_mut()).is_none(),
+            last.as_mut().now_or_never().is_none(),
             "the edit holds the lock"
         );
         drop(held);
@@ -341,7 +336,7 @@ mod tests {
         let plain = locks.lock_plain(id(5)).await;
         {
             let mut exclusive = pin!(locks.lock(id(5)));
-            assert!(polled_once(exclusive.as_mut()).is_none());
+            assert!(exclusive.as_mut().now_or_never().is_none());
             assert_eq!(locks.0.exclusive.load(SeqCst), 1);
         }
         assert_eq!(locks.0.exclusive.load(SeqCst), 0);

@@ -81,10 +81,16 @@ impl Call {
         now
     }
 
+    /// How long the call's clock had run at `now` (zero before its first attempt).
+    fn elapsed_at(&self, now: Instant) -> Duration {
+        self.started.map_or(Duration::ZERO, |started| {
+            now.saturating_duration_since(started)
+        })
+    }
+
     /// How long since the call's clock started (zero before its first attempt).
     fn elapsed(&self) -> Duration {
-        self.started
-            .map_or(Duration::ZERO, |started| started.elapsed())
+        self.elapsed_at(Instant::now())
     }
 
     /// The call with its clock started now, before its first attempt (for a call that may
@@ -207,8 +213,10 @@ impl<'c, A: Fn(&mut reqwest::Request) + Send + Sync + 'c> Attempts<'c, A> {
         now: Instant,
     ) -> impl Future<Output = Outcome> + use<'a, 'c, A> {
         async move {
-            let since_start = call.started.map_or(Duration::ZERO, |s| now - s);
-            let budget_left = self.retry.total_budget().saturating_sub(since_start);
+            let budget_left = self
+                .retry
+                .total_budget()
+                .saturating_sub(call.elapsed_at(now));
             let turn = self.guards.turn(now, budget_left).await;
             (self.authorize)(&mut request);
             // Without a turn there is no time left: a zero timeout fails before sending.
